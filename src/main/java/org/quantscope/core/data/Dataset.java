@@ -1,0 +1,57 @@
+package org.quantscope.core.data;
+
+import java.util.List;
+
+/**
+ * A labelled, random-access set of samples already preprocessed into the model's input layout (float32, NCHW or,
+ * for flat inputs, N x features). Implementations may stream from disk: only the samples asked for are read, so a
+ * folder of 50,000 images is never held in memory at once. Implementations are safe for use from one thread at a time.
+ */
+public interface Dataset extends AutoCloseable {
+
+    /** A short description for provenance and messages, e.g. {@code "IDX t10k-images-idx3-ubyte.gz"}. */
+    String description();
+
+    /** Number of samples. */
+    int size();
+
+    /** Shape of one sample after preprocessing, e.g. {@code {1, 28, 28}} (C, H, W). */
+    int[] sampleShape();
+
+    /** Number of floats in one sample (product of {@link #sampleShape()}). */
+    default int sampleLength() {
+        int n = 1;
+        for (int d : sampleShape()) {
+            n *= d;
+        }
+        return n;
+    }
+
+    /** Class names, indexed by label; {@code "0".."K-1"} when the data carries no names. */
+    List<String> classNames();
+
+    /** The label of sample {@code index}, in {@code [0, classNames().size())}. */
+    int label(int index);
+
+    /**
+     * Reads the given samples, in the given order.
+     *
+     * @param indices sample indices, each in {@code [0, size())}
+     * @return the samples and their labels
+     */
+    Batch read(int[] indices);
+
+    /** Reads the contiguous range {@code [from, to)}. */
+    default Batch read(int from, int to) {
+        int[] idx = new int[to - from];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = from + i;
+        }
+        return read(idx);
+    }
+
+    /** Releases open files; the default does nothing. */
+    @Override
+    default void close() {
+    }
+}
