@@ -1,0 +1,22 @@
+package org.quantscope;
+
+import org.quantscope.cli.QuantScopeCommand;
+
+/**
+ * Entry point of {@code quantscope.jar}. Deliberately not a JavaFX {@code Application}, so the jar runs on the plain
+ * class path: with no arguments it opens the window, otherwise it runs the command line.
+ */
+public final class Launcher {
+
+    private Launcher() {
+    }
+
+    /**
+     * Starts QuantScope.
+     *
+     * @param args none for the GUI; a subcommand, {@code --help} or {@code --version} for the CLI
+     */
+    public static void main(String[] args) {
+        System.exit(QuantScopeCommand.execute(args));
+    }
+}

@@ -1,0 +1,92 @@
+package org.quantscope.cli;
+
+import org.quantscope.core.InputException;
+import org.quantscope.core.Version;
+import org.quantscope.core.util.CancelledException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/**
+ * The {@code quantscope} command line: every analysis runs headless through the same core calls the window makes.
+ * Exit codes: 0 success, 1 internal error, 2 bad input or usage, 130 cancelled.
+ */
+@Command(name = "quantscope", mixinStandardHelpOptions = true, versionProvider = QuantScopeCommand.VersionInfo.class,
+        description = "Finds out why a neural network loses accuracy when it is quantized.%n"
+                + "Run without arguments to open the window.",
+        subcommands = {InfoCommand.class, CommandLine.HelpCommand.class})
+public final class QuantScopeCommand implements Runnable {
+
+    /** Exit code for bad input or usage. */
+    public static final int EXIT_INPUT = 2;
+    /** Exit code for an unexpected internal error. */
+    public static final int EXIT_INTERNAL = 1;
+    /** Exit code when the user cancelled (Ctrl+C). */
+    public static final int EXIT_CANCELLED = 130;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: choose one of "
+                + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    /**
+     * Runs the command line and returns the exit code; never prints a stack trace.
+     *
+     * @param args arguments
+     * @return exit code
+     */
+    public static int execute(String... args) {
+        return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /**
+     * Runs the command line with the given output streams.
+     *
+     * @param out standard output
+     * @param err standard error
+     * @param args arguments
+     * @return exit code
+     */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = new CommandLine(new QuantScopeCommand());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("error: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            return EXIT_INPUT;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            if (ex instanceof InputException) {
+                err.println("error: " + ex.getMessage());
+                return EXIT_INPUT;
+            }
+            if (ex instanceof CancelledException) {
+                err.println("cancelled");
+                return EXIT_CANCELLED;
+            }
+            if (ex instanceof IllegalArgumentException) {
+                err.println("error: " + ex.getMessage());
+                return EXIT_INPUT;
+            }
+            err.println("internal error: " + ex + (ex.getCause() != null ? " (cause: " + ex.getCause() + ")" : "")
+                    + ". Please report it with the command you ran.");
+            return EXIT_INTERNAL;
+        });
+        return cl.execute(args);
+    }
+
+    /** Supplies {@code --version}. */
+    static final class VersionInfo implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"QuantScope " + Version.version(), Version.runtime()};
+        }
+    }
+}

@@ -1,0 +1,286 @@
+package org.quantscope.core.onnx;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnx.proto.OnnxMl;
+import org.quantscope.core.InputException;
+import org.quantscope.core.util.CancellationToken;
+import org.quantscope.core.util.CancelledException;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Owns one ONNX Runtime session for a model. Any intermediate tensor can be captured by naming it in
+ * {@code captureOutputs}: the tensor is appended to the graph outputs before the session is created. A model exported
+ * with a fixed batch size (often 1) is run in chunks of that size, so callers can always pass any batch. A cancel of
+ * the token passed to {@link #run} reaches native code through {@code RunOptions.setTerminate}.
+ *
+ * <p>Not thread-safe: one run at a time.
+ */
+public final class InferenceSession implements AutoCloseable {
+
+    private final OnnxModel model;
+    private final OrtEnvironment env;
+    private final OrtSession.SessionOptions options;
+    private final OrtSession session;
+    private final TensorSpec input;
+    private final int fixedBatch;
+    private final List<String> outputNames;
+
+    private InferenceSession(OnnxModel model, SessionSettings settings, List<String> capture) {
+        this.model = model;
+        this.input = model.inputs().get(0);
+        long b = input.shape()[0];
+        this.fixedBatch = b > 0 ? (int) b : 0;
+        Set<String> outs = new LinkedHashSet<>();
+        model.outputs().forEach(o -> outs.add(o.name()));
+        outs.addAll(capture);
+        this.outputNames = List.copyOf(outs);
+        byte[] bytes = capture.isEmpty() || model.outputs().stream().map(TensorSpec::name).toList()
+                .containsAll(capture) ? model.bytes() : withOutputs(model, capture);
+        this.env = OrtEnvironment.getEnvironment();
+        OrtSession.SessionOptions opts = null;
+        try {
+            opts = new OrtSession.SessionOptions();
+            if (settings.intraOpThreads() > 0) {
+                opts.setIntraOpNumThreads(settings.intraOpThreads());
+            }
+            opts.setOptimizationLevel(settings.optimize() ? OrtSession.SessionOptions.OptLevel.ALL_OPT
+                    : OrtSession.SessionOptions.OptLevel.NO_OPT);
+            this.session = env.createSession(bytes, opts);
+            this.options = opts;
+        } catch (OrtException e) {
+            if (opts != null) {
+                opts.close();
+            }
+            throw new InputException("ONNX Runtime cannot load " + model.path() + ": " + firstLine(e.getMessage()),
+                    e);
+        }
+    }
+
+    /**
+     * Opens a session that returns the graph outputs.
+     *
+     * @param model    the model
+     * @param settings threads and optimization
+     * @return the session; close it
+     */
+    public static InferenceSession open(OnnxModel model, SessionSettings settings) {
+        return new InferenceSession(model, settings, List.of());
+    }
+
+    /**
+     * Opens a session that also returns the named intermediate tensors.
+     *
+     * @param model          the model
+     * @param settings       threads and optimization
+     * @param captureOutputs intermediate tensors to return in addition to the graph outputs
+     * @return the session; close it
+     */
+    public static InferenceSession open(OnnxModel model, SessionSettings settings, List<String> captureOutputs) {
+        for (String t : captureOutputs) {
+            if (model.producerOf(t).isEmpty() && model.inputs().stream().noneMatch(i -> i.name().equals(t))) {
+                throw new InputException(model.path() + " has no tensor named '" + t + "' to capture.");
+            }
+        }
+        return new InferenceSession(model, settings, captureOutputs);
+    }
+
+    /** The model this session runs. */
+    public OnnxModel model() {
+        return model;
+    }
+
+    /** The graph input fed by {@link #run}. */
+    public TensorSpec input() {
+        return input;
+    }
+
+    /** Every output this session returns: graph outputs first, then captured tensors. */
+    public List<String> outputNames() {
+        return outputNames;
+    }
+
+    /** The model's fixed batch size, or 0 when the batch dimension is dynamic. */
+    public int fixedBatch() {
+        return fixedBatch;
+    }
+
+    /**
+     * Runs a batch and returns every output of this session.
+     *
+     * @param data   {@code shape[0]} samples, row-major
+     * @param shape  batch shape, {@code [n, sample dims...]}
+     * @param cancel cancellation; a cancel terminates the native run
+     * @return outputs by name, each with batch dimension {@code n}
+     */
+    public Map<String, FloatTensor> run(float[] data, long[] shape, CancellationToken cancel) {
+        return run(data, shape, outputNames, cancel);
+    }
+
+    /**
+     * Runs a batch and returns the named outputs.
+     *
+     * @param data    {@code shape[0]} samples, row-major
+     * @param shape   batch shape, {@code [n, sample dims...]}
+     * @param outputs which of {@link #outputNames()} to return
+     * @param cancel  cancellation; a cancel terminates the native run
+     * @return outputs by name, each with batch dimension {@code n}
+     */
+    public Map<String, FloatTensor> run(float[] data, long[] shape, List<String> outputs, CancellationToken cancel) {
+        int n = (int) shape[0];
+        if (fixedBatch == 0 || fixedBatch == n) {
+            return runChunk(data, shape, outputs, cancel);
+        }
+        int per = n == 0 ? 0 : data.length / n;
+        Map<String, List<FloatTensor>> parts = new LinkedHashMap<>();
+        for (int start = 0; start < n; start += fixedBatch) {
+            int count = Math.min(fixedBatch, n - start);
+            float[] chunk = new float[fixedBatch * per];
+            System.arraycopy(data, start * per, chunk, 0, count * per);
+            long[] s = shape.clone();
+            s[0] = fixedBatch;
+            Map<String, FloatTensor> r = runChunk(chunk, s, outputs, cancel);
+            for (Map.Entry<String, FloatTensor> e : r.entrySet()) {
+                FloatTensor t = e.getValue();
+                int row = t.rowLength();
+                float[] kept = Arrays.copyOf(t.data(), count * row);
+                long[] ks = t.shape();
+                ks[0] = count;
+                parts.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(new FloatTensor(ks, kept));
+            }
+        }
+        Map<String, FloatTensor> joined = new LinkedHashMap<>();
+        parts.forEach((k, v) -> joined.put(k, concat(v, n)));
+        return joined;
+    }
+
+    private static FloatTensor concat(List<FloatTensor> parts, int n) {
+        int total = parts.stream().mapToInt(p -> p.data().length).sum();
+        float[] all = new float[total];
+        int at = 0;
+        for (FloatTensor p : parts) {
+            System.arraycopy(p.data(), 0, all, at, p.data().length);
+            at += p.data().length;
+        }
+        long[] s = parts.get(0).shape();
+        s[0] = n;
+        return new FloatTensor(s, all);
+    }
+
+    private Map<String, FloatTensor> runChunk(float[] data, long[] shape, List<String> outputs,
+                                              CancellationToken cancel) {
+        cancel.throwIfCancelled();
+        try (OrtSession.RunOptions ro = new OrtSession.RunOptions();
+             CancellationToken.Registration reg = cancel.onCancel(() -> terminate(ro));
+             OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape);
+             OrtSession.Result result = session.run(Map.of(input.name(), in), new LinkedHashSet<>(outputs), ro)) {
+            Map<String, FloatTensor> out = new LinkedHashMap<>();
+            for (Map.Entry<String, OnnxValue> e : result) {
+                out.put(e.getKey(), toFloat(e.getKey(), e.getValue()));
+            }
+            return out;
+        } catch (OrtException e) {
+            if (cancel.isCancelled()) {
+                throw new CancelledException();
+            }
+            throw new InputException("ONNX Runtime failed to run " + model.path().getFileName() + " on a batch of shape "
+                    + Arrays.toString(shape) + " (model input '" + input.name() + "' " + input.shapeText() + "): "
+                    + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private static void terminate(OrtSession.RunOptions ro) {
+        try {
+            ro.setTerminate(true);
+        } catch (OrtException | IllegalStateException e) {
+            // the run already finished and its options were closed: nothing left to stop
+        }
+    }
+
+    private FloatTensor toFloat(String name, OnnxValue v) {
+        if (!(v instanceof OnnxTensor t)) {
+            throw new InputException(model.path().getFileName() + ": output '" + name + "' is not a tensor ("
+                    + v.getType() + "); QuantScope reads float32 tensor outputs.");
+        }
+        long[] shape = t.getInfo().getShape();
+        switch (t.getInfo().type) {
+            case FLOAT: {
+                FloatBuffer fb = t.getFloatBuffer();
+                float[] f = new float[fb.remaining()];
+                fb.get(f);
+                return new FloatTensor(shape, f);
+            }
+            case DOUBLE: {
+                double[] d = new double[(int) t.getInfo().getNumElements()];
+                t.getDoubleBuffer().get(d);
+                float[] f = new float[d.length];
+                for (int i = 0; i < d.length; i++) {
+                    f[i] = (float) d[i];
+                }
+                return new FloatTensor(shape, f);
+            }
+            case INT64: {
+                long[] l = new long[(int) t.getInfo().getNumElements()];
+                t.getLongBuffer().get(l);
+                float[] f = new float[l.length];
+                for (int i = 0; i < l.length; i++) {
+                    f[i] = l[i];
+                }
+                return new FloatTensor(shape, f);
+            }
+            default:
+                throw new InputException(model.path().getFileName() + ": output '" + name + "' has type "
+                        + t.getInfo().type + "; QuantScope reads float outputs.");
+        }
+    }
+
+    /** Serializes the model with extra graph outputs (float32, shape from value_info when known). */
+    private static byte[] withOutputs(OnnxModel model, List<String> capture) {
+        OnnxMl.GraphProto.Builder g = model.proto().getGraph().toBuilder();
+        Set<String> existing = new LinkedHashSet<>();
+        g.getOutputList().forEach(o -> existing.add(o.getName()));
+        Map<String, OnnxMl.ValueInfoProto> infos = new LinkedHashMap<>();
+        g.getValueInfoList().forEach(v -> infos.put(v.getName(), v));
+        for (String t : capture) {
+            if (existing.add(t)) {
+                OnnxMl.ValueInfoProto vi = infos.get(t);
+                if (vi == null || !vi.hasType()) {
+                    vi = OnnxMl.ValueInfoProto.newBuilder().setName(t).setType(OnnxMl.TypeProto.newBuilder()
+                            .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1))).build();
+                }
+                g.addOutput(vi);
+            }
+        }
+        return model.proto().toBuilder().setGraph(g).build().toByteArray();
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unknown error";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            // closing a session cannot be acted on by the user; nothing else holds it
+        } finally {
+            options.close();
+        }
+    }
+}

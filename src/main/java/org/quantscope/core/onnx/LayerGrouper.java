@@ -1,0 +1,153 @@
+package org.quantscope.core.onnx;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Finds the quantization layers of a graph: each Conv, Gemm or MatMul whose weight is a constant (possibly forwarded
+ * by Identity nodes), grouped with a directly following BatchNormalization and activation (Relu, Clip/ReLU6 and other
+ * element-wise activations). A following node only joins the group when it is the sole consumer of the tensor, since
+ * folding it would otherwise change what other branches see.
+ */
+final class LayerGrouper {
+
+    private static final Set<String> OTHER_ACTIVATIONS = Set.of("LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish",
+            "Tanh", "Elu", "Selu", "Softplus", "PRelu", "Gelu", "Mish");
+
+    private final OnnxModel model;
+
+    LayerGrouper(OnnxModel model) {
+        this.model = model;
+    }
+
+    List<Layer> group() {
+        List<Layer> layers = new ArrayList<>();
+        for (GraphNode n : model.nodes()) {
+            if (!n.domain().isEmpty()) {
+                continue;
+            }
+            switch (n.opType()) {
+                case "Conv", "Gemm", "MatMul" -> toLayer(n).ifPresent(layers::add);
+                default -> { }
+            }
+        }
+        return layers;
+    }
+
+    private Optional<Layer> toLayer(GraphNode linear) {
+        String w = model.resolveIdentity(linear.input(1));
+        WeightTensor weight = model.constants().get(w);
+        if (weight == null || !weight.isFloat()) {
+            return Optional.empty();
+        }
+        long[] ws = weight.dims();
+        LayerKind kind;
+        long groups = 1;
+        String bias = linear.input(2).isEmpty() ? null : model.resolveIdentity(linear.input(2));
+        switch (linear.opType()) {
+            case "Conv" -> {
+                groups = linear.longAttr("group", 1);
+                long inChannels = ws.length > 1 ? ws[1] * groups : 0;
+                kind = groups == 1 ? LayerKind.CONV
+                        : groups == inChannels && ws[1] == 1 ? LayerKind.DEPTHWISE_CONV : LayerKind.GROUPED_CONV;
+            }
+            case "Gemm" -> kind = LayerKind.GEMM;
+            default -> kind = LayerKind.MATMUL;
+        }
+        String out = linear.output();
+        GraphNode cursor;
+        if (kind == LayerKind.MATMUL) {
+            cursor = soleConsumer(out);
+            if (cursor != null && cursor.opType().equals("Add")) {
+                String other = model.resolveIdentity(cursor.input(0)).equals(out) ? cursor.input(1) : cursor.input(0);
+                if (model.constant(other).filter(WeightTensor::isFloat).isPresent()) {
+                    bias = model.resolveIdentity(other);
+                    out = cursor.output();
+                }
+            }
+        }
+        GraphNode bn = null;
+        cursor = soleConsumer(out);
+        if (cursor != null && cursor.opType().equals("BatchNormalization") && model.resolveIdentity(cursor.input(0)).equals(out)
+                && cursor.outputs().size() >= 1) {
+            bn = cursor;
+            out = bn.output();
+        }
+        GraphNode act = null;
+        ActivationKind actKind = ActivationKind.NONE;
+        double lo = Double.NaN;
+        double hi = Double.NaN;
+        cursor = soleConsumer(out);
+        if (cursor != null && model.resolveIdentity(cursor.input(0)).equals(out)) {
+            switch (cursor.opType()) {
+                case "Relu" -> {
+                    act = cursor;
+                    actKind = ActivationKind.RELU;
+                    lo = 0;
+                }
+                case "Clip" -> {
+                    act = cursor;
+                    double[] b = clipBounds(cursor);
+                    lo = b[0];
+                    hi = b[1];
+                    actKind = lo == 0 && hi == 6 ? ActivationKind.RELU6 : ActivationKind.CLIP;
+                }
+                default -> {
+                    if (OTHER_ACTIVATIONS.contains(cursor.opType())) {
+                        act = cursor;
+                        actKind = ActivationKind.OTHER;
+                    }
+                }
+            }
+            if (act != null) {
+                out = act.output();
+            }
+        }
+        long params = weight.size() + (bias == null ? 0 : model.constant(bias).map(WeightTensor::size).orElse(0L));
+        return Optional.of(new Layer(linear.name(), kind, linear, bn, act, actKind, lo, hi, w, ws, bias, groups,
+                params, out));
+    }
+
+    /**
+     * Clip bounds: attributes before opset 11, optional inputs 1 and 2 from opset 11 on (initializers, Constant nodes
+     * or Identity-forwarded constants). Missing bounds are infinite.
+     */
+    double[] clipBounds(GraphNode clip) {
+        double lo = clip.doubleAttr("min", Double.NEGATIVE_INFINITY);
+        double hi = clip.doubleAttr("max", Double.POSITIVE_INFINITY);
+        if (!clip.input(1).isEmpty()) {
+            lo = model.constant(clip.input(1)).map(WeightTensor::scalar).orElse(Double.NaN);
+        }
+        if (!clip.input(2).isEmpty()) {
+            hi = model.constant(clip.input(2)).map(WeightTensor::scalar).orElse(Double.NaN);
+        }
+        return new double[] {lo, hi};
+    }
+
+    /** The only node consuming {@code tensor}, skipping pass-through Identity nodes; null when 0 or several. */
+    private GraphNode soleConsumer(String tensor) {
+        if (isGraphOutput(tensor)) {
+            return null;
+        }
+        List<GraphNode> cs = model.consumersOf(tensor);
+        if (cs.size() != 1) {
+            return null;
+        }
+        GraphNode c = cs.get(0);
+        if (c.opType().equals("Identity") && c.domain().isEmpty()) {
+            return soleConsumer(c.output());
+        }
+        return c;
+    }
+
+    private boolean isGraphOutput(String tensor) {
+        for (TensorSpec t : model.outputs()) {
+            if (t.name().equals(tensor)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
