@@ -7,6 +7,7 @@ import java.util.Objects;
  * A data set whose samples are rows of a stored array ({@code .npy}, {@code .npz} or IDX). Samples are read from the
  * (usually memory-mapped) array only when asked for. Integer data is scaled and normalized by the
  * {@link Preprocessing}; floating-point data is used as it is unless {@link Preprocessing#applyToFloat()} is set.
+ * {@link #close()} holds nothing to release: a memory map is unmapped when it is garbage collected.
  */
 public final class ArrayDataset implements Dataset {
 
@@ -36,7 +37,15 @@ public final class ArrayDataset implements Dataset {
         this.classNames = List.copyOf(classNames);
         this.description = description;
         this.size = (int) data.shape()[0];
-        this.sampleLength = (int) (data.elementCount() / Math.max(size, 1));
+        int length = 1;
+        for (int d : layout.sampleShape()) {
+            length *= d;
+        }
+        this.sampleLength = length;
+        if ((long) size * length != data.elementCount()) {
+            throw new IllegalArgumentException("layout " + ExpectedInput.describe(layout.sampleShape())
+                    + " does not fit " + data);
+        }
         boolean scaled = !data.elementType().isFloatingPoint() || preprocessing.applyToFloat();
         this.normalizer = new SampleNormalizer(preprocessing, layout.sampleShape(), scaled, data.sourceName());
         if (labels.length != size) {

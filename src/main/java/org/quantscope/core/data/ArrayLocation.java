@@ -36,10 +36,4 @@ public record ArrayLocation(Path file, String key) {
         }
         return new ArrayLocation(path, null);
     }
-
-    /** The file name, with {@code :key} when a key is set, for messages. */
-    public String displayName() {
-        String n = String.valueOf(file.getFileName());
-        return key == null ? n : n + ":" + key;
-    }
 }

@@ -111,8 +111,7 @@ public final class DatasetLoader {
                     + spec.labels().getFileName() + " cannot be used with " + root.getFileName());
         }
         ImageGeometry g = ImageGeometry.resolve(root, expected, preprocessing.colorMode());
-        ImageFolderDataset ds = new ImageFolderDataset(root, g.height(), g.width(), g.channels(), g.flat(),
-                preprocessing, names, progress, cancel);
+        ImageFolderDataset ds = new ImageFolderDataset(root, g, preprocessing, names, progress, cancel);
         int k = ds.classNames().size();
         if (expected.numClasses() >= 0 && k != expected.numClasses()) {
             throw new InputException("Image folder " + root.getFileName() + " has " + k + " class subfolders but the"
@@ -138,9 +137,6 @@ public final class DatasetLoader {
             }
             labelHint = ", or store them in " + data.file().getFileName() + " under the key 'y' or 'labels'";
         } else {
-            if (data.key() != null) {
-                throw new InputException(data.displayName() + ": only .npz archives hold keyed arrays");
-            }
             samples = format == DataFormat.NPY ? NpyReader.read(data.file())
                     : IdxReader.read(data.file(), progress, cancel);
         }
@@ -158,6 +154,10 @@ public final class DatasetLoader {
                     + " give a labels file (.npy, .npz or IDX, one integer per sample)" + labelHint);
         }
         long n = samples.shape().length == 0 ? 0 : samples.shape()[0];
+        if (n == 0) {
+            throw new InputException(dataName + " holds no samples (shape " + NumericArray.describe(samples.shape())
+                    + ")");
+        }
         if (n > Integer.MAX_VALUE) {
             throw new InputException(dataName + " has " + n + " samples, more than QuantScope can index");
         }

@@ -43,19 +43,15 @@ public final class ImageFolderDataset implements Dataset {
      * Lists the images of a class-per-subfolder tree.
      *
      * @param root          the folder holding one subfolder per class
-     * @param height        height images are resized to
-     * @param width         width images are resized to
-     * @param channels      1 (grayscale) or 3 (RGB)
-     * @param flat          whether samples are flattened to (channels * height * width) for a flat model input
+     * @param geometry      the size and channels images are decoded to, and whether samples are flattened
      * @param preprocessing scale, mean and std applied to the 0..255 pixel values
      * @param classNames    display names replacing the subfolder names (same count), or {@code null}
      * @param progress      receives one report per class folder listed
      * @param cancel        stops the listing
      * @throws InputException when the folder is missing, has no class subfolders, or holds no images
      */
-    public ImageFolderDataset(Path root, int height, int width, int channels, boolean flat,
-                              Preprocessing preprocessing, List<String> classNames, ProgressListener progress,
-                              CancellationToken cancel) {
+    public ImageFolderDataset(Path root, ImageGeometry geometry, Preprocessing preprocessing, List<String> classNames,
+                              ProgressListener progress, CancellationToken cancel) {
         this.root = root;
         List<Path> classDirs = classFolders(root);
         List<Path> all = new ArrayList<>();
@@ -82,11 +78,11 @@ public final class ImageFolderDataset implements Dataset {
                     + classNames.size() + " class names were given; give one name per subfolder, in sorted order");
         }
         this.classNames = List.copyOf(classNames != null ? classNames : names);
-        this.sampleShape = flat ? new int[] {channels * height * width} : new int[] {channels, height, width};
-        this.sampleLength = channels * height * width;
-        this.decoder = new ImageDecoder(height, width, channels);
-        this.normalizer = new SampleNormalizer(preprocessing, new int[] {channels, height, width}, true,
-                String.valueOf(root.getFileName()));
+        int[] chw = {geometry.channels(), geometry.height(), geometry.width()};
+        this.sampleLength = chw[0] * chw[1] * chw[2];
+        this.sampleShape = geometry.flat() ? new int[] {sampleLength} : chw;
+        this.decoder = new ImageDecoder(chw[1], chw[2], chw[0]);
+        this.normalizer = new SampleNormalizer(preprocessing, chw, true, String.valueOf(root.getFileName()));
     }
 
     /**

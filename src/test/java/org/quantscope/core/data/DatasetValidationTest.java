@@ -172,4 +172,25 @@ class DatasetValidationTest {
         assertEquals("Class-names file names.txt has a blank line 2; it needs one class name per line",
                 fail(DataSpec.of(d).withLabels(labels("l.npy", 0)).withClassNames(names)));
     }
+
+    @Test
+    void emptyArraysAndFileNamesWithAColon() {
+        Path empty = TestFiles.writeNpy(dir.resolve("empty.npy"), "|u1", new long[] {0, 4}, new byte[0]);
+        assertEquals("empty.npy holds no samples (shape 0x4)",
+                fail(DataSpec.of(empty).withLabels(labels("l.npy"))));
+        Path d = data("d.npy", 1, 2);
+        // An existing file whose name has a colon is opened as it is, not split into file and key.
+        TestFiles.write(dir.resolve("plain.npy:x"), new byte[0]);
+        assertTrue(fail(DataSpec.of(dir.resolve("plain.npy:x"))).startsWith("plain.npy:x is in an unknown data"));
+        assertEquals(d, ArrayLocation.parse(d).file());
+    }
+
+    @Test
+    void formatsAreRecognisedByContentNotName() {
+        Path renamed = TestFiles.write(dir.resolve("data.bin"), npy("|u1", new long[] {1, 2}, false, 1, u8(0, 255)));
+        try (Dataset ds = DatasetLoader.open(DataSpec.of(renamed).withLabels(labels("l.npy", 0)))) {
+            assertEquals(DataFormat.NPY, DataFormat.detect(renamed));
+            assertEquals(1f, ds.read(0, 1).data()[1]);
+        }
+    }
 }
