@@ -18,13 +18,13 @@ import java.util.zip.ZipOutputStream;
 import javax.imageio.ImageIO;
 
 /** Writes test fixtures byte by byte, following the published formats (.npy, .npz, IDX, PNG). */
-final class TestFiles {
+public final class TestFiles {
 
     private TestFiles() {
     }
 
     /** A .npy image: magic, version, header length, a padded dict header, then {@code data}. */
-    static byte[] npy(String descr, long[] shape, boolean fortran, int major, byte[] data) {
+    public static byte[] npy(String descr, long[] shape, boolean fortran, int major, byte[] data) {
         StringBuilder s = new StringBuilder("(");
         for (int i = 0; i < shape.length; i++) {
             s.append(i == 0 ? "" : ", ").append(shape[i]);
@@ -52,11 +52,11 @@ final class TestFiles {
         return b.array();
     }
 
-    static Path writeNpy(Path file, String descr, long[] shape, byte[] data) {
+    public static Path writeNpy(Path file, String descr, long[] shape, byte[] data) {
         return write(file, npy(descr, shape, false, 1, data));
     }
 
-    static Path write(Path file, byte[] bytes) {
+    public static Path write(Path file, byte[] bytes) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             return Files.write(file, bytes);
@@ -65,7 +65,7 @@ final class TestFiles {
         }
     }
 
-    static byte[] f32(ByteOrder o, float... v) {
+    public static byte[] f32(ByteOrder o, float... v) {
         ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(o);
         for (float x : v) {
             b.putFloat(x);
@@ -73,7 +73,7 @@ final class TestFiles {
         return b.array();
     }
 
-    static byte[] f64(ByteOrder o, double... v) {
+    public static byte[] f64(ByteOrder o, double... v) {
         ByteBuffer b = ByteBuffer.allocate(8 * v.length).order(o);
         for (double x : v) {
             b.putDouble(x);
@@ -81,7 +81,7 @@ final class TestFiles {
         return b.array();
     }
 
-    static byte[] u8(int... v) {
+    public static byte[] u8(int... v) {
         byte[] b = new byte[v.length];
         for (int i = 0; i < v.length; i++) {
             b[i] = (byte) v[i];
@@ -89,7 +89,7 @@ final class TestFiles {
         return b;
     }
 
-    static byte[] i16(ByteOrder o, int... v) {
+    public static byte[] i16(ByteOrder o, int... v) {
         ByteBuffer b = ByteBuffer.allocate(2 * v.length).order(o);
         for (int x : v) {
             b.putShort((short) x);
@@ -97,7 +97,7 @@ final class TestFiles {
         return b.array();
     }
 
-    static byte[] i32(ByteOrder o, int... v) {
+    public static byte[] i32(ByteOrder o, int... v) {
         ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(o);
         for (int x : v) {
             b.putInt(x);
@@ -105,7 +105,7 @@ final class TestFiles {
         return b.array();
     }
 
-    static byte[] i64(ByteOrder o, long... v) {
+    public static byte[] i64(ByteOrder o, long... v) {
         ByteBuffer b = ByteBuffer.allocate(8 * v.length).order(o);
         for (long x : v) {
             b.putLong(x);
@@ -113,7 +113,7 @@ final class TestFiles {
         return b.array();
     }
 
-    static byte[] concat(byte[]... parts) {
+    public static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] p : parts) {
             out.writeBytes(p);
@@ -122,7 +122,7 @@ final class TestFiles {
     }
 
     /** An IDX file: magic 0x0000TTNN, big-endian dimensions, then the big-endian data. */
-    static byte[] idx(int typeCode, int[] dims, byte[] bigEndianData) {
+    public static byte[] idx(int typeCode, int[] dims, byte[] bigEndianData) {
         ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + bigEndianData.length).order(ByteOrder.BIG_ENDIAN);
         b.putInt((typeCode << 8) | dims.length);
         for (int d : dims) {
@@ -132,7 +132,7 @@ final class TestFiles {
         return b.array();
     }
 
-    static byte[] gzip(byte[] bytes) {
+    public static byte[] gzip(byte[] bytes) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (OutputStream gz = new GZIPOutputStream(out)) {
             gz.write(bytes);
@@ -143,7 +143,7 @@ final class TestFiles {
     }
 
     /** A .npz: a zip whose entries are {@code key.npy}, deflated as np.savez_compressed writes them. */
-    static Path writeNpz(Path file, Map<String, byte[]> arrays) {
+    public static Path writeNpz(Path file, Map<String, byte[]> arrays) {
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
             for (Map.Entry<String, byte[]> e : arrays.entrySet()) {
                 zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
@@ -157,7 +157,7 @@ final class TestFiles {
     }
 
     /** A grayscale PNG; {@code rows[y][x]} in 0..255. */
-    static Path grayPng(Path file, int[][] rows) {
+    public static Path grayPng(Path file, int[][] rows) {
         BufferedImage img = new BufferedImage(rows[0].length, rows.length, BufferedImage.TYPE_BYTE_GRAY);
         for (int y = 0; y < rows.length; y++) {
             for (int x = 0; x < rows[0].length; x++) {
@@ -168,7 +168,7 @@ final class TestFiles {
     }
 
     /** An RGB image; {@code rgb[y][x]} packed 0xRRGGBB. */
-    static Path rgbImage(Path file, int[][] rgb, String format) {
+    public static Path rgbImage(Path file, int[][] rgb, String format) {
         BufferedImage img = new BufferedImage(rgb[0].length, rgb.length, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < rgb.length; y++) {
             for (int x = 0; x < rgb[0].length; x++) {
@@ -178,7 +178,7 @@ final class TestFiles {
         return image(file, img, format);
     }
 
-    static Path image(Path file, BufferedImage img, String format) {
+    public static Path image(Path file, BufferedImage img, String format) {
         try {
             Files.createDirectories(file.getParent());
             if (!ImageIO.write(img, format, file.toFile())) {
@@ -190,7 +190,7 @@ final class TestFiles {
         }
     }
 
-    static int[][] uniform(int h, int w, int v) {
+    public static int[][] uniform(int h, int w, int v) {
         int[][] rows = new int[h][w];
         for (int[] r : rows) {
             java.util.Arrays.fill(r, v);
