@@ -48,6 +48,7 @@ public final class InferenceSession implements AutoCloseable {
         this.outputNames = List.copyOf(outs);
         byte[] bytes = capture.isEmpty() || model.outputs().stream().map(TensorSpec::name).toList()
                 .containsAll(capture) ? model.bytes() : withOutputs(model, capture);
+        NativeLibraryCache.prepare();
         this.env = OrtEnvironment.getEnvironment();
         OrtSession.SessionOptions opts = null;
         try {

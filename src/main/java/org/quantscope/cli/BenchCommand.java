@@ -1,0 +1,142 @@
+package org.quantscope.cli;
+
+import org.quantscope.core.InputException;
+import org.quantscope.core.data.Batch;
+import org.quantscope.core.data.Dataset;
+import org.quantscope.core.data.DatasetLoader;
+import org.quantscope.core.eval.EvaluationResult;
+import org.quantscope.core.eval.EvaluationSettings;
+import org.quantscope.core.eval.Evaluator;
+import org.quantscope.core.eval.ModelInputs;
+import org.quantscope.core.onnx.BareRuntimeLoop;
+import org.quantscope.core.onnx.InferenceSession;
+import org.quantscope.core.onnx.OnnxModel;
+import org.quantscope.core.onnx.OnnxModelLoader;
+import org.quantscope.core.onnx.SessionSettings;
+import org.quantscope.core.util.CancellationToken;
+import org.quantscope.core.util.ProgressListener;
+import org.quantscope.report.Json;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code quantscope bench eval}: throughput of QuantScope's FP32 evaluation (reading and preprocessing the data
+ * included) against a bare ONNX Runtime loop over the same, already prepared tensors. Runs alternate between the two
+ * and the median of the repetitions is reported, after one warm-up run of each.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Benchmarks. 'bench eval': evaluation throughput versus a bare ONNX Runtime loop.")
+final class BenchCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "WHAT", description = "What to measure: ${COMPLETION-CANDIDATES}.")
+    Target target;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @ArgGroup(exclusive = false, heading = "Data%n")
+    DataOptions dataOptions = new DataOptions();
+
+    @Option(names = "--batch", defaultValue = "256", description = "Batch size (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime intra-op threads (0 = all cores).")
+    int threads;
+
+    @Option(names = "--repeat", defaultValue = "5", description = "Measured repetitions of each (default ${DEFAULT-VALUE}).")
+    int repeat;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the figures as JSON.")
+    Path json;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Benchmarks available. */
+    enum Target { eval }
+
+    @Override
+    public Integer call() {
+        if (repeat < 1 || batch < 1) {
+            throw new InputException("--repeat and --batch must be at least 1.");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        OnnxModel model = OnnxModelLoader.load(modelOptions.resolveModel());
+        CancellationToken cancel = CliCancellation.onInterrupt();
+        try (Dataset data = DatasetLoader.open(dataOptions.toSpec(modelOptions.demo, 0), ModelInputs.expected(model),
+                ProgressListener.NONE, cancel);
+             InferenceSession session = InferenceSession.open(model, new SessionSettings(threads, true));
+             BareRuntimeLoop bareLoop = new BareRuntimeLoop(model, threads)) {
+            List<float[]> batches = new ArrayList<>();
+            List<long[]> shapes = new ArrayList<>();
+            List<int[]> labels = new ArrayList<>();
+            for (int from = 0; from < data.size(); from += batch) {
+                Batch b = data.read(from, Math.min(data.size(), from + batch));
+                batches.add(b.data());
+                shapes.add(b.shape());
+                labels.add(b.labels());
+            }
+            int n = data.size();
+            EvaluationSettings settings = new EvaluationSettings(batch, 0);
+            Evaluator.evaluate(session, data, settings, ProgressListener.NONE, cancel);
+            bareLoop.correctPredictions(batches, shapes, labels);
+            double[] app = new double[repeat];
+            double[] bare = new double[repeat];
+            double accApp = 0;
+            int correctBare = 0;
+            for (int r = 0; r < repeat; r++) {
+                EvaluationResult res = Evaluator.evaluate(session, data, settings, ProgressListener.NONE, cancel);
+                app[r] = n / res.seconds();
+                accApp = res.accuracy();
+                long t0 = System.nanoTime();
+                correctBare = bareLoop.correctPredictions(batches, shapes, labels);
+                bare[r] = n / ((System.nanoTime() - t0) / 1e9);
+                out.printf("run %d: QuantScope %.0f images/s, bare ONNX Runtime %.0f images/s%n", r + 1, app[r],
+                        bare[r]);
+            }
+            double mApp = median(app);
+            double mBare = median(bare);
+            double overhead = mBare / mApp - 1;
+            out.printf("%nmedian of %d: QuantScope %.0f images/s, bare ONNX Runtime %.0f images/s, overhead %.1f %%%n",
+                    repeat, mApp, mBare, 100 * overhead);
+            out.printf("accuracy: QuantScope %.4f, bare loop %.4f (must agree)%n", accApp, correctBare / (double) n);
+            if (json != null) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("benchmark", "eval");
+                m.put("model", model.path().toString());
+                m.put("modelSha256", model.sha256());
+                m.put("samples", n);
+                m.put("batch", batch);
+                m.put("threads", threads);
+                m.put("cores", Runtime.getRuntime().availableProcessors());
+                m.put("quantscopeImagesPerSecond", app);
+                m.put("bareImagesPerSecond", bare);
+                m.put("medianQuantscope", mApp);
+                m.put("medianBare", mBare);
+                m.put("overhead", overhead);
+                Json.write(m, json);
+            }
+        }
+        return 0;
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}

@@ -1,0 +1,2 @@
+/** Progress reporting and cooperative cancellation shared by all long-running core operations. */
+package org.quantscope.core.util;
