@@ -3,16 +3,13 @@ package org.quantscope.ui.main;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.ReadOnlyBooleanProperty;
-import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyDoubleProperty;
-import javafx.beans.property.ReadOnlyDoubleWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import org.quantscope.core.InputException;
 import org.quantscope.core.Version;
 import org.quantscope.core.data.Dataset;
 import org.quantscope.core.demo.DemoAssets;
@@ -23,9 +20,6 @@ import org.quantscope.core.onnx.InferenceSession;
 import org.quantscope.core.onnx.OnnxModel;
 import org.quantscope.core.onnx.OnnxModelLoader;
 import org.quantscope.core.onnx.SessionSettings;
-import org.quantscope.core.util.CancelledException;
-import org.quantscope.ui.task.BackgroundJob;
-import org.quantscope.ui.task.RunningTask;
 import org.quantscope.ui.task.TaskRunner;
 
 import java.nio.file.Path;
@@ -45,7 +39,6 @@ public final class MainViewModel {
     /** Shown in a tile before a value is known. */
     public static final String NO_VALUE = "—";
 
-    private final TaskRunner runner;
     private final DatasetOpener datasetOpener;
     private final RecentModels recentStore;
 
@@ -58,17 +51,19 @@ public final class MainViewModel {
     private final ReadOnlyStringWrapper modelPathText = new ReadOnlyStringWrapper("No model open");
     private final ReadOnlyStringWrapper shaText = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper throughputText = new ReadOnlyStringWrapper("");
-    private final ReadOnlyStringWrapper progressMessage = new ReadOnlyStringWrapper("");
-    private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(0);
-    private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyObjectWrapper<DataSelection> data = new ReadOnlyObjectWrapper<>();
     private final ObservableList<LayerRow> layers = FXCollections.observableArrayList();
     private final ObservableList<ClassAccuracy> classAccuracies = FXCollections.observableArrayList();
     private final ObservableList<Path> recentModels = FXCollections.observableArrayList();
     private final BooleanBinding canEvaluate;
 
+    private final JobTracker jobs;
+    private final ObservableList<LayerRow> layersView = FXCollections.unmodifiableObservableList(layers);
+    private final ObservableList<ClassAccuracy> classAccuraciesView =
+            FXCollections.unmodifiableObservableList(classAccuracies);
+    private final ObservableList<Path> recentModelsView = FXCollections.unmodifiableObservableList(recentModels);
+
     private OnnxModel model;
-    private Activity current;
     private Consumer<UserMessage> messageHandler = m -> { };
 
     /**
@@ -77,12 +72,12 @@ public final class MainViewModel {
      * @param recentStore   remembers recently opened models
      */
     public MainViewModel(TaskRunner runner, DatasetOpener datasetOpener, RecentModels recentStore) {
-        this.runner = runner;
+        this.jobs = new JobTracker(runner, statusText, m -> messageHandler.accept(m));
         this.datasetOpener = datasetOpener;
         this.recentStore = recentStore;
         this.recentModels.setAll(recentStore.list());
         this.canEvaluate = Bindings.createBooleanBinding(
-                () -> summary.get() != null && data.get() != null && !busy.get(), summary, data, busy);
+                () -> summary.get() != null && data.get() != null && !jobs.busy.get(), summary, data, jobs.busy);
     }
 
     /** Receives messages (errors) for the user; the view shows them in a dialog. */
@@ -96,10 +91,10 @@ public final class MainViewModel {
      * @param evaluateAfterwards whether to run the FP32 evaluation as soon as the demo is open
      */
     public void openDemo(boolean evaluateAfterwards) {
-        if (refuseWhileBusy()) {
+        if (jobs.refuseWhileBusy()) {
             return;
         }
-        run("Opening the demo model", (p, c) -> {
+        jobs.run("Opening the demo model", (p, c) -> {
             p.onProgress(0, 0, "Unpacking the demo files");
             DemoAssets assets = DemoAssets.locate();
             p.onProgress(0, 0, "Loading " + assets.model().getFileName());
@@ -117,10 +112,10 @@ public final class MainViewModel {
      * @param file the {@code .onnx} file
      */
     public void openModel(Path file) {
-        if (refuseWhileBusy()) {
+        if (jobs.refuseWhileBusy()) {
             return;
         }
-        run("Opening " + file.getFileName(), (p, c) -> {
+        jobs.run("Opening " + file.getFileName(), (p, c) -> {
             p.onProgress(0, 0, "Loading " + file.getFileName());
             return OnnxModelLoader.load(file);
         }, m -> {
@@ -154,7 +149,7 @@ public final class MainViewModel {
      * @param selection the data file or folder and optional labels
      */
     public void openData(DataSelection selection) {
-        if (refuseWhileBusy()) {
+        if (jobs.refuseWhileBusy()) {
             return;
         }
         selectData(selection, false);
@@ -167,7 +162,7 @@ public final class MainViewModel {
             return;
         }
         OnnxModel m = model;
-        run("Opening " + selection.displayName(), (p, c) -> {
+        jobs.run("Opening " + selection.displayName(), (p, c) -> {
             try (Dataset ds = datasetOpener.open(selection, m, p, c)) {
                 return new DataInfo(selection, ds.size(), ds.classNames().size());
             }
@@ -184,7 +179,7 @@ public final class MainViewModel {
 
     /** Runs the FP32 evaluation of the open model on the selected data. */
     public void evaluate() {
-        if (refuseWhileBusy()) {
+        if (jobs.refuseWhileBusy()) {
             return;
         }
         if (model == null || data.get() == null) {
@@ -194,7 +189,7 @@ public final class MainViewModel {
         }
         OnnxModel m = model;
         DataSelection selection = data.get();
-        run("Evaluating FP32 accuracy", (p, c) -> {
+        jobs.run("Evaluating FP32 accuracy", (p, c) -> {
             p.onProgress(0, 0, "Opening " + selection.displayName());
             try (Dataset ds = datasetOpener.open(selection, m, p, c);
                  InferenceSession session = InferenceSession.open(m, SessionSettings.DEFAULT)) {
@@ -209,10 +204,7 @@ public final class MainViewModel {
 
     /** Cancels the running job, if any; its results are discarded and what was open stays open. */
     public void cancel() {
-        if (current != null && current.handle != null) {
-            statusText.set("Cancelling…");
-            current.handle.cancel();
-        }
+        jobs.cancel();
     }
 
     /** Text of the About dialog: version and runtime. */
@@ -253,76 +245,6 @@ public final class MainViewModel {
         accuracyDetail.set("not evaluated yet");
         classAccuracies.clear();
         throughputText.set("");
-    }
-
-    private boolean refuseWhileBusy() {
-        if (current != null) {
-            messageHandler.accept(new UserMessage("QuantScope is busy", current.name + " is still running. Wait "
-                    + "until it finishes or press Cancel, then try again."));
-            return true;
-        }
-        return false;
-    }
-
-    private <T> void run(String name, BackgroundJob<T> job, Consumer<T> onSuccess, String failureTitle) {
-        Activity activity = new Activity(name);
-        current = activity;
-        busy.set(true);
-        statusText.set(name + "…");
-        RunningTask handle = runner.submit(name, job, result -> {
-            activity.finish();
-            onSuccess.accept(result);
-        }, failure -> {
-            activity.finish();
-            report(failureTitle, failure);
-        });
-        activity.attach(handle);
-    }
-
-    private void report(String failureTitle, Throwable failure) {
-        if (failure instanceof CancelledException) {
-            statusText.set("Cancelled");
-        } else if (failure instanceof InputException) {
-            statusText.set(failureTitle);
-            messageHandler.accept(new UserMessage(failureTitle, failure.getMessage()));
-        } else {
-            statusText.set(failureTitle);
-            String detail = failure.getMessage() == null ? "" : ": " + failure.getMessage();
-            messageHandler.accept(new UserMessage(failureTitle, "Unexpected error (" + failure.getClass()
-                    .getSimpleName() + detail + "). Details are in the log; what was open stays open."));
-        }
-    }
-
-    /** One job from submission to its end, as seen by the progress bar. */
-    private final class Activity {
-        private final String name;
-        private RunningTask handle;
-        private boolean done;
-
-        Activity(String name) {
-            this.name = name;
-        }
-
-        void attach(RunningTask h) {
-            if (done) {
-                return;
-            }
-            handle = h;
-            progress.bind(h.progressProperty());
-            progressMessage.bind(h.messageProperty());
-        }
-
-        void finish() {
-            done = true;
-            if (current == this) {
-                current = null;
-                progress.unbind();
-                progressMessage.unbind();
-                progress.set(0);
-                progressMessage.set("");
-                busy.set(false);
-            }
-        }
     }
 
     /** The demo assets and the loaded demo model. */
@@ -383,17 +305,17 @@ public final class MainViewModel {
 
     /** Progress of the running job in [0, 1], -1 when indeterminate, 0 when idle. */
     public ReadOnlyDoubleProperty progressProperty() {
-        return progress.getReadOnlyProperty();
+        return jobs.progress.getReadOnlyProperty();
     }
 
     /** What the running job is doing. */
     public ReadOnlyStringProperty progressMessageProperty() {
-        return progressMessage.getReadOnlyProperty();
+        return jobs.progressMessage.getReadOnlyProperty();
     }
 
     /** Whether a job is running (opening actions are refused and Cancel is available). */
     public ReadOnlyBooleanProperty busyProperty() {
-        return busy.getReadOnlyProperty();
+        return jobs.busy.getReadOnlyProperty();
     }
 
     /** Whether Evaluate can run now. */
@@ -403,16 +325,16 @@ public final class MainViewModel {
 
     /** Layers of the open model. */
     public ObservableList<LayerRow> layers() {
-        return FXCollections.unmodifiableObservableList(layers);
+        return layersView;
     }
 
     /** Per-class FP32 accuracy of the last evaluation; empty before evaluation. */
     public ObservableList<ClassAccuracy> classAccuracies() {
-        return FXCollections.unmodifiableObservableList(classAccuracies);
+        return classAccuraciesView;
     }
 
     /** Recently opened models, newest first. */
     public ObservableList<Path> recentModels() {
-        return FXCollections.unmodifiableObservableList(recentModels);
+        return recentModelsView;
     }
 }

@@ -49,7 +49,7 @@ public record ModelSummary(String fileName, String parameters, String parameters
         String producer = model.producer().isEmpty() ? "" : " · " + model.producer();
         return new ModelSummary(String.valueOf(model.path().getFileName()),
                 String.format(Locale.ROOT, "%,d", params),
-                String.format(Locale.ROOT, "%.2f MB as float32", params * 4 / 1e6),
+                byteSize(params * 4) + " as float32",
                 String.valueOf(layers.size()), kinds(layers),
                 model.opset() < 0 ? "—" : String.valueOf(model.opset()),
                 "ONNX IR " + model.irVersion() + producer,
@@ -67,6 +67,17 @@ public record ModelSummary(String fileName, String parameters, String parameters
                     ? l.activation().opType() : l.activationKind().label());
         }
         return parts.isEmpty() ? "—" : String.join(" + ", parts);
+    }
+
+    /** A byte count as {@code 912 B}, {@code 3.5 kB} or {@code 0.91 MB} (decimal units). */
+    static String byteSize(long bytes) {
+        if (bytes < 1_000) {
+            return bytes + " B";
+        }
+        if (bytes < 1_000_000) {
+            return String.format(Locale.ROOT, "%.1f kB", bytes / 1e3);
+        }
+        return String.format(Locale.ROOT, "%.2f MB", bytes / 1e6);
     }
 
     private static String kinds(List<Layer> layers) {

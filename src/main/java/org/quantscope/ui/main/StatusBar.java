@@ -1,10 +1,12 @@
 package org.quantscope.ui.main;
 
+import javafx.beans.value.ObservableStringValue;
+import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
+import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.OverrunStyle;
 import javafx.scene.control.Separator;
-import javafx.geometry.Orientation;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 
@@ -27,7 +29,12 @@ final class StatusBar {
         Label sha = label("shaLabel", vm.shaTextProperty());
         sha.getStyleClass().add("mono");
         Label speed = label("throughputLabel", vm.throughputTextProperty());
-        root.getChildren().addAll(status, separator(), path, separator(), sha, separator(), speed);
+        Separator speedSeparator = separator();
+        for (Node n : new Node[] {speed, speedSeparator}) {
+            n.visibleProperty().bind(vm.throughputTextProperty().isNotEmpty());
+            n.managedProperty().bind(n.visibleProperty());
+        }
+        root.getChildren().addAll(status, separator(), path, separator(), sha, speedSeparator, speed);
         root.setAlignment(Pos.CENTER_LEFT);
         root.getStyleClass().add("status-bar");
     }
@@ -36,7 +43,7 @@ final class StatusBar {
         return root;
     }
 
-    private static Label label(String id, javafx.beans.value.ObservableStringValue text) {
+    private static Label label(String id, ObservableStringValue text) {
         Label l = new Label();
         l.setId(id);
         l.textProperty().bind(text);

@@ -68,7 +68,7 @@ final class SummaryTiles {
                 .textVisible(true)
                 .backgroundColor(TILE_BACKGROUND)
                 .roundedCorners(true)
-                .prefSize(300, 150)
+                .prefSize(300, 160)
                 .build();
         tile.textProperty().bind(detail);
         tile.setMaxWidth(Double.MAX_VALUE);
