@@ -12,6 +12,14 @@ public interface Dataset extends AutoCloseable {
     /** A short description for provenance and messages, e.g. {@code "IDX t10k-images-idx3-ubyte.gz"}. */
     String description();
 
+    /**
+     * The name of the file or folder the samples come from, for messages such as "calibration size 6000 is larger
+     * than the 5000 samples of calib.idx.gz"; defaults to {@link #description()}.
+     */
+    default String sourceName() {
+        return description();
+    }
+
     /** Number of samples. */
     int size();
 

@@ -1,0 +1,70 @@
+package org.quantscope.cli;
+
+import org.quantscope.core.InputException;
+import org.quantscope.core.data.DataSpec;
+import org.quantscope.core.data.Preprocessing;
+import org.quantscope.core.data.PreprocessingOptions;
+import org.quantscope.core.demo.DemoAssets;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/** Where the evaluation data is and how it is preprocessed. */
+final class DataOptions {
+
+    @Option(names = "--data", paramLabel = "DATA",
+            description = "Data: .npy, .npz (file.npz:key for one array), IDX (.gz) or an image folder "
+                    + "(one subfolder per class).")
+    Path data;
+
+    @Option(names = "--labels", paramLabel = "LABELS", description = "Labels: .npy (int64/int32/uint8) or IDX.")
+    Path labels;
+
+    @Option(names = "--dataset-desc", paramLabel = "JSON",
+            description = "Dataset description (scale, mean, std, color, classes); default: dataset.json next to "
+                    + "the data.")
+    Path description;
+
+    @Option(names = "--class-names", paramLabel = "FILE", description = "Text file with one class name per line.")
+    Path classNames;
+
+    @Option(names = "--scale", paramLabel = "S", description = "Multiply raw integer pixels by S (default 1/255).")
+    Double scale;
+
+    @Option(names = "--mean", paramLabel = "M", split = ",",
+            description = "Per-channel mean subtracted after scaling, e.g. 0.485,0.456,0.406.")
+    double[] mean;
+
+    @Option(names = "--std", paramLabel = "S", split = ",", description = "Per-channel std divided by, e.g. 0.229,0.224,0.225.")
+    double[] std;
+
+    @Option(names = "--color", paramLabel = "MODE", description = "Image decoding: ${COMPLETION-CANDIDATES}.")
+    Preprocessing.ColorMode color;
+
+    /**
+     * The data spec; with {@code demo} and no {@code --data}, the bundled Fashion-MNIST test set.
+     *
+     * @param demo  whether --demo was given
+     * @param limit sample limit, 0 for all
+     * @return the spec
+     */
+    DataSpec toSpec(boolean demo, int limit) {
+        Path d = data;
+        Path l = labels;
+        Path desc = description;
+        if (d == null && demo) {
+            DemoAssets a = DemoAssets.locate();
+            d = a.testImages();
+            l = a.testLabels();
+            desc = desc == null ? a.datasetDescription() : desc;
+        }
+        if (d == null) {
+            throw new InputException("No data given: pass --data FILE (and --labels FILE), or --demo for the bundled "
+                    + "Fashion-MNIST test set.");
+        }
+        if (limit < 0) {
+            throw new InputException("--limit must be 0 (all) or positive, got " + limit + ".");
+        }
+        return new DataSpec(d, l, desc, classNames, new PreprocessingOptions(scale, mean, std, color, null), limit);
+    }
+}

@@ -1,0 +1,203 @@
+package org.quantscope.core.data;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.quantscope.core.InputException;
+import org.quantscope.core.util.CancellationToken;
+import org.quantscope.core.util.ProgressListener;
+
+/**
+ * A folder with one subfolder of images per class, as torchvision's {@code ImageFolder} reads it: subfolders sorted
+ * by name give the class indices and names; the images in each (searched recursively, sorted by path) are PNG, JPEG,
+ * BMP or GIF. The data set is streamed: construction only lists the files, and {@link #read(int[])} decodes just the
+ * files asked for (see {@link ImageDecoder} for resizing and colour), then scales and normalizes them. A folder of
+ * 50,000 images is never held in memory at once. An empty class subfolder still takes a class index.
+ */
+public final class ImageFolderDataset implements Dataset {
+
+    /** File extensions read as images (lower case). */
+    public static final Set<String> IMAGE_EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif");
+
+    private final Path root;
+    private final List<Path> files;
+    private final int[] labels;
+    private final List<String> classNames;
+    private final int[] sampleShape;
+    private final ImageDecoder decoder;
+    private final SampleNormalizer normalizer;
+    private final int sampleLength;
+    private int decodeCount;
+
+    /**
+     * Lists the images of a class-per-subfolder tree.
+     *
+     * @param root          the folder holding one subfolder per class
+     * @param geometry      the size and channels images are decoded to, and whether samples are flattened
+     * @param preprocessing scale, mean and std applied to the 0..255 pixel values
+     * @param classNames    display names replacing the subfolder names (same count), or {@code null}
+     * @param progress      receives one report per class folder listed
+     * @param cancel        stops the listing
+     * @throws InputException when the folder is missing, has no class subfolders, or holds no images
+     */
+    public ImageFolderDataset(Path root, ImageGeometry geometry, Preprocessing preprocessing, List<String> classNames,
+                              ProgressListener progress, CancellationToken cancel) {
+        this.root = root;
+        List<Path> classDirs = classFolders(root);
+        List<Path> all = new ArrayList<>();
+        List<Integer> labelList = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int c = 0; c < classDirs.size(); c++) {
+            cancel.throwIfCancelled();
+            Path dir = classDirs.get(c);
+            names.add(dir.getFileName().toString());
+            for (Path f : imagesIn(dir)) {
+                all.add(f);
+                labelList.add(c);
+            }
+            progress.onProgress(c + 1, classDirs.size(), "Listing " + dir.getFileName());
+        }
+        if (all.isEmpty()) {
+            throw new InputException("Image folder " + root + " has class subfolders (" + String.join(", ", names)
+                    + ") but none holds a .png, .jpg, .jpeg, .bmp or .gif image");
+        }
+        this.files = List.copyOf(all);
+        this.labels = labelList.stream().mapToInt(Integer::intValue).toArray();
+        if (classNames != null && classNames.size() != names.size()) {
+            throw new InputException("Image folder " + root + " has " + names.size() + " class subfolders but "
+                    + classNames.size() + " class names were given; give one name per subfolder, in sorted order");
+        }
+        this.classNames = List.copyOf(classNames != null ? classNames : names);
+        int[] chw = {geometry.channels(), geometry.height(), geometry.width()};
+        this.sampleLength = chw[0] * chw[1] * chw[2];
+        this.sampleShape = geometry.flat() ? new int[] {sampleLength} : chw;
+        this.decoder = new ImageDecoder(chw[1], chw[2], chw[0]);
+        this.normalizer = new SampleNormalizer(preprocessing, chw, true, String.valueOf(root.getFileName()));
+    }
+
+    /**
+     * The class subfolders of {@code root}, sorted by name; hidden folders are skipped.
+     *
+     * @throws InputException when the folder is missing or has no subfolders
+     */
+    static List<Path> classFolders(Path root) {
+        if (!Files.isDirectory(root)) {
+            throw new InputException("Image folder " + root + " does not exist");
+        }
+        List<Path> dirs;
+        boolean hasImages;
+        try (Stream<Path> s = Files.list(root)) {
+            List<Path> entries = s.filter(p -> !p.getFileName().toString().startsWith("."))
+                    .sorted(Comparator.comparing(p -> p.getFileName().toString())).collect(Collectors.toList());
+            dirs = entries.stream().filter(Files::isDirectory).collect(Collectors.toList());
+            hasImages = entries.stream().anyMatch(ImageFolderDataset::isImage);
+        } catch (IOException e) {
+            throw new InputException("Cannot list image folder " + root + ": " + e.getMessage(), e);
+        }
+        if (dirs.isEmpty()) {
+            throw new InputException("Image folder " + root + (hasImages ? " holds images but no class subfolders"
+                    : " is empty") + "; put the images of each class in their own subfolder, e.g. "
+                    + root.resolve("cat").resolve("001.png"));
+        }
+        return dirs;
+    }
+
+    private static List<Path> imagesIn(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(p -> Files.isRegularFile(p) && isImage(p))
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .sorted(Comparator.comparing(p -> dir.relativize(p).toString()))
+                    .collect(Collectors.toList());
+        } catch (IOException e) {
+            throw new InputException("Cannot list image folder " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether a file name has one of the {@link #IMAGE_EXTENSIONS}. */
+    static boolean isImage(Path p) {
+        String n = p.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 && IMAGE_EXTENSIONS.contains(n.substring(dot + 1).toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Decodes the first image, to learn a size or colour the model leaves open.
+     *
+     * @param root the image folder
+     * @return the first image in listing order
+     */
+    static BufferedImage firstImage(Path root) {
+        for (Path dir : classFolders(root)) {
+            List<Path> images = imagesIn(dir);
+            if (!images.isEmpty()) {
+                return ImageDecoder.readImage(images.get(0));
+            }
+        }
+        throw new InputException("Image folder " + root + " holds no .png, .jpg, .jpeg, .bmp or .gif image");
+    }
+
+    @Override
+    public String description() {
+        return "image folder " + root.getFileName() + " (" + files.size() + " images, " + classNames.size()
+                + " classes, " + ExpectedInput.describe(sampleShape) + ")";
+    }
+
+    @Override
+    public String sourceName() {
+        return String.valueOf(root.getFileName());
+    }
+
+    @Override
+    public int size() {
+        return files.size();
+    }
+
+    @Override
+    public int[] sampleShape() {
+        return sampleShape.clone();
+    }
+
+    @Override
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    @Override
+    public int label(int index) {
+        return labels[index];
+    }
+
+    /** The image file of sample {@code index}. */
+    public Path file(int index) {
+        return files.get(index);
+    }
+
+    @Override
+    public Batch read(int[] indices) {
+        float[] out = new float[indices.length * sampleLength];
+        int[] batchLabels = new int[indices.length];
+        for (int k = 0; k < indices.length; k++) {
+            int index = Objects.checkIndex(indices[k], files.size());
+            decoder.decodeInto(files.get(index), out, k * sampleLength);
+            decodeCount++;
+            normalizer.apply(out, k * sampleLength);
+            batchLabels[k] = labels[index];
+        }
+        return new Batch(out, sampleShape.clone(), batchLabels, indices.clone());
+    }
+
+    /** How many images were decoded so far; lets tests check that reading is streamed. */
+    int decodeCount() {
+        return decodeCount;
+    }
+}
