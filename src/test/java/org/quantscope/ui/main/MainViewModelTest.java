@@ -61,7 +61,8 @@ class MainViewModelTest {
         assertEquals(model.layers().get(0).name(), vm.layers().get(0).name());
         assertTrue(s.inputsOutputs().startsWith("input: " + model.inputs().get(0).name() + " float32 ["),
                 s.inputsOutputs());
-        assertTrue(s.inputsOutputs().contains("→ " + model.outputs().get(0).name()), s.inputsOutputs());
+        assertTrue(s.inputsOutputs().matches(".*→\\s+" + model.outputs().get(0).name() + " \\[.*"),
+                s.inputsOutputs());
         assertTrue(vm.dataTextProperty().get().contains("10,000 samples · 10 classes"), vm.dataTextProperty().get());
         assertEquals(MainViewModel.NO_VALUE, vm.accuracyTextProperty().get());
         assertTrue(vm.shaTextProperty().get().startsWith("SHA-256 " + model.sha256().substring(0, 12)));
