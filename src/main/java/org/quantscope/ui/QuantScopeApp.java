@@ -22,6 +22,7 @@ public final class QuantScopeApp extends Application {
     public static final String AUTO_EVALUATE = "quantscope.autoEvaluate";
 
     private FxTaskRunner runner;
+    private MainViewModel vm;
 
     /**
      * Launches the JavaFX application and returns when the window is closed.
@@ -35,7 +36,7 @@ public final class QuantScopeApp extends Application {
     @Override
     public void start(Stage stage) {
         runner = new FxTaskRunner();
-        MainViewModel vm = new MainViewModel(runner, new ModelDatasetOpener(), RecentModels.userDefault());
+        vm = new MainViewModel(runner, new ModelDatasetOpener(), RecentModels.userDefault());
         MainView view = new MainView(vm, stage);
         Rectangle2D screen = Screen.getPrimary().getVisualBounds();
         Scene scene = new Scene(view.root(), Math.min(1400, screen.getWidth()), Math.min(900, screen.getHeight()));
@@ -48,6 +49,9 @@ public final class QuantScopeApp extends Application {
 
     @Override
     public void stop() {
+        if (vm != null) {
+            vm.cancel();
+        }
         if (runner != null) {
             runner.shutdown();
         }

@@ -1,5 +1,6 @@
 package org.quantscope.ui.main;
 
+import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
@@ -62,6 +63,12 @@ public final class MainView {
         root.getStyleClass().add("main-view");
         root.getStylesheets().add(STYLESHEET);
         root.setOnDragOver(this::dragOver);
+        root.setOnDragEntered(e -> {
+            if (e.getDragboard().hasFiles()) {
+                root.getStyleClass().add("drop-target");
+            }
+        });
+        root.setOnDragExited(e -> root.getStyleClass().remove("drop-target"));
         root.setOnDragDropped(this::dropped);
     }
 
@@ -74,13 +81,13 @@ public final class MainView {
         Label model = new Label();
         model.setId("modelNameLabel");
         model.getStyleClass().add("model-name");
-        model.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() ->
+        model.textProperty().bind(Bindings.createStringBinding(() ->
                 vm.summaryProperty().get() == null ? "No model open" : vm.summaryProperty().get().fileName(),
                 vm.summaryProperty()));
         Label data = new Label();
         data.setId("dataLabel");
         data.getStyleClass().add("data-line");
-        data.textProperty().bind(javafx.beans.binding.Bindings.concat("Test data: ", vm.dataTextProperty()));
+        data.textProperty().bind(Bindings.concat("Test data: ", vm.dataTextProperty()));
         VBox names = new VBox(2, model, data);
         HBox.setHgrow(names, Priority.ALWAYS);
 

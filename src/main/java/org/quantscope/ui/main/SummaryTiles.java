@@ -12,6 +12,10 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.paint.Color;
 
+import java.util.function.Function;
+
+import static org.quantscope.ui.main.MainViewModel.NO_VALUE;
+
 /**
  * The row of TilesFX tiles summarizing the open model: parameters, layers, opset and FP32 accuracy. Each tile shows a
  * large value (a label with an id, so tests can read it) and a detail line.
@@ -24,23 +28,14 @@ final class SummaryTiles {
     private final HBox root = new HBox(12);
 
     SummaryTiles(MainViewModel vm) {
-        var s = vm.summaryProperty();
+        Color plain = Color.web("#e8eaed");
         root.getChildren().addAll(
-                tile("Parameters", "parametersValue",
-                        Bindings.createStringBinding(() -> s.get() == null ? MainViewModel.NO_VALUE
-                                : s.get().parameters(), s),
-                        Bindings.createStringBinding(() -> s.get() == null ? "" : s.get().parametersDetail(), s),
-                        Color.web("#e8eaed")),
-                tile("Layers", "layersValue",
-                        Bindings.createStringBinding(() -> s.get() == null ? MainViewModel.NO_VALUE
-                                : s.get().layers(), s),
-                        Bindings.createStringBinding(() -> s.get() == null ? "" : s.get().layersDetail(), s),
-                        Color.web("#e8eaed")),
-                tile("Opset", "opsetValue",
-                        Bindings.createStringBinding(() -> s.get() == null ? MainViewModel.NO_VALUE
-                                : s.get().opset(), s),
-                        Bindings.createStringBinding(() -> s.get() == null ? "" : s.get().opsetDetail(), s),
-                        Color.web("#e8eaed")),
+                tile("Parameters", "parametersValue", fromSummary(vm, ModelSummary::parameters, NO_VALUE),
+                        fromSummary(vm, ModelSummary::parametersDetail, ""), plain),
+                tile("Layers", "layersValue", fromSummary(vm, ModelSummary::layers, NO_VALUE),
+                        fromSummary(vm, ModelSummary::layersDetail, ""), plain),
+                tile("Opset", "opsetValue", fromSummary(vm, ModelSummary::opset, NO_VALUE),
+                        fromSummary(vm, ModelSummary::opsetDetail, ""), plain),
                 tile("FP32 accuracy", "accuracyValue", vm.accuracyTextProperty(), vm.accuracyDetailProperty(),
                         Color.web("#5fb3f9")));
         root.setPadding(new Insets(0, 0, 12, 0));
@@ -48,6 +43,12 @@ final class SummaryTiles {
 
     HBox root() {
         return root;
+    }
+
+    private static ObservableStringValue fromSummary(MainViewModel vm, Function<ModelSummary, String> part,
+                                                     String none) {
+        return Bindings.createStringBinding(() -> vm.summaryProperty().get() == null ? none
+                : part.apply(vm.summaryProperty().get()), vm.summaryProperty());
     }
 
     private Tile tile(String title, String id, ObservableStringValue value, ObservableStringValue detail,
