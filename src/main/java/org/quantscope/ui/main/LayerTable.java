@@ -18,6 +18,9 @@ import java.util.function.Function;
  */
 final class LayerTable {
 
+    /** Room left for the vertical scroll bar and the table border. */
+    private static final double SCROLL_BAR_ALLOWANCE = 18;
+
     private final VBox root = new VBox(6);
     private final TableView<LayerRow> table = new TableView<>();
 
@@ -34,14 +37,21 @@ final class LayerTable {
         table.setId("layerTable");
         table.setItems(vm.layers());
         table.setPlaceholder(new Label("Open a model to see its layers"));
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        // Fixed columns keep their width; the layer name takes what is left (a scroll bar appears when even its
+        // minimum does not fit).
+        table.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
+        TableColumn<LayerRow, String> name = column("Layer", 140, LayerRow::name, Pos.CENTER_LEFT);
         table.getColumns().add(column("#", 44, r -> r.index(), Pos.CENTER_RIGHT));
-        table.getColumns().add(column("Layer", 230, LayerRow::name, Pos.CENTER_LEFT));
-        table.getColumns().add(column("Kind", 120, LayerRow::kind, Pos.CENTER_LEFT));
-        table.getColumns().add(column("Weight shape", 110, LayerRow::weightShape, Pos.CENTER_LEFT));
+        table.getColumns().add(name);
+        table.getColumns().add(column("Kind", 130, LayerRow::kind, Pos.CENTER_LEFT));
+        table.getColumns().add(column("Weight shape", 116, LayerRow::weightShape, Pos.CENTER_LEFT));
         table.getColumns().add(column("Parameters", 96, r -> String.format(Locale.ROOT, "%,d", r.parameters()),
                 Pos.CENTER_RIGHT));
-        table.getColumns().add(column("Fused with", 110, LayerRow::fusedWith, Pos.CENTER_LEFT));
+        table.getColumns().add(column("Fused with", 112, LayerRow::fusedWith, Pos.CENTER_LEFT));
+        double fixed = table.getColumns().stream().filter(c -> c != name).mapToDouble(TableColumn::getPrefWidth)
+                .sum();
+        name.prefWidthProperty().bind(Bindings.max(name.getMinWidth(),
+                table.widthProperty().subtract(fixed + SCROLL_BAR_ALLOWANCE)));
         VBox.setVgrow(table, Priority.ALWAYS);
 
         root.getStyleClass().add("card");
@@ -56,6 +66,7 @@ final class LayerTable {
                                                        Pos alignment) {
         TableColumn<LayerRow, T> c = new TableColumn<>(title);
         c.setPrefWidth(width);
+        c.setMinWidth(width);
         c.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(value.apply(cd.getValue())));
         c.setCellFactory(col -> new TableCell<>() {
             @Override

@@ -89,6 +89,7 @@ public final class MainView {
         data.getStyleClass().add("data-line");
         data.textProperty().bind(Bindings.concat("Test data: ", vm.dataTextProperty()));
         VBox names = new VBox(2, model, data);
+        names.setMinWidth(0);
         HBox.setHgrow(names, Priority.ALWAYS);
 
         Button evaluate = new Button("Evaluate FP32");
@@ -97,6 +98,7 @@ public final class MainView {
         evaluate.setDefaultButton(true);
         evaluate.disableProperty().bind(vm.canEvaluateBinding().not());
         evaluate.setOnAction(e -> vm.evaluate());
+        evaluate.setMinWidth(Region.USE_PREF_SIZE);
 
         ProgressBar progress = new ProgressBar();
         progress.setId("progressBar");
@@ -114,6 +116,7 @@ public final class MainView {
         cancel.setId("cancelButton");
         cancel.disableProperty().bind(vm.busyProperty().not());
         cancel.setOnAction(e -> vm.cancel());
+        cancel.setMinWidth(Region.USE_PREF_SIZE);
 
         HBox header = new HBox(14, names, progressBox, cancel, evaluate);
         header.setAlignment(Pos.CENTER_LEFT);

@@ -1,5 +1,7 @@
 package org.quantscope.ui.main;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,7 +74,7 @@ class MainViewModelTest {
     }
 
     @Test
-    void evaluationFillsAccuracyTileChartAndThroughput() {
+    void evaluationFillsAccuracyTileChartAndThroughput() throws Exception {
         vm.openDemo(false);
         vm.evaluate();
 
@@ -94,6 +96,15 @@ class MainViewModelTest {
         assertEquals(10_000, samples);
         assertEquals(String.format(Locale.ROOT, "%.2f %%", 100.0 * correct / samples), acc);
         assertTrue(vm.throughputTextProperty().get().endsWith(" images/s"), vm.throughputTextProperty().get());
+
+        // Golden numbers: PyTorch's FP32 results when the demo was made; ONNX Runtime may flip at most 2 of the
+        // 10,000 predictions (none of the demo's top-2 logit margins is below 1e-3).
+        JsonNode ref = new ObjectMapper().readTree(demo.fp32Reference().toFile()).get("mobilenet-fmnist.onnx");
+        assertEquals(ref.get("correct").asInt(), correct, 2);
+        for (int k = 0; k < 10; k++) {
+            assertEquals(ref.get("perClassAccuracy").get(k).asDouble() * 100, vm.classAccuracies().get(k).percent(),
+                    0.2 + 1e-6, "class " + k);
+        }
         assertTrue(vm.statusTextProperty().get().startsWith("FP32 accuracy " + acc));
         assertEquals(0.0, vm.progressProperty().get());
     }
