@@ -25,12 +25,20 @@ public final class QuantScopeApp extends Application {
     private MainViewModel vm;
 
     /**
-     * Launches the JavaFX application and returns when the window is closed.
+     * Launches the JavaFX application and returns when the window is closed. When no window can be opened (no display),
+     * it says so on standard error, points to the alternatives and exits with code 1.
      *
      * @param args command-line arguments (unused by the window)
      */
     public static void launchApp(String[] args) {
-        Application.launch(QuantScopeApp.class, args);
+        try {
+            Application.launch(QuantScopeApp.class, args);
+        } catch (UnsupportedOperationException e) {
+            System.err.println("QuantScope cannot open its window: " + e.getMessage() + ".\n"
+                    + "Run it from a desktop session, or with tools/run-gui.sh (which starts a virtual display when "
+                    + "there is none), or use the command line: quantscope --help");
+            System.exit(1);
+        }
     }
 
     @Override
