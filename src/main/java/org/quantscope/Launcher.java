@@ -1,6 +1,7 @@
 package org.quantscope;
 
 import org.quantscope.cli.QuantScopeCommand;
+import org.quantscope.ui.QuantScopeApp;
 
 /**
  * Entry point of {@code quantscope.jar}. Deliberately not a JavaFX {@code Application}, so the jar runs on the plain
@@ -17,6 +18,10 @@ public final class Launcher {
      * @param args none for the GUI; a subcommand, {@code --help} or {@code --version} for the CLI
      */
     public static void main(String[] args) {
+        if (args.length == 0) {
+            QuantScopeApp.launchApp(args);
+            return;
+        }
         System.exit(QuantScopeCommand.execute(args));
     }
 }

@@ -1,0 +1,67 @@
+package org.quantscope.ui;
+
+import javafx.application.Application;
+import javafx.geometry.Rectangle2D;
+import javafx.scene.Scene;
+import javafx.stage.Screen;
+import javafx.stage.Stage;
+import org.quantscope.ui.main.MainView;
+import org.quantscope.ui.main.MainViewModel;
+import org.quantscope.ui.main.ModelDatasetOpener;
+import org.quantscope.ui.main.RecentModels;
+import org.quantscope.ui.task.FxTaskRunner;
+
+/**
+ * The QuantScope window. Start it with {@link #launchApp(String[])} (the {@link org.quantscope.Launcher} does so when
+ * run without arguments). On start it opens the demo model with the demo test data. The hidden system property
+ * {@code quantscope.autoEvaluate=true} also runs the FP32 evaluation at once, for demos and screenshots.
+ */
+public final class QuantScopeApp extends Application {
+
+    /** System property that runs Evaluate as soon as the demo is open. */
+    public static final String AUTO_EVALUATE = "quantscope.autoEvaluate";
+
+    private FxTaskRunner runner;
+    private MainViewModel vm;
+
+    /**
+     * Launches the JavaFX application and returns when the window is closed. When no window can be opened (no display),
+     * it says so on standard error, points to the alternatives and exits with code 1.
+     *
+     * @param args command-line arguments (unused by the window)
+     */
+    public static void launchApp(String[] args) {
+        try {
+            Application.launch(QuantScopeApp.class, args);
+        } catch (UnsupportedOperationException e) {
+            System.err.println("QuantScope cannot open its window: " + e.getMessage() + ".\n"
+                    + "Run it from a desktop session, or with tools/run-gui.sh (which starts a virtual display when "
+                    + "there is none), or use the command line: quantscope --help");
+            System.exit(1);
+        }
+    }
+
+    @Override
+    public void start(Stage stage) {
+        runner = new FxTaskRunner();
+        vm = new MainViewModel(runner, new ModelDatasetOpener(), RecentModels.userDefault());
+        MainView view = new MainView(vm, stage);
+        Rectangle2D screen = Screen.getPrimary().getVisualBounds();
+        Scene scene = new Scene(view.root(), Math.min(1400, screen.getWidth()), Math.min(900, screen.getHeight()));
+        stage.setScene(scene);
+        stage.setMinWidth(900);
+        stage.setMinHeight(600);
+        stage.show();
+        vm.openDemo(Boolean.getBoolean(AUTO_EVALUATE));
+    }
+
+    @Override
+    public void stop() {
+        if (vm != null) {
+            vm.cancel();
+        }
+        if (runner != null) {
+            runner.shutdown();
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package org.quantscope.ui.main;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The data the user picked for evaluation: a data file ({@code .npy}, {@code .npz}, IDX, optionally gzipped) or an
+ * image folder, and optionally a separate labels file. Preprocessing and class names come from a
+ * {@code dataset.json} next to the data when there is one.
+ *
+ * @param data   the data file or image folder
+ * @param labels the labels file, or {@code null} when the labels are found automatically (inside the archive, in the
+ *               sibling IDX labels file, or from the class subfolders)
+ */
+public record DataSelection(Path data, Path labels) {
+
+    /** Checks that a data path is given. */
+    public DataSelection {
+        Objects.requireNonNull(data, "data");
+    }
+
+    /** The name shown in the window, e.g. {@code fmnist-test-images-idx3-ubyte.gz}. */
+    public String displayName() {
+        String name = String.valueOf(data.getFileName());
+        return labels == null ? name : name + " + " + labels.getFileName();
+    }
+}

@@ -1,0 +1,133 @@
+package org.quantscope.ui.main;
+
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.StringProperty;
+import org.quantscope.core.InputException;
+import org.quantscope.core.util.CancelledException;
+import org.quantscope.ui.task.BackgroundJob;
+import org.quantscope.ui.task.RunningTask;
+import org.quantscope.ui.task.TaskRunner;
+
+import java.util.function.Consumer;
+
+/**
+ * Runs the view model's jobs one at a time through a {@link TaskRunner} and turns them into UI state: busy flag,
+ * progress, progress message, status line, and a {@link UserMessage} for every failure (none for a cancel). A failed or
+ * cancelled job changes nothing else, so whatever was open stays open.
+ */
+final class JobTracker {
+
+    private final TaskRunner runner;
+    private final StringProperty status;
+    private final Consumer<UserMessage> messages;
+    final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(false);
+    final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(0);
+    final ReadOnlyStringWrapper progressMessage = new ReadOnlyStringWrapper("");
+    private Job current;
+
+    /**
+     * @param runner   where jobs run
+     * @param status   the status line to update
+     * @param messages receives failure messages for the user
+     */
+    JobTracker(TaskRunner runner, StringProperty status, Consumer<UserMessage> messages) {
+        this.runner = runner;
+        this.status = status;
+        this.messages = messages;
+    }
+
+    /**
+     * Refuses to start anything while a job runs, telling the user why.
+     *
+     * @return true when busy (the caller should stop)
+     */
+    boolean refuseWhileBusy() {
+        if (current != null) {
+            messages.accept(new UserMessage("QuantScope is busy", current.name + " is still running. Wait until it "
+                    + "finishes or press Cancel, then try again."));
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Starts a job.
+     *
+     * @param name         what it does, for the status line, e.g. {@code "Evaluating FP32 accuracy"}
+     * @param job          the work (runs off the UI thread)
+     * @param onSuccess    applies the result (UI thread)
+     * @param failureTitle dialog title if it fails, e.g. {@code "Cannot open model"}
+     * @param <T>          result type
+     */
+    <T> void run(String name, BackgroundJob<T> job, Consumer<T> onSuccess, String failureTitle) {
+        Job j = new Job(name);
+        current = j;
+        busy.set(true);
+        status.set(name + "…");
+        RunningTask handle = runner.submit(name, job, result -> {
+            j.finish();
+            onSuccess.accept(result);
+        }, failure -> {
+            j.finish();
+            report(failureTitle, failure);
+        });
+        j.attach(handle);
+    }
+
+    /** Cancels the running job, if any. */
+    void cancel() {
+        if (current != null && current.handle != null) {
+            status.set("Cancelling…");
+            current.handle.cancel();
+        }
+    }
+
+    private void report(String failureTitle, Throwable failure) {
+        if (failure instanceof CancelledException) {
+            status.set("Cancelled");
+            return;
+        }
+        status.set(failureTitle);
+        if (failure instanceof InputException) {
+            messages.accept(new UserMessage(failureTitle, failure.getMessage()));
+        } else {
+            String detail = failure.getMessage() == null ? "" : ": " + failure.getMessage();
+            messages.accept(new UserMessage(failureTitle, "Unexpected error (" + failure.getClass().getSimpleName()
+                    + detail + "). Details are in the log; what was open stays open."));
+        }
+    }
+
+    /** One job from submission to its end. */
+    private final class Job {
+        private final String name;
+        private RunningTask handle;
+        private boolean done;
+
+        Job(String name) {
+            this.name = name;
+        }
+
+        void attach(RunningTask h) {
+            if (done) {
+                return;
+            }
+            handle = h;
+            progress.bind(h.progressProperty());
+            progressMessage.bind(h.messageProperty());
+        }
+
+        void finish() {
+            done = true;
+            if (current == this) {
+                current = null;
+                progress.unbind();
+                progressMessage.unbind();
+                progress.set(0);
+                progressMessage.set("");
+                busy.set(false);
+            }
+        }
+    }
+}

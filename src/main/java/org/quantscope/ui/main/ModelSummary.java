@@ -1,0 +1,103 @@
+package org.quantscope.ui.main;
+
+import org.quantscope.core.onnx.ActivationKind;
+import org.quantscope.core.onnx.Layer;
+import org.quantscope.core.onnx.LayerKind;
+import org.quantscope.core.onnx.OnnxModel;
+import org.quantscope.core.onnx.TensorSpec;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * What the window shows about a loaded model, formatted once when the model is opened: the tile values, the
+ * input/output line and the layer table rows.
+ *
+ * @param fileName         model file name
+ * @param parameters       parameter count, e.g. {@code 227,146}
+ * @param parametersDetail size as float32, e.g. {@code 0.91 MB as float32}
+ * @param layers           number of quantization layers
+ * @param layersDetail     layers by kind, e.g. {@code 8 Conv · 6 Depthwise conv · 1 Gemm}
+ * @param opset            default-domain opset
+ * @param opsetDetail      IR version and producer
+ * @param inputsOutputs    e.g. {@code input: input float32 [batch, 1, 28, 28] → logits [batch, 10]}
+ * @param rows             the layer table
+ */
+public record ModelSummary(String fileName, String parameters, String parametersDetail, String layers,
+                           String layersDetail, String opset, String opsetDetail, String inputsOutputs,
+                           List<LayerRow> rows) {
+
+    /**
+     * Summarizes a model.
+     *
+     * @param model the loaded model
+     * @return display texts
+     */
+    public static ModelSummary of(OnnxModel model) {
+        long params = model.parameterCount();
+        List<Layer> layers = model.layers();
+        List<LayerRow> rows = new ArrayList<>(layers.size());
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            rows.add(new LayerRow(i + 1, l.name(), l.kind().label(), l.weightShapeText(), l.parameters(),
+                    fusedWith(l)));
+        }
+        String producer = model.producer().isEmpty() ? "" : " · " + model.producer();
+        return new ModelSummary(String.valueOf(model.path().getFileName()),
+                String.format(Locale.ROOT, "%,d", params),
+                byteSize(params * 4) + " as float32",
+                String.valueOf(layers.size()), kinds(layers),
+                model.opset() < 0 ? "—" : String.valueOf(model.opset()),
+                "ONNX IR " + model.irVersion() + producer,
+                inputsOutputs(model), List.copyOf(rows));
+    }
+
+    /** What is fused into the layer: {@code BN}, {@code ReLU6}, {@code BN + ReLU6}, or {@code —}. */
+    static String fusedWith(Layer l) {
+        List<String> parts = new ArrayList<>(2);
+        if (l.batchNorm() != null) {
+            parts.add("BN");
+        }
+        if (l.activation() != null) {
+            parts.add(l.activationKind() == ActivationKind.OTHER
+                    ? l.activation().opType() : l.activationKind().label());
+        }
+        return parts.isEmpty() ? "—" : String.join(" + ", parts);
+    }
+
+    /** A byte count as {@code 912 B}, {@code 3.5 kB} or {@code 0.91 MB} (decimal units). */
+    static String byteSize(long bytes) {
+        if (bytes < 1_000) {
+            return bytes + " B";
+        }
+        if (bytes < 1_000_000) {
+            return String.format(Locale.ROOT, "%.1f kB", bytes / 1e3);
+        }
+        return String.format(Locale.ROOT, "%.2f MB", bytes / 1e6);
+    }
+
+    private static String kinds(List<Layer> layers) {
+        if (layers.isEmpty()) {
+            return "no Conv, Gemm or MatMul found";
+        }
+        Map<LayerKind, Long> counts = new EnumMap<>(LayerKind.class);
+        layers.forEach(l -> counts.merge(l.kind(), 1L, Long::sum));
+        return counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey().label())
+                .collect(Collectors.joining(" · "));
+    }
+
+    private static String inputsOutputs(OnnxModel model) {
+        String in = model.inputs().stream().map(t -> t.name() + " " + t.elementType() + " " + t.shapeText())
+                .collect(Collectors.joining(", "));
+        String out = model.outputs().stream().map(ModelSummary::nameAndShape).collect(Collectors.joining(", "));
+        return "input: " + in + "  →  " + out;
+    }
+
+    private static String nameAndShape(TensorSpec t) {
+        return t.name() + " " + t.shapeText();
+    }
+}

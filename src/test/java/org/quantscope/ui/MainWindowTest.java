@@ -1,0 +1,147 @@
+package org.quantscope.ui;
+
+import javafx.scene.Scene;
+import javafx.scene.chart.BarChart;
+import javafx.scene.chart.XYChart;
+import javafx.scene.control.Button;
+import javafx.scene.control.DialogPane;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableView;
+import javafx.scene.control.Tooltip;
+import javafx.stage.Stage;
+import javafx.stage.Window;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.quantscope.ui.main.MainView;
+import org.quantscope.ui.main.MainViewModel;
+import org.quantscope.ui.main.ModelDatasetOpener;
+import org.quantscope.ui.main.RecentModels;
+import org.quantscope.ui.task.FxTaskRunner;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.prefs.Preferences;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Headless (Monocle) test of the real main window on the demo model: Evaluate fills the accuracy tile and one bar per
+ * class; a file that is not a model gives an error dialog and the model stays open.
+ */
+@ExtendWith(ApplicationExtension.class)
+class MainWindowTest {
+
+    private static final long TIMEOUT_S = 120;
+
+    private final Preferences prefs = Preferences.userRoot().node("org/quantscope-test/" + UUID.randomUUID());
+    private FxTaskRunner runner;
+    private MainViewModel vm;
+
+    @Start
+    void start(Stage stage) {
+        DemoFiles.require();
+        runner = new FxTaskRunner();
+        vm = new MainViewModel(runner, new ModelDatasetOpener(), new RecentModels(prefs));
+        MainView view = new MainView(vm, stage);
+        // Monocle's headless screen is 1280x800; a larger window overflows its frame buffer.
+        stage.setScene(new Scene(view.root(), 1240, 760));
+        stage.show();
+        vm.openDemo(false);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        runner.shutdown();
+        prefs.removeNode();
+    }
+
+    @Test
+    void evaluateShowsAccuracyAndOneBarPerClass(FxRobot robot) throws Exception {
+        Button evaluate = robot.lookup("#evaluateButton").queryButton();
+        WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS, () -> !evaluate.isDisabled());
+        Label accuracy = robot.lookup("#accuracyValue").queryAs(Label.class);
+        assertEquals(MainViewModel.NO_VALUE, accuracy.getText());
+
+        robot.clickOn("#evaluateButton");
+        WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS, () -> accuracy.getText().matches("\\d+\\.\\d\\d %"));
+        WaitForAsyncUtils.waitForFxEvents();
+
+        @SuppressWarnings("unchecked")
+        BarChart<Number, String> chart = robot.lookup("#classAccuracyChart").queryAs(BarChart.class);
+        assertEquals(1, chart.getData().size());
+        List<XYChart.Data<Number, String>> bars = chart.getData().get(0).getData();
+        assertEquals(10, bars.size());
+        assertEquals(Set.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
+                "Ankle boot"), bars.stream().map(XYChart.Data::getYValue).collect(Collectors.toSet()));
+        for (XYChart.Data<Number, String> bar : bars) {
+            double v = bar.getXValue().doubleValue();
+            assertTrue(v >= 0 && v <= 100, bar.getYValue() + " " + v);
+            assertTrue(bar.getNode() != null && bar.getNode().getParent() != null, "bar drawn for " + bar.getYValue());
+            assertTrue(v == 0 || bar.getNode().getBoundsInParent().getWidth() > 0, "bar has a length");
+        }
+        assertTrue(robot.lookup("#throughputLabel").queryAs(Label.class).getText().endsWith("images/s"));
+
+        XYChart.Data<Number, String> first = bars.get(bars.size() - 1);
+        robot.moveTo(first.getNode());
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> tooltipText(robot).isPresent());
+        String tip = tooltipText(robot).orElseThrow();
+        assertTrue(tip.matches("T-shirt/top: \\d+\\.\\d\\d % \\([\\d,]+ of 1,000 correct\\)"), tip);
+    }
+
+    private static Optional<String> tooltipText(FxRobot robot) {
+        for (Window w : robot.listWindows()) {
+            if (w instanceof Tooltip t && t.isShowing()) {
+                return Optional.of(t.getText());
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Test
+    void aFileThatIsNotAModelShowsAnErrorAndKeepsTheModel(FxRobot robot, @TempDir Path dir) throws Exception {
+        Label modelName = robot.lookup("#modelNameLabel").queryAs(Label.class);
+        WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS, () -> !vm.busyProperty().get()
+                && modelName.getText().equals("mobilenet-fmnist.onnx"));
+        TableView<?> layers = robot.lookup("#layerTable").queryAs(TableView.class);
+        int rows = layers.getItems().size();
+        assertTrue(rows > 0);
+        Path bogus = Files.writeString(dir.resolve("weights.onnx"), "not a protobuf at all");
+
+        robot.interact(() -> vm.openModel(bogus));
+        WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS, () -> errorDialog(robot).isPresent());
+
+        DialogPane dialog = errorDialog(robot).orElseThrow();
+        assertEquals("Cannot open model", dialog.getHeaderText());
+        assertTrue(dialog.getContentText().contains("weights.onnx"), dialog.getContentText());
+        assertFalse(dialog.getContentText().contains("at org."), "no stack trace");
+        robot.clickOn(robot.from(dialog).lookup(".button").queryButton());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(errorDialog(robot).isEmpty());
+        assertEquals("mobilenet-fmnist.onnx", modelName.getText());
+        assertEquals(rows, layers.getItems().size());
+        assertFalse(robot.lookup("#evaluateButton").queryButton().isDisabled(), "the window stays usable");
+    }
+
+    private static Optional<DialogPane> errorDialog(FxRobot robot) {
+        for (Window w : robot.listWindows()) {
+            if (w.isShowing() && w.getScene() != null && w.getScene().getRoot() instanceof DialogPane pane) {
+                return Optional.of(pane);
+            }
+        }
+        return Optional.empty();
+    }
+}
