@@ -57,14 +57,15 @@ final class InfoCommand implements Callable<Integer> {
         }
         m.warnings().forEach(w -> out.println("Warning   " + w));
         out.println();
-        String fmt = "%-4s %-28s %-15s %-14s %10s  %-28s%n";
-        out.printf(fmt, "#", "layer", "op", "weight", "params", "fused with");
+        int nameWidth = Math.max(5, m.layers().stream().mapToInt(l -> l.name().length()).max().orElse(5));
+        String fmt = "%-3s %-" + nameWidth + "s  %-15s %-12s %10s  %-12s %s%n";
+        out.printf(fmt, "#", "layer", "op", "weight", "params", "fused", "batch norm node");
         int i = 0;
         for (Layer l : m.layers()) {
-            String fused = (l.batchNorm() != null ? "BN " + l.batchNorm().name() : "")
-                    + (l.activation() != null ? (l.batchNorm() != null ? ", " : "") + l.activationKind().label() : "");
-            out.printf(fmt, i++, truncate(l.name(), 28), l.kind().label(), l.weightShapeText(),
-                    String.format("%,d", l.parameters()), fused.isEmpty() ? "-" : truncate(fused, 40));
+            String fused = l.fusedText().substring(l.linear().opType().length()).replaceFirst("^ \\+ ", "");
+            out.printf(fmt, i++, l.name(), l.kind().label(), l.weightShapeText(),
+                    String.format("%,d", l.parameters()), fused.isEmpty() ? "-" : fused,
+                    l.batchNorm() == null ? "-" : l.batchNorm().name());
         }
         Map<String, Integer> ops = new TreeMap<>();
         m.nodes().forEach(n -> ops.merge(n.opType(), 1, Integer::sum));
@@ -75,9 +76,5 @@ final class InfoCommand implements Callable<Integer> {
             out.println("Wrote " + json);
         }
         return 0;
-    }
-
-    private static String truncate(String s, int n) {
-        return s.length() <= n ? s : "…" + s.substring(s.length() - n + 1);
     }
 }

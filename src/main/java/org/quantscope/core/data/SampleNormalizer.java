@@ -12,6 +12,7 @@ final class SampleNormalizer {
     private final int channels;
     private final int planeSize;
     private final boolean enabled;
+    private float[][] tables;
 
     /**
      * @param preprocessing the values to apply
@@ -57,10 +58,28 @@ final class SampleNormalizer {
         for (int c = 0; c < channels; c++) {
             double mean = preprocessing.meanOf(c);
             double std = preprocessing.stdOf(c);
+            float[] table = byteTable(c);
             int from = off + c * planeSize;
             for (int i = from; i < from + planeSize; i++) {
-                data[i] = (float) ((data[i] * scale - mean) / std);
+                float v = data[i];
+                int b = (int) v;
+                data[i] = b == v && b >= 0 && b < 256 ? table[b] : (float) ((v * scale - mean) / std);
             }
         }
+    }
+
+    /** The normalized value of every byte value 0..255 for channel {@code c}: exact, and a lookup instead of math. */
+    private float[] byteTable(int c) {
+        if (tables == null) {
+            tables = new float[channels][];
+        }
+        if (tables[c] == null) {
+            float[] t = new float[256];
+            for (int v = 0; v < 256; v++) {
+                t[v] = (float) ((v * preprocessing.scale() - preprocessing.meanOf(c)) / preprocessing.stdOf(c));
+            }
+            tables[c] = t;
+        }
+        return tables[c];
     }
 }

@@ -3,6 +3,7 @@ package org.quantscope.core.eval;
 import org.quantscope.core.InputException;
 import org.quantscope.core.Provenance;
 import org.quantscope.core.data.Batch;
+import org.quantscope.core.data.BatchPrefetcher;
 import org.quantscope.core.data.Dataset;
 import org.quantscope.core.onnx.FloatTensor;
 import org.quantscope.core.onnx.InferenceSession;
@@ -45,26 +46,29 @@ public final class Evaluator {
         int[] labels = new int[n];
         int classes = -1;
         progress.onProgress(0, n, "Evaluating");
-        for (int from = 0; from < n; from += settings.batchSize()) {
-            cancel.throwIfCancelled();
-            int to = Math.min(n, from + settings.batchSize());
-            Batch b = data.read(from, to);
-            FloatTensor logits = session.run(b.data(), b.shape(), List.of(output), cancel).get(output);
-            int k = logits.rowLength();
-            if (classes < 0) {
-                classes = checkClasses(session, data, k);
-            }
-            float[] v = logits.data();
-            for (int i = 0; i < b.count(); i++) {
-                predictions[from + i] = argmax(v, i * k, k);
-                labels[from + i] = b.labels()[i];
-                if (labels[from + i] >= k) {
-                    throw new InputException(data.description() + ": sample " + (from + i) + " has label "
-                            + labels[from + i] + " but the model's output '" + output + "' has only " + k
-                            + " classes (labels must be 0.." + (k - 1) + ").");
+        try (BatchPrefetcher batches = new BatchPrefetcher(data, n, settings.batchSize())) {
+            int from = 0;
+            while (batches.hasNext()) {
+                cancel.throwIfCancelled();
+                Batch b = batches.next();
+                FloatTensor logits = session.run(b.data(), b.shape(), List.of(output), cancel).get(output);
+                int k = logits.rowLength();
+                if (classes < 0) {
+                    classes = checkClasses(session, data, k);
                 }
+                float[] v = logits.data();
+                for (int i = 0; i < b.count(); i++) {
+                    predictions[from + i] = argmax(v, i * k, k);
+                    labels[from + i] = b.labels()[i];
+                    if (labels[from + i] >= k) {
+                        throw new InputException(data.description() + ": sample " + (from + i) + " has label "
+                                + labels[from + i] + " but the model's output '" + output + "' has only " + k
+                                + " classes (labels must be 0.." + (k - 1) + ").");
+                    }
+                }
+                from += b.count();
+                progress.onProgress(from, n, "Evaluating");
             }
-            progress.onProgress(to, n, "Evaluating");
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return summarize(predictions, labels, classes, classNames(data, classes), seconds,

@@ -1,0 +1,97 @@
+package org.quantscope.core.data;
+
+import java.util.NoSuchElementException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Reads consecutive batches of a dataset one batch ahead on a background daemon thread, so decoding and preprocessing
+ * the next batch overlaps with running the model on the current one. All reads happen on the one prefetch thread, in
+ * order, which keeps the {@link Dataset} single-threaded. Close it to stop the thread.
+ */
+public final class BatchPrefetcher implements AutoCloseable {
+
+    private final Dataset data;
+    private final int end;
+    private final int batchSize;
+    private final ExecutorService reader;
+    private int next;
+    private Future<Batch> pending;
+
+    /**
+     * @param data      the dataset
+     * @param count     read samples {@code [0, count)}
+     * @param batchSize samples per batch
+     */
+    public BatchPrefetcher(Dataset data, int count, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
+        this.data = data;
+        this.end = Math.min(count, data.size());
+        this.batchSize = batchSize;
+        this.reader = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "quantscope-prefetch");
+            t.setDaemon(true);
+            return t;
+        });
+        schedule();
+    }
+
+    private void schedule() {
+        if (next >= end) {
+            pending = null;
+            return;
+        }
+        int from = next;
+        int to = Math.min(end, from + batchSize);
+        next = to;
+        pending = reader.submit(() -> data.read(from, to));
+    }
+
+    /** Whether another batch remains. */
+    public boolean hasNext() {
+        return pending != null;
+    }
+
+    /**
+     * The next batch (waiting for it if it is still being read) and starts reading the one after.
+     *
+     * @return the batch
+     * @throws RuntimeException whatever the dataset threw while reading, unchanged (e.g. an InputException for a
+     *                          corrupt image)
+     */
+    public Batch next() {
+        if (pending == null) {
+            throw new NoSuchElementException("no more batches");
+        }
+        Batch b;
+        try {
+            b = pending.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading data", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(c);
+        }
+        schedule();
+        return b;
+    }
+
+    @Override
+    public void close() {
+        if (pending != null) {
+            pending.cancel(false);
+        }
+        reader.shutdownNow();
+    }
+}
