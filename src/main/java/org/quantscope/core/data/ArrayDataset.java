@@ -17,6 +17,8 @@ public final class ArrayDataset implements Dataset {
     private final List<String> classNames;
     private final String description;
     private final SampleNormalizer normalizer;
+    /** uint8 data that is normalized: each byte maps through a per-channel table in one pass. */
+    private final boolean bytesThroughTable;
     private final int sampleLength;
     private final int size;
 
@@ -48,6 +50,7 @@ public final class ArrayDataset implements Dataset {
         }
         boolean scaled = !data.elementType().isFloatingPoint() || preprocessing.applyToFloat();
         this.normalizer = new SampleNormalizer(preprocessing, layout.sampleShape(), scaled, data.sourceName());
+        this.bytesThroughTable = scaled && data.elementType() == ElementType.UINT8;
         if (labels.length != size) {
             throw new IllegalArgumentException(labels.length + " labels for " + size + " samples");
         }
@@ -93,6 +96,14 @@ public final class ArrayDataset implements Dataset {
             Objects.checkIndex(index, size);
             long start = (long) index * sampleLength;
             int off = k * sampleLength;
+            if (hwc == null && bytesThroughTable) {
+                int plane = normalizer.planeSize();
+                for (int c = 0; c < normalizer.channels(); c++) {
+                    data.copyBytesThrough(start + (long) c * plane, plane, normalizer.byteTable(c), out, off + c * plane);
+                }
+                batchLabels[k] = labels[index];
+                continue;
+            }
             if (hwc == null) {
                 data.copyAsFloat(start, sampleLength, out, off);
             } else {

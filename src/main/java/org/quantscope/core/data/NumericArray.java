@@ -230,6 +230,40 @@ public final class NumericArray {
         }
     }
 
+    /**
+     * Copies {@code count} consecutive unsigned bytes starting at flat index {@code from}, each mapped through
+     * {@code table} (256 entries), into {@code dst}. Only for {@link ElementType#UINT8} arrays: the fast path for
+     * normalizing 8-bit images.
+     *
+     * @param from  first flat element index
+     * @param count number of elements
+     * @param table value for each byte 0..255
+     * @param dst   destination
+     * @param off   offset into {@code dst}
+     */
+    public void copyBytesThrough(long from, int count, float[] table, float[] dst, int off) {
+        if (type != ElementType.UINT8) {
+            throw new IllegalStateException(sourceName + " holds " + type + ", not uint8");
+        }
+        if (count == 0) {
+            return;
+        }
+        checkIndex(from);
+        checkIndex(from + count - 1);
+        long byteOffset = from;
+        ByteBuffer b = chunks[(int) (byteOffset >>> chunkShift)];
+        int p = (int) (byteOffset & ((1L << chunkShift) - 1));
+        if (chunks.length == 1 || p + count <= b.limit()) {
+            for (int k = 0; k < count; k++) {
+                dst[off + k] = table[b.get(p + k) & 0xFF];
+            }
+            return;
+        }
+        for (int k = 0; k < count; k++) {
+            dst[off + k] = table[(int) getLong(from + k) & 0xFF];
+        }
+    }
+
     private long checkIndex(long i) {
         if (i < 0 || i >= elementCount) {
             throw new IndexOutOfBoundsException("element " + i + " of " + sourceName + " (" + elementCount

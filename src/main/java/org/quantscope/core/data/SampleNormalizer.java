@@ -68,8 +68,18 @@ final class SampleNormalizer {
         }
     }
 
+    /** Number of values per channel plane of a sample. */
+    int planeSize() {
+        return planeSize;
+    }
+
+    /** Number of channels of a sample. */
+    int channels() {
+        return channels;
+    }
+
     /** The normalized value of every byte value 0..255 for channel {@code c}: exact, and a lookup instead of math. */
-    private float[] byteTable(int c) {
+    float[] byteTable(int c) {
         if (tables == null) {
             tables = new float[channels][];
         }
