@@ -19,6 +19,8 @@ public final class ArrayDataset implements Dataset {
     private final SampleNormalizer normalizer;
     /** uint8 data that is normalized: each byte maps through a per-channel table in one pass. */
     private final boolean bytesThroughTable;
+    /** Reused raw-byte buffer of the uint8 fast path (datasets are used from one thread at a time). */
+    private byte[] scratch;
     private final int sampleLength;
     private final int size;
 
@@ -88,7 +90,16 @@ public final class ArrayDataset implements Dataset {
 
     @Override
     public Batch read(int[] indices) {
-        float[] out = new float[indices.length * sampleLength];
+        return read(indices, null);
+    }
+
+    @Override
+    public Batch read(int[] indices, float[] buffer) {
+        float[] out = buffer != null && buffer.length == indices.length * sampleLength ? buffer
+                : new float[indices.length * sampleLength];
+        if (bytesThroughTable && !layout.channelsLast()) {
+            return readBytesThroughTables(indices, out);
+        }
         int[] batchLabels = new int[indices.length];
         float[] hwc = layout.channelsLast() ? new float[sampleLength] : null;
         for (int k = 0; k < indices.length; k++) {
@@ -96,14 +107,6 @@ public final class ArrayDataset implements Dataset {
             Objects.checkIndex(index, size);
             long start = (long) index * sampleLength;
             int off = k * sampleLength;
-            if (hwc == null && bytesThroughTable) {
-                int plane = normalizer.planeSize();
-                for (int c = 0; c < normalizer.channels(); c++) {
-                    data.copyBytesThrough(start + (long) c * plane, plane, normalizer.byteTable(c), out, off + c * plane);
-                }
-                batchLabels[k] = labels[index];
-                continue;
-            }
             if (hwc == null) {
                 data.copyAsFloat(start, sampleLength, out, off);
             } else {
@@ -112,6 +115,48 @@ public final class ArrayDataset implements Dataset {
             }
             normalizer.apply(out, off);
             batchLabels[k] = labels[index];
+        }
+        return new Batch(out, layout.sampleShape(), batchLabels, indices.clone());
+    }
+
+    /**
+     * The fast path for normalized uint8 data: one bulk byte copy per run of consecutive samples, then every byte is
+     * mapped through its channel's table (exactly the value {@link SampleNormalizer} computes). Simple array loops stay
+     * fast even before the JIT has compiled them.
+     */
+    private Batch readBytesThroughTables(int[] indices, float[] out) {
+        int[] batchLabels = new int[indices.length];
+        int channels = normalizer.channels();
+        int plane = normalizer.planeSize();
+        float[][] tables = new float[channels][];
+        for (int c = 0; c < channels; c++) {
+            tables[c] = normalizer.byteTable(c);
+        }
+        int k = 0;
+        while (k < indices.length) {
+            int run = 1;
+            while (k + run < indices.length && indices[k + run] == indices[k] + run) {
+                run++;
+            }
+            Objects.checkIndex(indices[k], size);
+            Objects.checkIndex(indices[k + run - 1], size);
+            int length = run * sampleLength;
+            if (scratch == null || scratch.length < length) {
+                scratch = new byte[length];
+            }
+            byte[] raw = scratch;
+            data.copyBytes((long) indices[k] * sampleLength, length, raw, 0);
+            int base = k * sampleLength;
+            for (int e = 0; e < length; e += plane) {
+                float[] table = tables[(e / plane) % channels];
+                for (int i = e; i < e + plane; i++) {
+                    out[base + i] = table[raw[i] & 0xFF];
+                }
+            }
+            for (int r = 0; r < run; r++) {
+                batchLabels[k + r] = labels[indices[k + r]];
+            }
+            k += run;
         }
         return new Batch(out, layout.sampleShape(), batchLabels, indices.clone());
     }

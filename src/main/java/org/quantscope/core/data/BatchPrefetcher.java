@@ -9,7 +9,9 @@ import java.util.concurrent.Future;
 /**
  * Reads consecutive batches of a dataset one batch ahead on a background daemon thread, so decoding and preprocessing
  * the next batch overlaps with running the model on the current one. All reads happen on the one prefetch thread, in
- * order, which keeps the {@link Dataset} single-threaded. Close it to stop the thread.
+ * order, which keeps the {@link Dataset} single-threaded. Batch arrays are recycled: the array of a batch returned by
+ * {@link #next()} is overwritten by the read started two calls of {@code next()} later, so use (or copy) a batch before
+ * asking for the one after next. Close it to stop the thread.
  */
 public final class BatchPrefetcher implements AutoCloseable {
 
@@ -17,6 +19,8 @@ public final class BatchPrefetcher implements AutoCloseable {
     private final int end;
     private final int batchSize;
     private final ExecutorService reader;
+    private final float[][] recycled = new float[3][];
+    private int readCount;
     private int next;
     private Future<Batch> pending;
 
@@ -48,7 +52,17 @@ public final class BatchPrefetcher implements AutoCloseable {
         int from = next;
         int to = Math.min(end, from + batchSize);
         next = to;
-        pending = reader.submit(() -> data.read(from, to));
+        int slot = readCount++ % recycled.length;
+        float[] buffer = recycled[slot];
+        pending = reader.submit(() -> {
+            int[] idx = new int[to - from];
+            for (int i = 0; i < idx.length; i++) {
+                idx[i] = from + i;
+            }
+            Batch b = data.read(idx, buffer);
+            recycled[slot] = b.data();
+            return b;
+        });
     }
 
     /** Whether another batch remains. */

@@ -49,6 +49,20 @@ public interface Dataset extends AutoCloseable {
      */
     Batch read(int[] indices);
 
+    /**
+     * Reads like {@link #read(int[])}, but writes the samples into {@code buffer} instead of a new array when its length
+     * is exactly {@code indices.length * sampleLength()}. Streaming loops pass their previous batch's array back in,
+     * so memory is reused instead of allocated (and touched for the first time) for every batch. The default ignores
+     * the buffer.
+     *
+     * @param indices sample indices
+     * @param buffer  an array to reuse, or {@code null}
+     * @return the batch, whose data may be {@code buffer}
+     */
+    default Batch read(int[] indices, float[] buffer) {
+        return read(indices);
+    }
+
     /** Reads the contiguous range {@code [from, to)}. */
     default Batch read(int from, int to) {
         int[] idx = new int[to - from];

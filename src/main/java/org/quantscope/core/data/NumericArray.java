@@ -231,17 +231,15 @@ public final class NumericArray {
     }
 
     /**
-     * Copies {@code count} consecutive unsigned bytes starting at flat index {@code from}, each mapped through
-     * {@code table} (256 entries), into {@code dst}. Only for {@link ElementType#UINT8} arrays: the fast path for
-     * normalizing 8-bit images.
+     * Copies the raw bytes of {@code count} consecutive elements of a {@link ElementType#UINT8} array, starting at flat
+     * index {@code from}, into {@code dst} with one bulk copy per storage chunk.
      *
      * @param from  first flat element index
      * @param count number of elements
-     * @param table value for each byte 0..255
      * @param dst   destination
      * @param off   offset into {@code dst}
      */
-    public void copyBytesThrough(long from, int count, float[] table, float[] dst, int off) {
+    public void copyBytes(long from, int count, byte[] dst, int off) {
         if (type != ElementType.UINT8) {
             throw new IllegalStateException(sourceName + " holds " + type + ", not uint8");
         }
@@ -250,17 +248,15 @@ public final class NumericArray {
         }
         checkIndex(from);
         checkIndex(from + count - 1);
-        long byteOffset = from;
-        ByteBuffer b = chunks[(int) (byteOffset >>> chunkShift)];
-        int p = (int) (byteOffset & ((1L << chunkShift) - 1));
-        if (chunks.length == 1 || p + count <= b.limit()) {
-            for (int k = 0; k < count; k++) {
-                dst[off + k] = table[b.get(p + k) & 0xFF];
-            }
-            return;
-        }
-        for (int k = 0; k < count; k++) {
-            dst[off + k] = table[(int) getLong(from + k) & 0xFF];
+        long mask = (1L << chunkShift) - 1;
+        int done = 0;
+        while (done < count) {
+            long at = from + done;
+            ByteBuffer b = chunks[(int) (at >>> chunkShift)];
+            int p = (int) (at & mask);
+            int n = Math.min(count - done, b.limit() - p);
+            b.get(p, dst, off + done, n);
+            done += n;
         }
     }
 
