@@ -116,6 +116,20 @@ class OnnxModelLoaderTest {
         assertEquals(1, OnnxModelLoader.load(write("new.onnx", newer)).warnings().size());
     }
 
+    @Test
+    void opset21ModelLoadsAndRunsWithoutWarnings() throws Exception {
+        OnnxMl.ModelProto m21 = TestModels.gemmRelu(0).toBuilder().setIrVersion(10).setOpsetImport(0,
+                OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(21)).build();
+        OnnxModel m = OnnxModelLoader.load(write("o21.onnx", m21));
+        assertEquals(21, m.opset());
+        assertTrue(m.warnings().isEmpty());
+        try (InferenceSession s = InferenceSession.open(m, SessionSettings.DEFAULT)) {
+            float[] y = s.run(new float[] {1, 0, 0}, new long[] {1, 3}, org.quantscope.core.util.CancellationToken
+                    .none()).get("y").data();
+            assertArrayEquals(new float[] {1.5f, 0f}, y, 1e-6f);
+        }
+    }
+
     private static OnnxMl.ModelProto withExternalWeight(String location) {
         OnnxMl.ModelProto m = TestModels.gemmRelu(0);
         OnnxMl.GraphProto.Builder g = m.getGraph().toBuilder();
