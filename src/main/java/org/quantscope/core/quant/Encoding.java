@@ -30,21 +30,25 @@ public record Encoding(float[] scales, int[] zeroPoints, float[] mins, float[] m
         }
     }
 
+    /** A copy of the scales. */
     @Override
     public float[] scales() {
         return scales.clone();
     }
 
+    /** A copy of the zero points. */
     @Override
     public int[] zeroPoints() {
         return zeroPoints.clone();
     }
 
+    /** A copy of the smallest representable values, s*(qmin-z). */
     @Override
     public float[] mins() {
         return mins.clone();
     }
 
+    /** A copy of the largest representable values, s*(qmax-z). */
     @Override
     public float[] maxs() {
         return maxs.clone();
@@ -73,6 +77,16 @@ public record Encoding(float[] scales, int[] zeroPoints, float[] mins, float[] m
     /** Whether the integer grid is signed. */
     public boolean signed() {
         return spec.signed();
+    }
+
+    /** Per-tensor or per-channel. */
+    public Granularity granularity() {
+        return spec.granularity();
+    }
+
+    /** The channel axis, -1 for per-tensor encodings. */
+    public int axis() {
+        return spec.axis();
     }
 
     @Override
