@@ -160,4 +160,24 @@ class RangeEstimatorTest {
         assertEquals(3, m.count());
         assertThrows(IllegalStateException.class, () -> new RunningMinMax().range());
     }
+
+    @Test
+    void degenerateDataGivesUsableEncodings() {
+        for (String name : new String[] {"minmax", "percentile", "mse", "kl"}) {
+            RangeEstimator zeros = RangeEstimators.forActivations(name, INT8_SYM);
+            zeros.observe(new float[100]);
+            assertEquals(0f, zeros.range().max(), 1e-6f, name);
+            assertEquals(1f, zeros.encoding().scale(0), name); // ONNX: zero-width range -> s = 1
+            RangeEstimator constant = RangeEstimators.forActivations(name, QuantizerSpec.perTensor(8, false, false));
+            float[] fives = new float[100];
+            java.util.Arrays.fill(fives, 5f);
+            constant.observe(fives);
+            constant.observe(new float[] {Float.NaN});
+            // asymmetric range [0, 5] (0 included): s = 5/255, z = 0
+            assertEquals(5f / 255, constant.encoding().scale(0), 1e-3f, name);
+            assertEquals(0, constant.encoding().zeroPoint(0), name);
+            assertThrows(IllegalStateException.class,
+                    () -> RangeEstimators.forActivations(name, INT8_SYM).range(), name);
+        }
+    }
 }
