@@ -1,0 +1,136 @@
+package org.quantscope.core.quant;
+
+import java.util.Arrays;
+
+/**
+ * Quantize-dequantize ("fake quantization", white paper eq. 7 and figure 4b) of float32 tensors, bit for bit like ONNX
+ * {@code QuantizeLinear} followed by {@code DequantizeLinear} as ONNX Runtime computes them:
+ * <pre>
+ *   q  = clamp(nearbyint(x / s) + z, qmin, qmax)     x / s is a float32 division; nearbyint rounds half to even
+ *   x' = (float) (q - z) * s                          float32 multiplication
+ * </pre>
+ * Ties go to the even integer: 2.5 becomes 2, 3.5 becomes 4, -2.5 becomes -2. NaN stays NaN and is not counted.
+ * Per-channel encodings apply channel {@code c} to every element whose index along the axis is {@code c}.
+ */
+public final class FakeQuantizer {
+
+    private FakeQuantizer() {
+    }
+
+    /**
+     * The integer grid value of one float, ONNX QuantizeLinear semantics.
+     *
+     * @param x    the value
+     * @param s    the scale
+     * @param z    the zero point
+     * @param qmin grid minimum
+     * @param qmax grid maximum
+     * @return the saturated grid value
+     */
+    public static int quantize(float x, float s, int z, int qmin, int qmax) {
+        float r = (float) Math.rint(x / s); // float32 division, then round half to even like std::nearbyint
+        float v = r + z;
+        return v <= qmin ? qmin : (v >= qmax ? qmax : (int) v);
+    }
+
+    /**
+     * Fake-quantizes {@code data} in place of {@code out} (which may be {@code data} itself).
+     *
+     * @param data     values in row-major order
+     * @param shape    the tensor's shape (only used for per-channel encodings)
+     * @param encoding the quantization parameters
+     * @param out      receives the dequantized values, same length as data
+     * @return clipping and rounded-to-zero counts
+     */
+    public static FakeQuantStats quantizeDequantize(float[] data, int[] shape, Encoding encoding, float[] out) {
+        if (out.length != data.length) {
+            throw new IllegalArgumentException("output length " + out.length + " != input length " + data.length);
+        }
+        QuantizerSpec spec = encoding.spec();
+        int qmin = spec.qmin();
+        int qmax = spec.qmax();
+        if (spec.granularity() == Granularity.PER_TENSOR) {
+            return run(data, out, 0, data.length, 1, encoding.scale(0), encoding.zeroPoint(0), qmin, qmax);
+        }
+        spec.checkShape(shape, "tensor");
+        int axis = spec.axis();
+        int channels = shape[axis];
+        if (channels != encoding.channels()) {
+            throw new IllegalArgumentException("encoding has " + encoding.channels() + " channels but axis " + axis
+                    + " of shape " + Arrays.toString(shape) + " has " + channels);
+        }
+        long size = 1;
+        for (int d : shape) {
+            size *= d;
+        }
+        if (size != data.length) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " does not match " + data.length
+                    + " values");
+        }
+        int inner = 1;
+        for (int d = axis + 1; d < shape.length; d++) {
+            inner *= shape[d];
+        }
+        int outer = data.length / (inner * channels);
+        long count = 0;
+        long clipped = 0;
+        long zeros = 0;
+        for (int c = 0; c < channels; c++) {
+            float s = encoding.scale(c);
+            int z = encoding.zeroPoint(c);
+            for (int o = 0; o < outer; o++) {
+                int start = (o * channels + c) * inner;
+                FakeQuantStats st = run(data, out, start, start + inner, 1, s, z, qmin, qmax);
+                count += st.count();
+                clipped += st.clipped();
+                zeros += st.roundedToZero();
+            }
+        }
+        return new FakeQuantStats(count, clipped, zeros);
+    }
+
+    /**
+     * Fake-quantizes a per-tensor quantizer's input and returns a new array.
+     *
+     * @param data     the values
+     * @param encoding a per-tensor encoding
+     * @return the dequantized values
+     */
+    public static float[] quantizeDequantize(float[] data, Encoding encoding) {
+        float[] out = new float[data.length];
+        quantizeDequantize(data, new int[] {data.length}, encoding, out);
+        return out;
+    }
+
+    private static FakeQuantStats run(float[] data, float[] out, int from, int to, int step, float s, int z,
+                                      int qmin, int qmax) {
+        long count = 0;
+        long clipped = 0;
+        long zeros = 0;
+        for (int i = from; i < to; i += step) {
+            float x = data[i];
+            if (Float.isNaN(x)) {
+                out[i] = x;
+                continue;
+            }
+            count++;
+            float v = (float) Math.rint(x / s) + z;
+            int q;
+            if (v < qmin) {
+                q = qmin;
+                clipped++;
+            } else if (v > qmax) {
+                q = qmax;
+                clipped++;
+            } else {
+                q = (int) v;
+            }
+            float y = (float) (q - z) * s;
+            if (y == 0f && x != 0f) {
+                zeros++;
+            }
+            out[i] = y;
+        }
+        return new FakeQuantStats(count, clipped, zeros);
+    }
+}
