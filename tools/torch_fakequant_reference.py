@@ -217,6 +217,17 @@ class TorchGraph:
             kept.append(n)
         self.nodes = kept
 
+    def to(self, dtype):
+        """Casts weights, biases and floating constants (used by the float64 replay check)."""
+        for n in self.nodes:
+            if n.weight is not None:
+                n.weight = n.weight.to(dtype)
+                n.bias = n.bias.to(dtype) if n.bias is not None else None
+        for k, v in self.consts.items():
+            if v.is_floating_point():
+                self.consts[k] = v.to(dtype)
+        return self
+
     # ---------------------------------------------------------------- placement
     def placement(self):
         """(weight quantizers [(initializer name, node name)], activation tensor names in order)."""
@@ -431,6 +442,28 @@ def _vals(t):
     return v
 
 
+def tie_stats(graph, bits, per_channel):
+    """How many weight tensors/channels have their largest-magnitude value exactly on a rounding
+    tie: |w| * (1/scale) == (quant_max - quant_min)/2 in float32 (e.g. 7.5 for W4). PyTorch's
+    symmetric scale amax/7.5 (amax/127.5) puts the extreme value there; half to even then gives
+    -8 (-128) for a negative extreme and 8 -> clamped 7 (128 -> 127) for a positive one."""
+    half = (WEIGHT_RANGE[bits][1] - WEIGHT_RANGE[bits][0]) / 2
+    total = ties = neg = 0
+    for n in graph.nodes:
+        if n.weight is None:
+            continue
+        w = n.weight.reshape(n.weight.shape[0], -1) if per_channel else n.weight.reshape(1, -1)
+        lo, hi = w.min(1).values, w.max(1).values
+        amax = torch.maximum(-lo.clamp(max=0), hi.clamp(min=0))
+        scale = torch.clamp(amax / half, min=torch.finfo(torch.float32).eps)
+        ext = torch.where(-lo >= hi, lo, hi)
+        tie = (ext * (1.0 / scale)).abs() == half
+        total += w.shape[0]
+        ties += int(tie.sum())
+        neg += int((tie & (ext < 0)).sum())
+    return {"groups": total, "extremeOnTie": ties, "negativeExtremeOnTie": neg}
+
+
 def describe(name, kind, fq, node=None):
     obs = fq.activation_post_process
     per_channel = fq.qscheme in (torch.per_channel_symmetric, torch.per_channel_affine)
@@ -451,6 +484,42 @@ def describe(name, kind, fq, node=None):
     if per_channel:
         d["chAxis"] = int(fq.ch_axis)
     return d
+
+
+REPLAY_VARIANTS = {
+    # name: (rounding of x*(1/scale) or x/scale, description)
+    "torch": "x * (1/scale) in float32, round half to even (PyTorch's kernel)",
+    "divide": "x / scale in float32, round half to even",
+    "halfUp": "x * (1/scale) in float32, round half up = floor(v + 0.5) (like Java's Math.round)",
+}
+
+
+def replay_quantizer(q, variant="torch"):
+    """A fake quantizer rebuilt from a JSON encoding with plain torch ops, no torch.ao. Always
+    computed in float32 (the input is cast to float32 and the result back to the input's dtype):
+    (clamp(round(x * (1/scale)) + zp, qmin, qmax) - zp) * scale, 1/scale being the float32
+    reciprocal of the float32 scale. Other variants show what a different convention would give."""
+    per_channel = isinstance(q["scale"], list)
+    scale = torch.tensor(q["scale"] if per_channel else [q["scale"]], dtype=torch.float32)
+    inv = 1.0 / scale
+    zp = torch.tensor(q["zeroPoint"] if per_channel else [q["zeroPoint"]], dtype=torch.float32)
+    qmin, qmax = q["quantMin"], q["quantMax"]
+
+    def fq(x):
+        dt, x = x.dtype, x.float()
+        if per_channel:
+            shape = (-1,) + (1,) * (x.dim() - 1)
+            s, i, z = scale.reshape(shape), inv.reshape(shape), zp.reshape(shape)
+        else:
+            s, i, z = scale, inv, zp
+        if variant == "divide":
+            v = torch.round(x / s)
+        elif variant == "halfUp":
+            v = torch.floor(x * i + 0.5)
+        else:
+            v = torch.round(x * i)
+        return ((torch.clamp(v + z, qmin, qmax) - z) * s).to(dt)
+    return fq
 
 
 # ============================================================================ data
@@ -503,6 +572,7 @@ def run_model(model_path, data, args, log):
     model = onnx.load(model_path)
     folded = TorchGraph(model, fold_bn=True)
     unfolded = TorchGraph(model, fold_bn=False)
+    folded64 = TorchGraph(model, fold_bn=True).to(torch.float64) if args.sensitivity else None
     if len(folded.inputs) != 1 or len(folded.outputs) < 1:
         raise NotImplementedError("models with one input only")
     xte, yte, xcal = data["xte"], data["yte"], data["xcal"]
@@ -568,10 +638,39 @@ def run_model(model_path, data, args, log):
             _set_mode(allq, observe=False, fake_quant=True)
             lq = predict(folded, xte, args.batch, wq, aq)
             r = accuracy(lq, yte, ncls)
-            r.update({"weightBits": bits, "activationBits": 8,
-                      "weightGranularity": "per_channel" if per_channel else "per_tensor"})
             r["quantizers"] = ([describe(w, "weight", wq[w], node) for w, node in weights]
                                + [describe(t, "activation", aq[t]) for t in acts])
+            # replay check: the JSON encodings alone, applied with plain float32 torch ops, must
+            # give the very same logits. With --sensitivity also: the same encodings with float64
+            # layer arithmetic (quantizers still float32: a different summation order, as another
+            # runtime has), and with other rounding conventions.
+            enc = {q["tensor"]: q for q in r["quantizers"]}
+            checks = [("float32", "torch", folded)]
+            if args.sensitivity:
+                checks += [("float64Layers", "torch", folded64), ("divide", "divide", folded),
+                           ("halfUp", "halfUp", folded)]
+            rep = {}
+            for key, variant, g in checks:
+                rw = {w: replay_quantizer(enc[w], variant) for w, _ in weights}
+                ra = {t: replay_quantizer(enc[t], variant) for t in acts}
+                lr = predict(g, xte.double() if g is folded64 else xte,
+                             args.batch, rw, ra).float()
+                rep[key] = {"variant": REPLAY_VARIANTS[variant],
+                            "argmaxDiffs": int((lr.argmax(1) != lq.argmax(1)).sum()),
+                            "maxAbsLogitDiff": float((lr - lq).abs().max()),
+                            "accuracy": accuracy(lr, yte, ncls)["accuracy"]}
+                if key == "float64Layers":
+                    rep[key]["variant"] = "layers in float64, quantizers as PyTorch's in float32"
+                log("  %-17s replay %-13s %4d argmax diffs, max |logit diff| %.3g, accuracy %.2f %%"
+                    % (name, key, rep[key]["argmaxDiffs"], rep[key]["maxAbsLogitDiff"], 100 * rep[key]["accuracy"]))
+            if rep["float32"]["argmaxDiffs"] or rep["float32"]["maxAbsLogitDiff"]:
+                raise AssertionError("replay of the JSON encodings does not reproduce FakeQuantize")
+            top2 = lq.topk(2, dim=1).values
+            r["argmaxTies"] = int((top2[:, 0] == top2[:, 1]).sum())
+            r["replayCheck"] = rep
+            r["weightExtremeOnTie"] = tie_stats(folded, bits, per_channel)
+            r.update({"weightBits": bits, "activationBits": 8,
+                      "weightGranularity": "per_channel" if per_channel else "per_tensor"})
         result["configs"][name] = r
         log("  %-17s %6.2f %%" % (name, 100 * r["accuracy"]))
     log("  %.1f s" % (time.time() - t0))
@@ -602,6 +701,8 @@ def main():
     ap.add_argument("--batch", type=int, default=500)
     ap.add_argument("--numpy-check", type=int, default=100,
                     help="images to cross-check against tools/onnx_numpy_ref.py (0 = off)")
+    ap.add_argument("--sensitivity", action="store_true",
+                    help="also replay with float64 layers and other rounding conventions (slower)")
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
