@@ -667,6 +667,9 @@ def run_model(model_path, data, args, log):
                 raise AssertionError("replay of the JSON encodings does not reproduce FakeQuantize")
             top2 = lq.topk(2, dim=1).values
             r["argmaxTies"] = int((top2[:, 0] == top2[:, 1]).sum())
+            # torch.argmax takes the FIRST maximal index; with the last one instead:
+            last = (lq.shape[1] - 1) - lq.flip(1).argmax(1)
+            r["accuracyLastIndexTieBreak"] = float((last.numpy() == yte).mean())
             r["replayCheck"] = rep
             r["weightExtremeOnTie"] = tie_stats(folded, bits, per_channel)
             r.update({"weightBits": bits, "activationBits": 8,
