@@ -38,7 +38,7 @@ final class DataOptions {
     @Option(names = "--std", paramLabel = "S", split = ",", description = "Per-channel std divided by, e.g. 0.229,0.224,0.225.")
     double[] std;
 
-    @Option(names = "--color", paramLabel = "MODE", description = "Image decoding: ${COMPLETION-CANDIDATES}.")
+    @Option(names = "--color", paramLabel = "MODE", description = "Image decoding: auto, grayscale or rgb (any case).")
     Preprocessing.ColorMode color;
 
     /**
@@ -66,5 +66,23 @@ final class DataOptions {
             throw new InputException("--limit must be 0 (all) or positive, got " + limit + ".");
         }
         return new DataSpec(d, l, desc, classNames, new PreprocessingOptions(scale, mean, std, color, null), limit);
+    }
+
+    /**
+     * The data-related settings of a run, for provenance: the files as given (absolute paths) and the explicit
+     * preprocessing overrides ("from dataset.json or defaults" when none were given).
+     */
+    java.util.Map<String, String> provenance(DataSpec spec, int threads, int limit) {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("dataPath", spec.data().toAbsolutePath().toString());
+        m.put("labelsPath", spec.labels() == null ? "" : spec.labels().toAbsolutePath().toString());
+        m.put("datasetDescription", spec.description() == null ? "" : spec.description().toAbsolutePath().toString());
+        m.put("scale", scale == null ? "from dataset.json or 1/255" : String.valueOf(scale));
+        m.put("mean", mean == null ? "from dataset.json or 0" : java.util.Arrays.toString(mean));
+        m.put("std", std == null ? "from dataset.json or 1" : java.util.Arrays.toString(std));
+        m.put("color", color == null ? "from dataset.json or auto" : color.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("threads", threads == 0 ? "ONNX Runtime default" : String.valueOf(threads));
+        m.put("limit", limit == 0 ? "all" : String.valueOf(limit));
+        return m;
     }
 }

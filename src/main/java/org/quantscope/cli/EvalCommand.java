@@ -1,5 +1,6 @@
 package org.quantscope.cli;
 
+import org.quantscope.core.data.DataSpec;
 import org.quantscope.core.data.Dataset;
 import org.quantscope.core.data.DatasetLoader;
 import org.quantscope.core.eval.EvaluationResult;
@@ -37,7 +38,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "B", defaultValue = "256", description = "Batch size (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "Evaluate only the first N samples.")
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "Evaluate only the first N samples (0 = all).")
     int limit;
 
     @Option(names = "--threads", paramLabel = "T", defaultValue = "0",
@@ -63,11 +64,12 @@ final class EvalCommand implements Callable<Integer> {
         CancellationToken cancel = CliCancellation.onInterrupt();
         OnnxModel model = OnnxModelLoader.load(modelOptions.resolveModel());
         EvaluationResult r;
-        try (Dataset data = DatasetLoader.open(dataOptions.toSpec(modelOptions.demo, limit),
-                ModelInputs.expected(model), progress, cancel);
+        DataSpec spec = dataOptions.toSpec(modelOptions.demo, limit);
+        try (Dataset data = DatasetLoader.open(spec, ModelInputs.expected(model), progress, cancel);
              InferenceSession session = InferenceSession.open(model, new SessionSettings(threads, true))) {
             r = Evaluator.evaluate(session, data, new EvaluationSettings(batch, 0), progress, cancel);
         }
+        r = r.withProvenance(r.provenance().withSettings(dataOptions.provenance(spec, threads, limit)));
         ResultTables.printEvaluation(out, r);
         if (json != null) {
             EvaluationJson.write(r, json);

@@ -60,7 +60,7 @@ final class InfoCommand implements Callable<Integer> {
         int nameWidth = Math.max(5, m.layers().stream().mapToInt(l -> l.name().length()).max().orElse(5));
         String fmt = "%-3s %-" + nameWidth + "s  %-15s %-12s %10s  %-12s %s%n";
         out.printf(fmt, "#", "layer", "op", "weight", "params", "fused", "batch norm node");
-        int i = 0;
+        int i = 1;
         for (Layer l : m.layers()) {
             String fused = l.fusedText().substring(l.linear().opType().length()).replaceFirst("^ \\+ ", "");
             out.printf(fmt, i++, l.name(), l.kind().label(), l.weightShapeText(),

@@ -25,4 +25,17 @@ public record Provenance(String modelPath, String modelSha256, String data, Map<
     public static Provenance of(String modelPath, String modelSha256, String data, Map<String, String> settings) {
         return new Provenance(modelPath, modelSha256, data, settings, Version.version(), Version.runtime());
     }
+
+    /**
+     * A copy with more settings appended (existing keys are replaced), for callers that know settings the computing
+     * core call did not see, such as thread counts or where the data came from.
+     *
+     * @param more additional settings
+     * @return the extended provenance
+     */
+    public Provenance withSettings(Map<String, String> more) {
+        Map<String, String> all = new LinkedHashMap<>(settings);
+        all.putAll(more);
+        return new Provenance(modelPath, modelSha256, data, all, toolVersion, runtime);
+    }
 }

@@ -103,6 +103,18 @@ class CliTest {
     }
 
     @Test
+    void enumOptionsAcceptAnyCaseAndProvenanceRecordsSettings() throws Exception {
+        Path json = dir.resolve("c.json");
+        Run r = run("eval", "--model", TINY, "--data", INPUT, "--labels", LABELS, "--color", "grayscale",
+                "--threads", "1", "--json", json.toString(), "-q");
+        assertEquals(0, r.code(), r.err());
+        JsonNode settings = new ObjectMapper().readTree(json.toFile()).get("provenance").get("settings");
+        assertEquals("grayscale", settings.get("color").asText());
+        assertEquals("1", settings.get("threads").asText());
+        assertTrue(settings.get("dataPath").asText().endsWith("tiny_cnn_input.npy"));
+    }
+
+    @Test
     void missingModelFile() {
         assertInputError(run("eval", "--model", dir.resolve("none.onnx").toString(), "--data", INPUT), "none.onnx",
                 "not found");

@@ -31,4 +31,10 @@ public record EvaluationResult(double accuracy, double[] perClassAccuracy, int[]
     public double imagesPerSecond() {
         return seconds > 0 ? samples() / seconds : 0;
     }
+
+    /** A copy whose provenance is {@code p}. */
+    public EvaluationResult withProvenance(Provenance p) {
+        return new EvaluationResult(accuracy, perClassAccuracy, classCounts, confusion, classNames, predictions, labels,
+                seconds, p);
+    }
 }
