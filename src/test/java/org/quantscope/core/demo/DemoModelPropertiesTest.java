@@ -62,6 +62,28 @@ class DemoModelPropertiesTest {
     }
 
     @Test
+    void javaBnFoldingGivesTheSameChannelRangesAsTheHandComputation() {
+        OnnxModel m = OnnxModelLoader.load(DemoAssets.locate().model());
+        OnnxModel f = org.quantscope.core.onnx.BatchNormFolding.fold(m);
+        for (int i = 0; i < m.layers().size(); i++) {
+            Layer orig = m.layers().get(i);
+            if (orig.batchNorm() == null) {
+                continue;
+            }
+            double[] expected = foldedChannelRanges(m, orig);
+            float[] w = f.constants().get(f.layers().get(i).weightName()).floats();
+            int per = w.length / expected.length;
+            for (int c = 0; c < expected.length; c++) {
+                double max = 0;
+                for (int k = 0; k < per; k++) {
+                    max = Math.max(max, Math.abs(w[c * per + k]));
+                }
+                assertEquals(expected[c], max, 1e-6 * Math.max(1, expected[c]), orig.name() + " channel " + c);
+            }
+        }
+    }
+
+    @Test
     void demoModelStructure() {
         OnnxModel m = OnnxModelLoader.load(DemoAssets.locate().model());
         assertEquals(13, m.opset());
