@@ -38,6 +38,10 @@ final class DataOptions {
     @Option(names = "--std", paramLabel = "S", split = ",", description = "Per-channel std divided by, e.g. 0.229,0.224,0.225.")
     double[] std;
 
+    @Option(names = "--normalize-float",
+            description = "Apply --scale/--mean/--std to float data too (by default float arrays are used as they are).")
+    boolean normalizeFloat;
+
     @Option(names = "--color", paramLabel = "MODE", description = "Image decoding: auto, grayscale or rgb (any case).")
     Preprocessing.ColorMode color;
 
@@ -65,7 +69,8 @@ final class DataOptions {
         if (limit < 0) {
             throw new InputException("--limit must be 0 (all) or positive, got " + limit + ".");
         }
-        return new DataSpec(d, l, desc, classNames, new PreprocessingOptions(scale, mean, std, color, null), limit);
+        return new DataSpec(d, l, desc, classNames, new PreprocessingOptions(scale, mean, std, color,
+                normalizeFloat ? Boolean.TRUE : null), limit);
     }
 
     /**

@@ -115,6 +115,15 @@ class CliTest {
     }
 
     @Test
+    void normalizationOptionsOnFloatDataAreRefusedUnlessAskedFor() {
+        assertInputError(run("eval", "--model", TINY, "--data", INPUT, "--labels", LABELS, "--mean", "100"),
+                "tiny_cnn_input.npy", "--normalize-float");
+        Run r = run("eval", "--model", TINY, "--data", INPUT, "--labels", LABELS, "--mean", "0", "--std", "1",
+                "--scale", "1", "--normalize-float", "-q");
+        assertEquals(0, r.code(), r.err());
+    }
+
+    @Test
     void missingModelFile() {
         assertInputError(run("eval", "--model", dir.resolve("none.onnx").toString(), "--data", INPUT), "none.onnx",
                 "not found");

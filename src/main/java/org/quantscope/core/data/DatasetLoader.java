@@ -188,6 +188,13 @@ public final class DatasetLoader {
         Labels.checkRange(labels, k, labelsName, kSource);
         String description = format + " " + dataName + " (" + NumericArray.describe(samples.shape()) + " "
                 + samples.elementType() + (labelsName.equals(dataName) ? "" : ", labels " + labelsName) + ")";
+        PreprocessingOptions given = spec.preprocessing();
+        if (samples.elementType().isFloatingPoint() && !preprocessing.applyToFloat()
+                && (given.scale() != null || given.mean() != null || given.std() != null)) {
+            throw new InputException(dataName + " holds " + samples.elementType() + " values, which are used as they "
+                    + "are, so the given scale/mean/std would have no effect. Drop them, or ask for float data to be "
+                    + "normalized too (--normalize-float, or \"applyToFloat\": true in dataset.json)");
+        }
         return new ArrayDataset(samples, labels, layout, preprocessing, classNames, description);
     }
 

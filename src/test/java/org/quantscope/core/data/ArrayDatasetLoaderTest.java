@@ -1,5 +1,7 @@
 package org.quantscope.core.data;
 
+import org.quantscope.core.InputException;
+
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -55,10 +57,15 @@ class ArrayDatasetLoaderTest {
         Path data = TestFiles.writeNpy(dir.resolve("f.npy"), "<f4", new long[] {1, 3},
                 f32(LITTLE_ENDIAN, 0.5f, -2f, 10f));
         Path lab = labels(0);
-        PreprocessingOptions norm = new PreprocessingOptions(2.0, new double[] {1}, new double[] {0.5}, null, null);
-        try (Dataset ds = DatasetLoader.open(DataSpec.of(data).withLabels(lab).withPreprocessing(norm))) {
+        try (Dataset ds = DatasetLoader.open(DataSpec.of(data).withLabels(lab))) {
             assertArrayEquals(new float[] {0.5f, -2f, 10f}, ds.read(0, 1).data());
         }
+        // explicit values that would silently do nothing are refused, naming the file and the way out
+        PreprocessingOptions norm = new PreprocessingOptions(2.0, new double[] {1}, new double[] {0.5}, null, null);
+        InputException e = org.junit.jupiter.api.Assertions.assertThrows(InputException.class,
+                () -> DatasetLoader.open(DataSpec.of(data).withLabels(lab).withPreprocessing(norm)));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("f.npy")
+                && e.getMessage().contains("applyToFloat"), e.getMessage());
         PreprocessingOptions all = new PreprocessingOptions(2.0, new double[] {1}, new double[] {0.5}, null, true);
         try (Dataset ds = DatasetLoader.open(DataSpec.of(data).withLabels(lab).withPreprocessing(all))) {
             // (0.5*2 - 1)/0.5 = 0, (-2*2 - 1)/0.5 = -10, (10*2 - 1)/0.5 = 38
