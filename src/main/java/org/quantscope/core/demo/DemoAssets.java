@@ -36,6 +36,9 @@ public record DemoAssets(Path folder, Path model, Path residualModel, Path testI
 
     private static final String RESOURCE_ROOT = "/quantscope-assets/demo/";
 
+    /** The unpacked folder, once per JVM: unpacking compares every asset with the jar's copy. */
+    private static Path unpacked;
+
     /**
      * Finds (and if needed unpacks) the demo assets.
      *
@@ -44,7 +47,15 @@ public record DemoAssets(Path folder, Path model, Path residualModel, Path testI
      */
     public static synchronized DemoAssets locate() {
         String override = System.getProperty("quantscope.demo.dir");
-        Path folder = override != null ? Path.of(override) : unpack();
+        Path folder;
+        if (override != null) {
+            folder = Path.of(override);
+        } else {
+            if (unpacked == null) {
+                unpacked = unpack();
+            }
+            folder = unpacked;
+        }
         for (String f : FILES) {
             if (!Files.isRegularFile(folder.resolve(f))) {
                 throw new InputException("Demo asset " + folder.resolve(f) + " is missing. Rebuild with 'mvn package' "
