@@ -1,6 +1,13 @@
 package org.quantscope.cli;
 
 import org.quantscope.core.eval.EvaluationResult;
+import org.quantscope.core.quant.Granularity;
+import org.quantscope.core.sim.QuantSettings;
+import org.quantscope.core.sim.QuantizerSite;
+import org.quantscope.core.sim.QuantizerState;
+import org.quantscope.core.sim.SimulationResult;
+
+import java.util.List;
 
 import java.io.PrintWriter;
 
@@ -41,5 +48,79 @@ final class ResultTables {
             }
             out.println(row);
         }
+    }
+
+    static void printSimulation(PrintWriter out, SimulationResult r) {
+        EvaluationResult f = r.fp32();
+        EvaluationResult q = r.quantized();
+        out.printf("Model      %s%n", r.provenance().modelPath());
+        out.printf("Data       %s (%d samples)%n", r.provenance().data(), q.samples());
+        out.printf("Calibration %s%n", r.model().calibrationData());
+        out.printf("Settings   %s%n", settingsLine(r.model().settings()));
+        out.println();
+        out.printf("FP32       %.2f %%%n", 100 * f.accuracy());
+        out.printf("Quantized  %.2f %%   (%.0f images/s)%n", 100 * q.accuracy(), q.imagesPerSecond());
+        out.printf("Drop       %+.2f points   (predictions agree on %.2f %% of samples)%n", r.dropPoints(),
+                100 * r.predictionAgreement());
+        out.println();
+        int w = Math.max(5, f.classNames().stream().mapToInt(String::length).max().orElse(5) + 3);
+        out.printf("%-" + w + "s %8s %9s %9s %8s%n", "class", "samples", "FP32", "quantized", "drop");
+        double[] drop = r.perClassDropPoints();
+        for (int c = 0; c < f.classNames().size(); c++) {
+            out.printf("%-" + w + "s %8d %9s %9s %8s%n", f.classNames().get(c), f.classCounts()[c],
+                    pct(f.perClassAccuracy()[c]), pct(q.perClassAccuracy()[c]),
+                    Double.isNaN(drop[c]) ? "-" : String.format("%+.2f", drop[c]));
+        }
+        out.println();
+        printQuantizers(out, r.model().quantizers());
+        for (String warning : r.model().warnings()) {
+            out.println("note: " + warning);
+        }
+    }
+
+    static void printQuantizers(PrintWriter out, List<QuantizerState> quantizers) {
+        int w = Math.max(9, quantizers.stream().mapToInt(s -> s.site().name().length()).max().orElse(9) + 2);
+        out.printf("%-4s %-" + w + "s %-10s %-13s %5s %-12s %-10s %13s %5s%n", "#", "quantizer", "kind", "role",
+                "bits", "granularity", "range", "scale", "zp");
+        int i = 1;
+        for (QuantizerState s : quantizers) {
+            String kind = s.site().isWeight() ? "weight" : "activation";
+            if (!s.enabled()) {
+                out.printf("%-4d %-" + w + "s %-10s %-13s %5s%n", i++, s.site().name(), kind, s.site().role(),
+                        "off");
+                continue;
+            }
+            boolean pc = s.spec().granularity() == Granularity.PER_CHANNEL;
+            String scale = pc ? s.encoding().channels() + " scales" : String.format("%.6g", s.encoding().scale(0));
+            String zp = pc ? "-" : String.valueOf(s.encoding().zeroPoint(0));
+            out.printf("%-4d %-" + w + "s %-10s %-13s %5d %-12s %-10s %13s %5s%n", i++, s.site().name(), kind,
+                    s.site().role(), s.spec().bits(), pc ? "per-channel" : "per-tensor", s.rangeMethod(), scale, zp);
+        }
+    }
+
+    static void printQuantizerSites(PrintWriter out, List<QuantizerSite> sites, QuantSettings settings) {
+        out.printf("Settings   %s%n%n", settingsLine(settings));
+        int w = Math.max(9, sites.stream().mapToInt(s -> s.name().length()).max().orElse(9) + 2);
+        out.printf("%-4s %-" + w + "s %-10s %-13s %5s %s%n", "#", "quantizer", "kind", "role", "bits", "node");
+        int i = 1;
+        for (QuantizerSite s : sites) {
+            String bits = settings.enabled(s) ? String.valueOf(settings.spec(s).bits()) : "off";
+            out.printf("%-4d %-" + w + "s %-10s %-13s %5s %s%n", i++, s.name(), s.isWeight() ? "weight" : "activation",
+                    s.role(), bits, s.node());
+        }
+    }
+
+    private static String settingsLine(QuantSettings s) {
+        java.util.Map<String, String> d = s.describe();
+        return "W" + s.weightBits() + "A" + s.activationBits() + " " + d.get("weightGranularity") + " weights ("
+                + (s.weightSymmetric() ? "symmetric" : "asymmetric") + ", " + d.get("weightRange") + "), "
+                + (s.activationSymmetric() ? "symmetric" : "asymmetric") + " activations (" + d.get("activationRange")
+                + "), " + d.get("scaleType") + " scales, " + d.get("scaleConvention") + " convention, preset "
+                + s.preset() + ", placement " + d.get("placement") + ", BN " + (s.foldBatchNorm() ? "folded" : "kept")
+                + ", bias " + d.get("bias");
+    }
+
+    private static String pct(double a) {
+        return Double.isNaN(a) ? "-" : String.format("%.2f %%", 100 * a);
     }
 }

@@ -28,7 +28,9 @@ public final class CalibrationSampler {
         /** Uniformly at random, without replacement. */
         RANDOM,
         /** An equal share per class, each share chosen at random. */
-        STRATIFIED
+        STRATIFIED,
+        /** The first {@code count} samples in file order (for a pool that is already shuffled; the seed is unused). */
+        FIRST
     }
 
     private CalibrationSampler() {
@@ -44,7 +46,29 @@ public final class CalibrationSampler {
      * @return the subset (a view of {@code pool})
      */
     public static SubsetDataset sample(Dataset pool, Strategy strategy, int count, long seed) {
-        return strategy == Strategy.RANDOM ? random(pool, count, seed) : stratified(pool, count, seed);
+        return switch (strategy) {
+            case RANDOM -> random(pool, count, seed);
+            case STRATIFIED -> stratified(pool, count, seed);
+            case FIRST -> first(pool, count);
+        };
+    }
+
+    /**
+     * The first {@code count} samples of the pool, as a reference implementation that reads "the first N images of
+     * the calibration file" does.
+     *
+     * @param pool  the data set to choose from
+     * @param count how many samples
+     * @return the subset, indices 0..count-1
+     * @throws InputException when {@code count} is not positive or exceeds the pool
+     */
+    public static SubsetDataset first(Dataset pool, int count) {
+        checkCount(pool, count);
+        int[] idx = new int[count];
+        for (int i = 0; i < count; i++) {
+            idx[i] = i;
+        }
+        return new SubsetDataset(pool, idx, "first " + count + " of " + pool.sourceName());
     }
 
     /**

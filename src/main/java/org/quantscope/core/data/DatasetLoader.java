@@ -74,6 +74,22 @@ public final class DatasetLoader {
      */
     public static Dataset open(DataSpec spec, ExpectedInput expected, ProgressListener progress,
                                CancellationToken cancel) {
+        return open(spec, expected, true, progress, cancel);
+    }
+
+    /**
+     * Opens and validates a data set whose labels may be missing, such as a calibration pool: without a labels file
+     * every sample gets label 0 (calibration never reads labels; stratified sampling then sees a single class).
+     *
+     * @param spec           the data set
+     * @param expected       what the model expects
+     * @param labelsRequired whether a missing labels file is an error
+     * @param progress       receives progress of long steps
+     * @param cancel         stops those steps
+     * @return the data set; close it when done
+     */
+    public static Dataset open(DataSpec spec, ExpectedInput expected, boolean labelsRequired,
+                               ProgressListener progress, CancellationToken cancel) {
         ArrayLocation data = ArrayLocation.parse(spec.data());
         requireExists(data.file(), "Data");
         Path descriptionFile = spec.description() != null ? spec.description()
@@ -95,7 +111,8 @@ public final class DatasetLoader {
         if (format == DataFormat.IMAGE_FOLDER) {
             dataset = openImageFolder(spec, data.file(), expected, preprocessing, names, progress, cancel);
         } else {
-            dataset = openArrays(spec, data, format, expected, preprocessing, names, namesSource, progress, cancel);
+            dataset = openArrays(spec, data, format, expected, preprocessing, names, namesSource, labelsRequired,
+                    progress, cancel);
         }
         if (spec.limit() > 0 && spec.limit() < dataset.size()) {
             return SubsetDataset.first(dataset, spec.limit(), true);
@@ -123,7 +140,7 @@ public final class DatasetLoader {
 
     private static Dataset openArrays(DataSpec spec, ArrayLocation data, DataFormat format, ExpectedInput expected,
                                       Preprocessing preprocessing, List<String> names, String namesSource,
-                                      ProgressListener progress, CancellationToken cancel) {
+                                      boolean labelsRequired, ProgressListener progress, CancellationToken cancel) {
         NumericArray samples;
         NumericArray labelArray = null;
         String labelHint = "";
@@ -148,6 +165,11 @@ public final class DatasetLoader {
             if (sibling != null) {
                 labelArray = readLabelArray(sibling, cancel);
             }
+        }
+        if (labelArray == null && !labelsRequired) {
+            long count = samples.shape().length == 0 ? 0 : samples.shape()[0];
+            labelArray = NumericArray.wrap(java.nio.ByteBuffer.allocate((int) count), ElementType.UINT8,
+                    java.nio.ByteOrder.LITTLE_ENDIAN, new long[] {count}, dataName + " (no labels)");
         }
         if (labelArray == null) {
             throw new InputException(dataName + " has no labels, and evaluation needs one class label per sample:"

@@ -1,10 +1,7 @@
 package org.quantscope.core.onnx;
 
 import ai.onnx.proto.OnnxMl;
-import com.google.protobuf.ByteString;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -59,7 +56,7 @@ public final class BatchNormFolding {
             }
         }
         g.clearNode().addAllNode(kept);
-        pruneUnusedInitializers(g);
+        GraphEdits.pruneUnusedInitializers(g);
         OnnxMl.ModelProto folded = model.proto().toBuilder().setGraph(g).build();
         OnnxModel result = new OnnxModel(model.path(), model.sha256(), folded, folded.toByteArray());
         model.warnings().forEach(result::addWarning);
@@ -105,8 +102,8 @@ public final class BatchNormFolding {
         }
         String wName = unique(g, l.weightName() + "_bnfold");
         String bName = unique(g, (l.biasName() == null ? l.weightName() + "_bias" : l.biasName()) + "_bnfold");
-        g.addInitializer(floatTensor(wName, dims, wf));
-        g.addInitializer(floatTensor(bName, new long[] {channels}, bf));
+        g.addInitializer(GraphEdits.floatTensor(wName, dims, wf));
+        g.addInitializer(GraphEdits.floatTensor(bName, new long[] {channels}, bf));
         for (int i = 0; i < g.getNodeCount(); i++) {
             OnnxMl.NodeProto n = g.getNode(i);
             String name = n.getName().isEmpty() ? n.getOpType() + "_" + i : n.getName();
@@ -133,31 +130,6 @@ public final class BatchNormFolding {
                 + " through pass-through nodes; folding such a chain is not supported yet.");
     }
 
-    /**
-     * Drops initializers no node reads any more (the original weights, biases and BN statistics of folded layers),
-     * unless they are graph inputs or outputs, or the graph has subgraphs that might read outer-scope names.
-     */
-    private static void pruneUnusedInitializers(OnnxMl.GraphProto.Builder g) {
-        Set<String> used = new HashSet<>();
-        for (OnnxMl.NodeProto n : g.getNodeList()) {
-            used.addAll(n.getInputList());
-            for (OnnxMl.AttributeProto a : n.getAttributeList()) {
-                if (a.hasG() || a.getGraphsCount() > 0) {
-                    return;
-                }
-            }
-        }
-        g.getInputList().forEach(v -> used.add(v.getName()));
-        g.getOutputList().forEach(v -> used.add(v.getName()));
-        List<OnnxMl.TensorProto> keep = new ArrayList<>();
-        for (OnnxMl.TensorProto t : g.getInitializerList()) {
-            if (used.contains(t.getName())) {
-                keep.add(t);
-            }
-        }
-        g.clearInitializer().addAllInitializer(keep);
-    }
-
     private static RuntimeException missing(OnnxModel model, GraphNode bn, String what) {
         return new org.quantscope.core.InputException(model.path() + ": BatchNormalization " + bn.name() + " has no "
                 + "constant '" + what + "' input, so it cannot be folded (is the model exported in eval mode?).");
@@ -167,23 +139,6 @@ public final class BatchNormFolding {
         Set<String> names = new HashSet<>();
         g.getInitializerList().forEach(t -> names.add(t.getName()));
         g.getNodeList().forEach(n -> names.addAll(n.getOutputList()));
-        String n = base;
-        for (int i = 2; names.contains(n); i++) {
-            n = base + i;
-        }
-        return n;
-    }
-
-    private static OnnxMl.TensorProto floatTensor(String name, long[] dims, float[] v) {
-        ByteBuffer buf = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float f : v) {
-            buf.putFloat(f);
-        }
-        OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name).setDataType(1)
-                .setRawData(ByteString.copyFrom(buf.array()));
-        for (long d : dims) {
-            t.addDims(d);
-        }
-        return t.build();
+        return GraphEdits.unique(names, base);
     }
 }

@@ -58,6 +58,9 @@ public final class InferenceSession implements AutoCloseable {
             }
             opts.setOptimizationLevel(settings.optimize() ? OrtSession.SessionOptions.OptLevel.ALL_OPT
                     : OrtSession.SessionOptions.OptLevel.NO_OPT);
+            if (!settings.qdqFusion()) {
+                opts.addConfigEntry("session.disable_quant_qdq", "1");
+            }
             this.session = env.createSession(bytes, opts);
             this.options = opts;
         } catch (OrtException e) {

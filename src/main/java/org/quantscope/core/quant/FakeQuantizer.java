@@ -10,6 +10,11 @@ import java.util.Arrays;
  *   x' = (float) (q - z) * s                          float32 multiplication
  * </pre>
  * Ties go to the even integer: 2.5 becomes 2, 3.5 becomes 4, -2.5 becomes -2. NaN stays NaN and is not counted.
+ *
+ * <p>Encodings in the {@link ScaleConvention#PYTORCH} convention are applied the way PyTorch's fake-quantize kernels
+ * do: {@code x * inv} with {@code inv = 1f / s} (a float32 reciprocal, then a float32 product) instead of
+ * {@code x / s}. The two differ on values at or next to a rounding tie, which matters at 4 bits because the symmetric
+ * PyTorch scale amax/7.5 puts each channel's largest weight exactly on a tie (docs/torch-reference.md).
  * Per-channel encodings apply channel {@code c} to every element whose index along the axis is {@code c}.
  */
 public final class FakeQuantizer {
@@ -49,8 +54,9 @@ public final class FakeQuantizer {
         QuantizerSpec spec = encoding.spec();
         int qmin = spec.qmin();
         int qmax = spec.qmax();
+        boolean multiply = spec.convention() == ScaleConvention.PYTORCH;
         if (spec.granularity() == Granularity.PER_TENSOR) {
-            return run(data, out, 0, data.length, 1, encoding.scale(0), encoding.zeroPoint(0), qmin, qmax);
+            return run(data, out, 0, data.length, multiply, encoding.scale(0), encoding.zeroPoint(0), qmin, qmax);
         }
         spec.checkShape(shape, "tensor");
         int axis = spec.axis();
@@ -80,13 +86,44 @@ public final class FakeQuantizer {
             int z = encoding.zeroPoint(c);
             for (int o = 0; o < outer; o++) {
                 int start = (o * channels + c) * inner;
-                FakeQuantStats st = run(data, out, start, start + inner, 1, s, z, qmin, qmax);
+                FakeQuantStats st = run(data, out, start, start + inner, multiply, s, z, qmin, qmax);
                 count += st.count();
                 clipped += st.clipped();
                 zeros += st.roundedToZero();
             }
         }
         return new FakeQuantStats(count, clipped, zeros);
+    }
+
+    /**
+     * The integer grid values of a tensor (what a QDQ model stores in an int8 initializer), consistent with
+     * {@link #quantizeDequantize(float[], int[], Encoding, float[])}: {@code (q - z) * s} of the returned {@code q}
+     * is exactly the fake-quantized value. Recovering {@code q} from that value is exact because
+     * {@code |q - z| <= 2^16} and the float32 error of {@code ((q - z) * s) / s} is far below one half.
+     *
+     * @param data     values in row-major order (no NaN)
+     * @param shape    the tensor's shape
+     * @param encoding the quantization parameters
+     * @return grid values, same length as data
+     */
+    public static int[] quantizeToGrid(float[] data, int[] shape, Encoding encoding) {
+        float[] deq = new float[data.length];
+        quantizeDequantize(data, shape, encoding, deq);
+        int[] q = new int[data.length];
+        int channels = encoding.channels();
+        int axis = encoding.axis();
+        int inner = 1;
+        if (axis >= 0) {
+            for (int d = axis + 1; d < shape.length; d++) {
+                inner *= shape[d];
+            }
+        }
+        for (int i = 0; i < deq.length; i++) {
+            int c = channels == 1 ? 0 : (i / inner) % channels;
+            float s = encoding.scale(c);
+            q[i] = (int) Math.rint(deq[i] / s) + encoding.zeroPoint(c);
+        }
+        return q;
     }
 
     /**
@@ -102,19 +139,20 @@ public final class FakeQuantizer {
         return out;
     }
 
-    private static FakeQuantStats run(float[] data, float[] out, int from, int to, int step, float s, int z,
+    private static FakeQuantStats run(float[] data, float[] out, int from, int to, boolean multiply, float s, int z,
                                       int qmin, int qmax) {
+        float inv = 1f / s;
         long count = 0;
         long clipped = 0;
         long zeros = 0;
-        for (int i = from; i < to; i += step) {
+        for (int i = from; i < to; i++) {
             float x = data[i];
             if (Float.isNaN(x)) {
                 out[i] = x;
                 continue;
             }
             count++;
-            float v = (float) Math.rint(x / s) + z;
+            float v = (float) Math.rint(multiply ? x * inv : x / s) + z;
             int q;
             if (v < qmin) {
                 q = qmin;

@@ -1,0 +1,293 @@
+package org.quantscope.cli;
+
+import org.quantscope.core.InputException;
+import org.quantscope.core.data.CalibrationSampler;
+import org.quantscope.core.data.DataSpec;
+import org.quantscope.core.data.PreprocessingOptions;
+import org.quantscope.core.demo.DemoAssets;
+import org.quantscope.core.quant.Granularity;
+import org.quantscope.core.quant.ScaleConstraint;
+import org.quantscope.core.quant.ScaleConvention;
+import org.quantscope.core.sim.ActivationPlacement;
+import org.quantscope.core.sim.CalibrationSettings;
+import org.quantscope.core.sim.HardwarePreset;
+import org.quantscope.core.sim.QuantSettings;
+import org.quantscope.core.sim.QuantizerOverride;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The quantization and calibration options shared by {@code quantize} (and the analyses built on it). Options a
+ * preset fixes are {@code null} unless given, so a contradiction between {@code --preset} and an explicit flag can be
+ * reported instead of silently resolved.
+ */
+final class QuantOptions {
+
+    @Option(names = "--calib-data", paramLabel = "CALIB",
+            description = "Calibration pool (same formats as --data; labels optional). Default with --demo: the "
+                    + "bundled 5,000-image calibration pool.")
+    Path calibData;
+
+    @Option(names = "--calib-labels", paramLabel = "LABELS", description = "Labels of the calibration pool (only "
+            + "needed for --calib-sampling stratified).")
+    Path calibLabels;
+
+    @Option(names = "--calib-size", paramLabel = "N", defaultValue = "256",
+            description = "Calibration samples drawn from the pool (default ${DEFAULT-VALUE}).")
+    int calibSize;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of the calibration draw "
+            + "(default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--calib-sampling", paramLabel = "MODE", defaultValue = "random",
+            description = "random, stratified (equal share per class) or first (the first N of the pool); default "
+                    + "${DEFAULT-VALUE}.")
+    String calibSampling;
+
+    @Option(names = "--calib-batch", paramLabel = "B", defaultValue = "64",
+            description = "Calibration batch size (default ${DEFAULT-VALUE}); memory grows with it, not with N.")
+    int calibBatch;
+
+    @Option(names = "--preset", paramLabel = "P", description = "Hardware preset: academic, tensorrt, snpe, fbgemm, "
+            + "tvm, acl (see docs/presets.md).")
+    String preset;
+
+    @Option(names = "--w-bits", paramLabel = "B", defaultValue = "8", description = "Weight bits, 2-16 (default 8).")
+    int weightBits;
+
+    @Option(names = "--a-bits", paramLabel = "B", defaultValue = "8",
+            description = "Activation bits, 2-16 (default 8).")
+    int activationBits;
+
+    @Option(names = "--w-granularity", paramLabel = "G", description = "per-tensor (default) or per-channel.")
+    String weightGranularity;
+
+    @Option(names = "--w-symmetry", paramLabel = "S", description = "symmetric (default, int8) or asymmetric (uint8).")
+    String weightSymmetry;
+
+    @Option(names = "--a-symmetry", paramLabel = "S",
+            description = "asymmetric (default, uint8) or symmetric (int8).")
+    String activationSymmetry;
+
+    @Option(names = "--scale-type", paramLabel = "T", description = "float (default) or pot (power-of-two).")
+    String scaleType;
+
+    @Option(names = "--placement", paramLabel = "P",
+            description = "Which activations are quantized: network (default), tensorrt, layer-inputs.")
+    String placement;
+
+    @Option(names = "--no-bn-fold", description = "Keep BatchNormalization in float instead of folding it.")
+    Boolean noBnFold;
+
+    @Option(names = "--a-range", paramLabel = "M", defaultValue = "minmax",
+            description = "Activation range: minmax, percentile, mse, kl, ce, bn (default ${DEFAULT-VALUE}).")
+    String activationRange;
+
+    @Option(names = "--w-range", paramLabel = "M", defaultValue = "minmax",
+            description = "Weight range: minmax or mse (default ${DEFAULT-VALUE}).")
+    String weightRange;
+
+    @Option(names = "--scale-convention", paramLabel = "C", defaultValue = "onnx",
+            description = "onnx (default: max/127, x/s) or pytorch (max/127.5, x*(1/s), as torch.ao observers).")
+    String convention;
+
+    @Option(names = "--bias", paramLabel = "B", defaultValue = "float",
+            description = "Biases: float (default) or int32 (scale s_w*s_in).")
+    String bias;
+
+    @Option(names = "--disable", paramLabel = "NAME", split = ",",
+            description = "Leave these quantizers in float (names as listed in the quantizer table); 'weights' or "
+                    + "'activations' disables a whole kind.")
+    List<String> disable = new ArrayList<>();
+
+    @Option(names = "--override", paramLabel = "NAME:K=V,...",
+            description = "Per-quantizer settings, e.g. features.3.weight:bits=8,granularity=per-channel or "
+                    + "logits:range=ce. Keys: bits, granularity, range.")
+    List<String> overrides = new ArrayList<>();
+
+    /** The calibration pool spec; the demo pool with {@code --demo}. */
+    DataSpec calibSpec(boolean demo, DataOptions data) {
+        Path d = calibData;
+        Path l = calibLabels;
+        Path desc = data.description;
+        if (d == null && demo) {
+            DemoAssets a = DemoAssets.locate();
+            d = a.calibImages();
+            l = l == null ? a.calibLabels() : l;
+            desc = desc == null ? a.datasetDescription() : desc;
+        }
+        if (d == null) {
+            throw new InputException("No calibration data given: pass --calib-data FILE (a pool of samples like "
+                    + "the training data), or --demo for the bundled calibration pool.");
+        }
+        return new DataSpec(d, l, desc, data.classNames, new PreprocessingOptions(data.scale, data.mean, data.std,
+                data.color, data.normalizeFloat ? Boolean.TRUE : null), 0);
+    }
+
+    CalibrationSettings calibration() {
+        if (calibSize < 1) {
+            throw new InputException("--calib-size must be at least 1, got " + calibSize + ".");
+        }
+        return new CalibrationSettings(calibSize, seed, sampling(calibSampling), calibBatch);
+    }
+
+    /** The settings, with the preset applied and contradictions reported. */
+    QuantSettings settings() {
+        QuantSettings d = QuantSettings.DEFAULT;
+        Granularity g = weightGranularity == null ? d.weightGranularity() : granularity(weightGranularity);
+        boolean ws = weightSymmetry == null ? d.weightSymmetric() : symmetric(weightSymmetry, "--w-symmetry");
+        boolean as = activationSymmetry == null ? d.activationSymmetric()
+                : symmetric(activationSymmetry, "--a-symmetry");
+        ScaleConstraint sc = scaleType == null ? d.scaleConstraint() : scaleType(scaleType);
+        ActivationPlacement pl = placement == null ? d.placement() : placement(placement);
+        boolean fold = noBnFold == null || !noBnFold;
+        QuantSettings s = new QuantSettings(weightBits, activationBits, g, ws, as, false, sc, convention(convention),
+                weightRange, activationRange, fold, pl, biasInt32(bias), "custom", overrideMap());
+        if (preset == null) {
+            return s;
+        }
+        HardwarePreset p = HardwarePreset.byName(preset);
+        List<String> clash = new ArrayList<>();
+        if (weightGranularity != null && g != p.weightGranularity()) {
+            clash.add("--w-granularity " + weightGranularity + " (preset: " + name(p.weightGranularity()) + ")");
+        }
+        if (weightSymmetry != null && ws != p.weightSymmetric()) {
+            clash.add("--w-symmetry " + weightSymmetry + " (preset: " + sym(p.weightSymmetric()) + ")");
+        }
+        if (activationSymmetry != null && as != p.activationSymmetric()) {
+            clash.add("--a-symmetry " + activationSymmetry + " (preset: " + sym(p.activationSymmetric()) + ")");
+        }
+        if (scaleType != null && sc != p.scaleConstraint()) {
+            clash.add("--scale-type " + scaleType + " (preset: "
+                    + (p.scaleConstraint() == ScaleConstraint.POWER_OF_TWO ? "pot" : "float") + ")");
+        }
+        if (placement != null && pl != p.placement()) {
+            clash.add("--placement " + placement + " (preset: " + name(p.placement()) + ")");
+        }
+        if (noBnFold != null && noBnFold == p.foldBatchNorm()) {
+            clash.add("--no-bn-fold (preset " + p.id() + " " + (p.foldBatchNorm() ? "folds" : "keeps") + " BN)");
+        }
+        if (!clash.isEmpty()) {
+            throw new InputException("--preset " + p.id() + " (" + p.summary() + ") is contradicted by "
+                    + String.join(", ", clash) + ". Drop the preset to set these yourself, or drop the flags.");
+        }
+        return p.apply(s);
+    }
+
+    private Map<String, QuantizerOverride> overrideMap() {
+        Map<String, QuantizerOverride> m = new LinkedHashMap<>();
+        for (String o : overrides) {
+            int colon = o.lastIndexOf(':');
+            if (colon <= 0 || colon == o.length() - 1) {
+                throw new InputException("--override '" + o + "' must look like NAME:bits=4,range=mse");
+            }
+            String name = o.substring(0, colon);
+            Integer bits = null;
+            Granularity g = null;
+            String range = null;
+            for (String kv : o.substring(colon + 1).split(",")) {
+                String[] p = kv.split("=", 2);
+                if (p.length != 2) {
+                    throw new InputException("--override '" + o + "': '" + kv + "' is not KEY=VALUE");
+                }
+                switch (p[0].trim().toLowerCase(Locale.ROOT)) {
+                    case "bits" -> bits = parseInt(p[1], "--override " + name + " bits");
+                    case "granularity" -> g = granularity(p[1]);
+                    case "range" -> range = p[1].trim();
+                    default -> throw new InputException("--override '" + o + "': unknown key '" + p[0]
+                            + "'; use bits, granularity or range");
+                }
+            }
+            m.put(name, new QuantizerOverride(true, bits, g, range));
+        }
+        return m;
+    }
+
+    /** Names given to --disable, with the kind keywords expanded by the caller. */
+    List<String> disabled() {
+        return disable;
+    }
+
+    private static int parseInt(String v, String what) {
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new InputException(what + " must be an integer, got '" + v + "'");
+        }
+    }
+
+    static Granularity granularity(String v) {
+        return switch (v.trim().toLowerCase(Locale.ROOT).replace('_', '-')) {
+            case "per-tensor", "tensor" -> Granularity.PER_TENSOR;
+            case "per-channel", "channel" -> Granularity.PER_CHANNEL;
+            default -> throw new InputException("granularity must be per-tensor or per-channel, got '" + v + "'");
+        };
+    }
+
+    private static boolean symmetric(String v, String flag) {
+        return switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "symmetric", "sym" -> true;
+            case "asymmetric", "asym", "affine" -> false;
+            default -> throw new InputException(flag + " must be symmetric or asymmetric, got '" + v + "'");
+        };
+    }
+
+    private static ScaleConstraint scaleType(String v) {
+        return switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "float", "fp32", "free" -> ScaleConstraint.FREE;
+            case "pot", "power-of-two" -> ScaleConstraint.POWER_OF_TWO;
+            default -> throw new InputException("--scale-type must be float or pot, got '" + v + "'");
+        };
+    }
+
+    private static ActivationPlacement placement(String v) {
+        return switch (v.trim().toLowerCase(Locale.ROOT).replace('_', '-')) {
+            case "network" -> ActivationPlacement.NETWORK;
+            case "tensorrt" -> ActivationPlacement.TENSORRT;
+            case "layer-inputs" -> ActivationPlacement.LAYER_INPUTS;
+            default -> throw new InputException("--placement must be network, tensorrt or layer-inputs, got '" + v
+                    + "'");
+        };
+    }
+
+    private static ScaleConvention convention(String v) {
+        return switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "onnx" -> ScaleConvention.ONNX;
+            case "pytorch", "torch" -> ScaleConvention.PYTORCH;
+            default -> throw new InputException("--scale-convention must be onnx or pytorch, got '" + v + "'");
+        };
+    }
+
+    private static boolean biasInt32(String v) {
+        return switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "float", "fp32" -> false;
+            case "int32" -> true;
+            default -> throw new InputException("--bias must be float or int32, got '" + v + "'");
+        };
+    }
+
+    private static CalibrationSampler.Strategy sampling(String v) {
+        return switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "random" -> CalibrationSampler.Strategy.RANDOM;
+            case "stratified" -> CalibrationSampler.Strategy.STRATIFIED;
+            case "first" -> CalibrationSampler.Strategy.FIRST;
+            default -> throw new InputException("--calib-sampling must be random, stratified or first, got '" + v
+                    + "'");
+        };
+    }
+
+    private static String name(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    private static String sym(boolean s) {
+        return s ? "symmetric" : "asymmetric";
+    }
+}

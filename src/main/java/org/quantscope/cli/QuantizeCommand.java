@@ -1,0 +1,150 @@
+package org.quantscope.cli;
+
+import org.quantscope.core.InputException;
+import org.quantscope.core.data.DataSpec;
+import org.quantscope.core.data.Dataset;
+import org.quantscope.core.data.DatasetLoader;
+import org.quantscope.core.eval.EvaluationSettings;
+import org.quantscope.core.data.ExpectedInput;
+import org.quantscope.core.eval.ModelInputs;
+import org.quantscope.core.onnx.OnnxModel;
+import org.quantscope.core.onnx.OnnxModelLoader;
+import org.quantscope.core.onnx.QuantizedGraphWriter;
+import org.quantscope.core.onnx.SessionSettings;
+import org.quantscope.core.sim.QdqExport;
+import org.quantscope.core.sim.QuantSettings;
+import org.quantscope.core.sim.QuantizationSimulator;
+import org.quantscope.core.sim.QuantizerOverride;
+import org.quantscope.core.sim.QuantizerSite;
+import org.quantscope.core.sim.SimulationResult;
+import org.quantscope.core.util.CancellationToken;
+import org.quantscope.report.EncodingsJson;
+import org.quantscope.report.QuantizationJson;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code quantscope quantize}: simulated quantization accuracy, encodings, and a deployable QDQ model. */
+@Command(name = "quantize", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Simulate quantization (weights and activations) with ONNX Runtime: FP32 versus quantized "
+                + "accuracy, overall and per class; export encodings and a deployable QDQ model.")
+final class QuantizeCommand implements Callable<Integer> {
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @ArgGroup(exclusive = false, heading = "Data%n")
+    DataOptions dataOptions = new DataOptions();
+
+    @Mixin
+    QuantOptions quant;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "256", description = "Evaluation batch size "
+            + "(default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "Evaluate only the first N test "
+            + "samples (0 = all).")
+    int limit;
+
+    @Option(names = "--threads", paramLabel = "T", defaultValue = "0",
+            description = "ONNX Runtime intra-op threads (0 = all cores).")
+    int threads;
+
+    @Option(names = "--export-onnx", paramLabel = "FILE", description = "Write a deployable QDQ ONNX model.")
+    Path exportOnnx;
+
+    @Option(names = "--export-encodings", paramLabel = "FILE",
+            description = "Write the encodings (AIMET-style JSON: scale, offset, min, max, bitwidth per tensor).")
+    Path exportEncodings;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the result as JSON.")
+    Path json;
+
+    @Option(names = "--list-quantizers", description = "Only list the quantizers the settings place, then exit.")
+    boolean listOnly;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
+    boolean quiet;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (batch < 1) {
+            throw new InputException("--batch must be at least 1, got " + batch + ".");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr(), quiet);
+        CancellationToken cancel = CliCancellation.onInterrupt();
+        QuantSettings settings = quant.settings();
+        OnnxModel model = OnnxModelLoader.load(modelOptions.resolveModel());
+        settings = withDisabled(model, settings);
+        if (listOnly) {
+            ResultTables.printQuantizerSites(out, QuantizationSimulator.sites(model, settings), settings);
+            return 0;
+        }
+        DataSpec testSpec = dataOptions.toSpec(modelOptions.demo, limit);
+        DataSpec calibSpec = quant.calibSpec(modelOptions.demo, dataOptions);
+        SessionSettings session = new SessionSettings(threads, true);
+        ExpectedInput expected = ModelInputs.expected(model);
+        SimulationResult r;
+        try (Dataset test = DatasetLoader.open(testSpec, expected, progress, cancel);
+             Dataset pool = DatasetLoader.open(calibSpec, expected, false, progress, cancel)) {
+            r = QuantizationSimulator.simulate(model, test, pool, settings, quant.calibration(),
+                    new EvaluationSettings(batch, 0), session, null, progress, cancel);
+        }
+        Map<String, String> more = new LinkedHashMap<>(dataOptions.provenance(testSpec, threads, limit));
+        more.put("calibrationPool", calibSpec.data().toAbsolutePath().toString());
+        r = new SimulationResult(r.fp32(), r.quantized(), r.model(), r.seconds(), r.provenance().withSettings(more));
+        ResultTables.printSimulation(out, r);
+        if (exportOnnx != null) {
+            OnnxModel qdq = QdqExport.deployable(r.model());
+            QuantizedGraphWriter.save(qdq, exportOnnx);
+            out.println("Wrote " + exportOnnx + " (QDQ model; check it with: quantscope eval --model " + exportOnnx
+                    + " ...)");
+        }
+        if (exportEncodings != null) {
+            EncodingsJson.write(r.model(), exportEncodings);
+            out.println("Wrote " + exportEncodings);
+        }
+        if (json != null) {
+            QuantizationJson.write(r, json);
+            out.println("Wrote " + json);
+        }
+        return 0;
+    }
+
+    /** Adds --disable entries (names, or the keywords weights / activations) as overrides. */
+    private QuantSettings withDisabled(OnnxModel model, QuantSettings settings) {
+        if (quant.disabled().isEmpty()) {
+            return settings;
+        }
+        List<QuantizerSite> sites = QuantizationSimulator.sites(model, settings);
+        QuantSettings s = settings;
+        for (String d : quant.disabled()) {
+            String name = d.trim();
+            if (name.equalsIgnoreCase("weights") || name.equalsIgnoreCase("activations")) {
+                boolean weights = name.equalsIgnoreCase("weights");
+                s = s.disabling(sites.stream().filter(x -> x.isWeight() == weights).toList());
+            } else if (sites.stream().anyMatch(x -> x.name().equals(name))) {
+                s = s.withOverride(name, QuantizerOverride.DISABLED);
+            } else {
+                throw new InputException("--disable " + name + ": " + model.path().getFileName() + " has no quantizer"
+                        + " of that name; list them with 'quantscope quantize --list-quantizers'.");
+            }
+        }
+        return s;
+    }
+}

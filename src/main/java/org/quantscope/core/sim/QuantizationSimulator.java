@@ -1,0 +1,306 @@
+package org.quantscope.core.sim;
+
+import org.quantscope.core.InputException;
+import org.quantscope.core.Provenance;
+import org.quantscope.core.data.CalibrationSampler;
+import org.quantscope.core.data.Dataset;
+import org.quantscope.core.data.SubsetDataset;
+import org.quantscope.core.eval.EvaluationResult;
+import org.quantscope.core.eval.EvaluationSettings;
+import org.quantscope.core.eval.Evaluator;
+import org.quantscope.core.onnx.ActivationFakeQuant;
+import org.quantscope.core.onnx.BatchNormFolding;
+import org.quantscope.core.onnx.GraphNode;
+import org.quantscope.core.onnx.InferenceSession;
+import org.quantscope.core.onnx.Layer;
+import org.quantscope.core.onnx.OnnxModel;
+import org.quantscope.core.onnx.QuantizedGraphWriter;
+import org.quantscope.core.onnx.SessionSettings;
+import org.quantscope.core.onnx.WeightReplacement;
+import org.quantscope.core.onnx.WeightTensor;
+import org.quantscope.core.quant.Encoding;
+import org.quantscope.core.quant.EncodingCalculator;
+import org.quantscope.core.quant.FakeQuantStats;
+import org.quantscope.core.quant.FakeQuantizer;
+import org.quantscope.core.quant.Granularity;
+import org.quantscope.core.quant.QuantizerSpec;
+import org.quantscope.core.quant.Range;
+import org.quantscope.core.quant.RangeEstimators;
+import org.quantscope.core.quant.RunningMinMax;
+import org.quantscope.core.quant.ScaleConvention;
+import org.quantscope.core.util.CancellationToken;
+import org.quantscope.core.util.ProgressListener;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Simulates quantization of a model the way a deployment computes it: BN folded (eq. 10-12), weights fake-quantized
+ * offline, activations calibrated on streamed calibration batches and fake-quantized inside the ONNX graph, the whole
+ * run by ONNX Runtime ({@link QuantizedGraphWriter#simulation}). {@link #prepare} builds the quantized model;
+ * {@link #simulate} also evaluates FP32 and quantized accuracy on test data.
+ */
+public final class QuantizationSimulator {
+
+    private static final Set<String> PASS_THROUGH = Set.of("Identity", "Flatten", "Reshape", "Squeeze", "Unsqueeze",
+            "Transpose", "MaxPool", "GlobalMaxPool", "Dropout");
+
+    private QuantizationSimulator() {
+    }
+
+    /**
+     * The quantizer sites the settings give for a model, without calibrating anything (fast: BN folding and
+     * placement only), for listing quantizers or building overrides.
+     *
+     * @param original the model as loaded
+     * @param settings the settings (folding and placement are read)
+     * @return the sites, weights first
+     */
+    public static List<QuantizerSite> sites(OnnxModel original, QuantSettings settings) {
+        OnnxModel prepared = settings.foldBatchNorm() ? BatchNormFolding.fold(original) : original;
+        return QuantizerPlacement.place(prepared, original, settings.placement());
+    }
+
+    /**
+     * Folds, places, calibrates and builds the simulation graph.
+     *
+     * @param original    the model as loaded
+     * @param settings    quantization settings
+     * @param calibPool   the pool calibration samples are drawn from
+     * @param calibration size, seed and sampling of the draw
+     * @param session     ONNX Runtime settings
+     * @param progress    progress of the calibration
+     * @param cancel      cancellation
+     * @return the quantized model
+     */
+    public static QuantizedModel prepare(OnnxModel original, QuantSettings settings, Dataset calibPool,
+                                         CalibrationSettings calibration, SessionSettings session,
+                                         ProgressListener progress, CancellationToken cancel) {
+        List<String> warnings = new ArrayList<>();
+        OnnxModel prepared = settings.foldBatchNorm() ? BatchNormFolding.fold(original) : original;
+        warnings.addAll(prepared.warnings());
+        if (!settings.foldBatchNorm()) {
+            long bns = original.layers().stream().filter(l -> l.batchNorm() != null).count();
+            if (bns > 0) {
+                warnings.add(bns + " BatchNormalization node(s) kept in float (BN folding is off for preset "
+                        + settings.preset() + ").");
+            }
+        }
+        List<QuantizerSite> sites = QuantizerPlacement.place(prepared, original, settings.placement());
+        for (String name : settings.overrides().keySet()) {
+            if (sites.stream().noneMatch(s -> s.name().equals(name))) {
+                throw new InputException("no quantizer named '" + name + "' in " + original.path().getFileName()
+                        + "; quantizers are named after weight initializers and activation tensors (see 'quantscope"
+                        + " quantize --list-quantizers').");
+            }
+        }
+        for (QuantizerSite s : sites) {
+            settings.spec(s); // validates per-channel axes and bits before any work is done
+        }
+        SubsetDataset calib = CalibrationSampler.sample(calibPool, calibration.sampling(), calibration.size(),
+                calibration.seed());
+        Map<String, ActivationCalibration> acts = Calibrator.calibrate(prepared, original, sites, settings, calib,
+                calibration.batchSize(), session, progress, cancel);
+        List<QuantizerState> states = new ArrayList<>();
+        List<WeightReplacement> replacements = new ArrayList<>();
+        List<ActivationFakeQuant> fakeQuants = new ArrayList<>();
+        Map<String, Encoding> weightEncodings = new HashMap<>();
+        for (QuantizerSite s : sites) {
+            cancel.throwIfCancelled();
+            if (!settings.enabled(s)) {
+                states.add(new QuantizerState(s, false, null, settings.rangeMethod(s), null, null, null, null,
+                        "disabled"));
+                continue;
+            }
+            QuantizerSpec spec = settings.spec(s);
+            if (s.isWeight()) {
+                WeightTensor w = prepared.constant(s.tensor()).orElseThrow(() -> new InputException(
+                        original.path() + ": weight '" + s.tensor() + "' of " + s.node() + " is not a constant"));
+                int[] shape = s.intShape();
+                String method = settings.rangeMethod(s);
+                Range[] ranges = RangeEstimators.forWeights(method, w.floats(), shape, spec);
+                Encoding e = spec.granularity() == Granularity.PER_CHANNEL
+                        ? EncodingCalculator.computePerChannel(spec, ranges)
+                        : EncodingCalculator.compute(spec, ranges[0]);
+                float[] fq = new float[w.floats().length];
+                FakeQuantStats st = FakeQuantizer.quantizeDequantize(w.floats(), shape, e, fq);
+                RunningMinMax mm = new RunningMinMax();
+                mm.add(w.floats());
+                weightEncodings.put(s.node(), e);
+                for (GraphNode user : usersOf(prepared, s.tensor())) {
+                    replacements.add(WeightReplacement.floats(user.name(), 1, w.dims(), fq));
+                }
+                states.add(new QuantizerState(s, true, spec, method, mm.range(), widest(ranges), e, st, ""));
+            } else {
+                ActivationCalibration c = acts.get(s.name());
+                Encoding e = c.encoding();
+                fakeQuants.add(new ActivationFakeQuant(s.tensor(), e.scale(0), e.zeroPoint(0), spec.qmin(),
+                        spec.qmax(), spec.convention() == ScaleConvention.PYTORCH));
+                states.add(new QuantizerState(s, true, spec, c.method(), c.observed(), c.chosen(), e, null,
+                        c.note()));
+                if (!c.note().isEmpty()) {
+                    warnings.add("Activation '" + s.name() + "': " + c.note() + ".");
+                }
+            }
+        }
+        List<BiasQuantization> biases = new ArrayList<>();
+        if (settings.biasInt32()) {
+            Map<String, Encoding> actByTensor = new HashMap<>();
+            for (QuantizerState q : states) {
+                if (q.enabled() && !q.site().isWeight()) {
+                    actByTensor.put(q.site().tensor(), q.encoding());
+                }
+            }
+            for (Layer l : prepared.layers()) {
+                Encoding we = weightEncodings.get(l.linear().name());
+                if (we == null || l.biasName() == null) {
+                    continue;
+                }
+                Encoding in = inputEncoding(prepared, l, actByTensor);
+                if (in == null) {
+                    warnings.add("Bias of " + l.name() + " stays float: its input is not quantized, so there is no"
+                            + " s_w * s_in scale for an int32 bias.");
+                    continue;
+                }
+                WeightTensor b = prepared.constant(l.biasName()).orElseThrow();
+                BiasQuantization bq = quantizeBias(l.name(), b.floats(), we, in.scale(0));
+                float[] deq = new float[bq.values().length];
+                for (int c = 0; c < deq.length; c++) {
+                    deq[c] = (float) bq.values()[c] * bq.scales()[bq.scales().length == 1 ? 0 : c];
+                }
+                biases.add(bq);
+                replacements.add(WeightReplacement.floats(l.linear().name(), 2, b.dims(), deq));
+            }
+        }
+        OnnxModel sim = QuantizedGraphWriter.simulation(prepared, replacements, fakeQuants);
+        return new QuantizedModel(original, prepared, sim, states, biases, settings, calibration, calib.description(),
+                warnings);
+    }
+
+    /**
+     * Prepares the quantized model and evaluates FP32 and quantized accuracy on the same test data.
+     *
+     * @param original  the model as loaded
+     * @param test      labelled test data
+     * @param calibPool calibration pool
+     * @param settings  quantization settings
+     * @param calibration calibration draw
+     * @param eval      evaluation batch size and limit
+     * @param session   ONNX Runtime settings (QDQ fusion is turned off for the simulation graph)
+     * @param fp32      a FP32 result of {@code original} on {@code test} to reuse, or null to compute it
+     * @param progress  progress of all steps
+     * @param cancel    cancellation
+     * @return FP32 and quantized accuracy with the quantized model
+     */
+    public static SimulationResult simulate(OnnxModel original, Dataset test, Dataset calibPool,
+                                            QuantSettings settings, CalibrationSettings calibration,
+                                            EvaluationSettings eval, SessionSettings session, EvaluationResult fp32,
+                                            ProgressListener progress, CancellationToken cancel) {
+        long start = System.nanoTime();
+        EvaluationResult base = fp32;
+        if (base == null) {
+            try (InferenceSession s = InferenceSession.open(original, session)) {
+                base = Evaluator.evaluate(s, test, eval, stage(progress, "FP32: evaluating"), cancel);
+            }
+        }
+        QuantizedModel qm = prepare(original, settings, calibPool, calibration, session,
+                stage(progress, "Calibrating"), cancel);
+        EvaluationResult quant = evaluate(qm, test, eval, session, stage(progress, "Quantized: evaluating"), cancel);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new SimulationResult(base, quant, qm, seconds, provenance(qm, test, eval));
+    }
+
+    /**
+     * Evaluates the simulation graph of a quantized model.
+     *
+     * @param qm       the quantized model
+     * @param test     labelled test data
+     * @param eval     batch size and limit
+     * @param session  ONNX Runtime settings (QDQ fusion is turned off)
+     * @param progress progress
+     * @param cancel   cancellation
+     * @return accuracy of the quantized model
+     */
+    public static EvaluationResult evaluate(QuantizedModel qm, Dataset test, EvaluationSettings eval,
+                                            SessionSettings session, ProgressListener progress,
+                                            CancellationToken cancel) {
+        try (InferenceSession s = InferenceSession.open(qm.simulation(), session.forSimulation())) {
+            return Evaluator.evaluate(s, test, eval, progress, cancel);
+        }
+    }
+
+    /** Provenance of a simulation: model hash, test and calibration data, every setting. */
+    static Provenance provenance(QuantizedModel qm, Dataset test, EvaluationSettings eval) {
+        Map<String, String> st = new LinkedHashMap<>(qm.settings().describe());
+        st.put("calibrationSize", String.valueOf(qm.calibration().size()));
+        st.put("calibrationSeed", String.valueOf(qm.calibration().seed()));
+        st.put("calibrationSampling", qm.calibration().sampling().name().toLowerCase(java.util.Locale.ROOT));
+        st.put("calibrationData", qm.calibrationData());
+        st.put("batchSize", String.valueOf(eval.batchSize()));
+        return Provenance.of(qm.original().path().toString(), qm.original().sha256(), test.description(), st);
+    }
+
+    private static ProgressListener stage(ProgressListener p, String message) {
+        return (done, total, m) -> p.onProgress(done, total, message);
+    }
+
+    private static List<GraphNode> usersOf(OnnxModel m, String weight) {
+        List<GraphNode> users = new ArrayList<>();
+        for (Layer l : m.layers()) {
+            if (l.weightName().equals(weight)) {
+                users.add(l.linear());
+            }
+        }
+        return users;
+    }
+
+    private static Range widest(Range[] ranges) {
+        float lo = Float.POSITIVE_INFINITY;
+        float hi = Float.NEGATIVE_INFINITY;
+        for (Range r : ranges) {
+            lo = Math.min(lo, r.min());
+            hi = Math.max(hi, r.max());
+        }
+        return new Range(lo, hi);
+    }
+
+    /** The encoding of the quantizer feeding a layer's data input, through pass-through ops. */
+    private static Encoding inputEncoding(OnnxModel m, Layer l, Map<String, Encoding> acts) {
+        String t = m.resolveIdentity(l.linear().input(0));
+        for (int guard = 0; guard < 100; guard++) {
+            Encoding e = acts.get(t);
+            if (e != null) {
+                return e;
+            }
+            GraphNode p = m.producerOf(t).orElse(null);
+            if (p == null || !PASS_THROUGH.contains(p.opType())) {
+                return null;
+            }
+            t = m.resolveIdentity(p.input(0));
+        }
+        return null;
+    }
+
+    /**
+     * Quantizes a bias to int32 with scale s_w[c] * s_in (float32 product), round half to even, as the ONNX Runtime
+     * quantization tools do.
+     */
+    static BiasQuantization quantizeBias(String layer, float[] bias, Encoding weight, float inputScale) {
+        int channels = bias.length;
+        float[] scales = new float[weight.channels() == 1 ? 1 : channels];
+        int[] q = new int[channels];
+        for (int c = 0; c < channels; c++) {
+            float s = weight.scale(weight.channels() == 1 ? 0 : c) * inputScale;
+            if (scales.length > 1 || c == 0) {
+                scales[scales.length == 1 ? 0 : c] = s;
+            }
+            double v = Math.rint(bias[c] / s);
+            q[c] = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v));
+        }
+        return new BiasQuantization(layer, scales, q);
+    }
+}
