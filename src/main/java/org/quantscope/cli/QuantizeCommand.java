@@ -64,6 +64,11 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--export-onnx", paramLabel = "FILE", description = "Write a deployable QDQ ONNX model.")
     Path exportOnnx;
 
+    @Option(names = "--export-weight-type", paramLabel = "T", defaultValue = "auto",
+            description = "Storage of signed weights in the QDQ model: auto (int8 for --preset tensorrt, else uint8 "
+                    + "with zero point 128: same values, no U8S8 saturation on AVX2 CPUs), int8 or uint8.")
+    String exportWeightType;
+
     @Option(names = "--export-encodings", paramLabel = "FILE",
             description = "Write the encodings (AIMET-style JSON: scale, offset, min, max, bitwidth per tensor).")
     Path exportEncodings;
@@ -110,10 +115,14 @@ final class QuantizeCommand implements Callable<Integer> {
         r = new SimulationResult(r.fp32(), r.quantized(), r.model(), r.seconds(), r.provenance().withSettings(more));
         ResultTables.printSimulation(out, r);
         if (exportOnnx != null) {
-            OnnxModel qdq = QdqExport.deployable(r.model());
+            OnnxModel qdq = QdqExport.deployable(r.model(), weightStorage(exportWeightType));
             QuantizedGraphWriter.save(qdq, exportOnnx);
             out.println("Wrote " + exportOnnx + " (QDQ model; check it with: quantscope eval --model " + exportOnnx
                     + " ...)");
+            if (!settings.biasInt32()) {
+                out.println("note: biases were simulated in float; ONNX Runtime's integer kernels quantize them to "
+                        + "int32 themselves, so simulate with --bias int32 to get exactly what the exported model runs.");
+            }
         }
         if (exportEncodings != null) {
             EncodingsJson.write(r.model(), exportEncodings);
@@ -124,6 +133,15 @@ final class QuantizeCommand implements Callable<Integer> {
             out.println("Wrote " + json);
         }
         return 0;
+    }
+
+    private static QdqExport.WeightStorage weightStorage(String v) {
+        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "auto" -> QdqExport.WeightStorage.AUTO;
+            case "int8" -> QdqExport.WeightStorage.INT8;
+            case "uint8" -> QdqExport.WeightStorage.UINT8;
+            default -> throw new InputException("--export-weight-type must be auto, int8 or uint8, got '" + v + "'");
+        };
     }
 
     /** Adds --disable entries (names, or the keywords weights / activations) as overrides. */

@@ -22,19 +22,49 @@ import java.util.List;
  * 8 bits keep their narrow grid inside the int8 container, so the values are exactly the simulated ones. Activations
  * at widths other than 8 bits have no Q/DQ type before opset 21 and are written as the exact float emulation
  * ({@link ActivationFakeQuant}).
+ *
+ * <p>Signed weight grids can be stored as int8 (zero point 0, what TensorRT requires) or as uint8 with the grid and
+ * zero point moved by +128 ({@link WeightStorage}). Both hold exactly the same values, but they select different
+ * integer kernels in ONNX Runtime: on x86 CPUs with AVX2 and no VNNI, the U8S8 kernel (uint8 activations, int8
+ * weights) adds pairs of products in 16 bits, which saturates when weights reach +-127 and inputs reach 255; the
+ * demo model loses 0.7 points that way, while the U8U8 kernel matches the simulation exactly. See
+ * {@code docs/decisions/0007-quantization-simulation.md}.
  */
 public final class QdqExport {
+
+    /** How signed weight grids are stored in the exported file. */
+    public enum WeightStorage {
+        /** int8 for the TensorRT preset, uint8 otherwise. */
+        AUTO,
+        /** int8 with zero point 0 (standard QDQ; needed by TensorRT). */
+        INT8,
+        /** uint8 with zero point 128 (same values; avoids U8S8 saturation on AVX2 CPUs). */
+        UINT8
+    }
 
     private QdqExport() {
     }
 
     /**
-     * Builds the deployable model.
+     * Builds the deployable model with {@link WeightStorage#AUTO} weight storage.
      *
      * @param qm the quantized model
-     * @return the QDQ model; save it with {@link QuantizedGraphWriter#save}
+     * @return the QDQ model
      */
     public static OnnxModel deployable(QuantizedModel qm) {
+        return deployable(qm, WeightStorage.AUTO);
+    }
+
+    /**
+     * Builds the deployable model.
+     *
+     * @param qm      the quantized model
+     * @param storage how signed weight grids are stored
+     * @return the QDQ model; save it with {@link QuantizedGraphWriter#save}
+     */
+    public static OnnxModel deployable(QuantizedModel qm, WeightStorage storage) {
+        boolean unsignedStorage = storage == WeightStorage.UINT8
+                || storage == WeightStorage.AUTO && !qm.settings().preset().equals(HardwarePreset.TENSORRT.id());
         OnnxModel prepared = qm.prepared();
         List<WeightReplacement> weights = new ArrayList<>();
         List<ActivationFakeQuant> acts = new ArrayList<>();
@@ -58,10 +88,16 @@ public final class QdqExport {
                     }
                     continue;
                 }
+                int[] zps = e.zeroPoints();
+                if (type == 3 && unsignedStorage) {
+                    type = 2;
+                    shift(grid);
+                    shift(zps);
+                }
                 for (Layer l : prepared.layers()) {
                     if (l.weightName().equals(q.site().tensor())) {
                         weights.add(WeightReplacement.integers(l.linear().name(), 1, w.dims(), grid, type,
-                                e.scales(), e.zeroPoints(), e.channels() > 1 || spec.axis() >= 0 ? e.axis() : -1));
+                                e.scales(), zps, spec.axis()));
                     }
                 }
             } else {
@@ -76,5 +112,11 @@ public final class QdqExport {
                     new int[b.scales().length], b.scales().length > 1 ? 0 : -1));
         }
         return QuantizedGraphWriter.deployable(prepared, weights, acts);
+    }
+
+    private static void shift(int[] v) {
+        for (int i = 0; i < v.length; i++) {
+            v[i] += 128;
+        }
     }
 }
