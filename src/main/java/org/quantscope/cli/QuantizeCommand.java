@@ -96,6 +96,7 @@ final class QuantizeCommand implements Callable<Integer> {
         QuantSettings settings = quant.settings();
         OnnxModel model = OnnxModelLoader.load(modelOptions.resolveModel());
         settings = withDisabled(model, settings);
+        QuantizationSimulator.plan(model, settings); // fails fast, before any data is read
         if (listOnly) {
             ResultTables.printQuantizerSites(out, QuantizationSimulator.sites(model, settings), settings);
             return 0;

@@ -66,6 +66,34 @@ public final class QuantizationSimulator {
     }
 
     /**
+     * Checks, before any data is read, that the settings can be applied to the model: BN can be folded, every
+     * override names a quantizer, and every quantizer's bits and per-channel axis are valid.
+     *
+     * @param original the model as loaded
+     * @param settings the settings
+     * @return the quantizer sites
+     * @throws InputException naming the node, quantizer or setting at fault
+     */
+    public static List<QuantizerSite> plan(OnnxModel original, QuantSettings settings) {
+        List<QuantizerSite> sites = sites(original, settings);
+        check(original, settings, sites);
+        return sites;
+    }
+
+    private static void check(OnnxModel original, QuantSettings settings, List<QuantizerSite> sites) {
+        for (String name : settings.overrides().keySet()) {
+            if (sites.stream().noneMatch(s -> s.name().equals(name))) {
+                throw new InputException("no quantizer named '" + name + "' in " + original.path().getFileName()
+                        + "; quantizers are named after weight initializers and activation tensors (see 'quantscope"
+                        + " quantize --list-quantizers').");
+            }
+        }
+        for (QuantizerSite s : sites) {
+            settings.spec(s);
+        }
+    }
+
+    /**
      * Folds, places, calibrates and builds the simulation graph.
      *
      * @param original    the model as loaded
@@ -91,16 +119,7 @@ public final class QuantizationSimulator {
             }
         }
         List<QuantizerSite> sites = QuantizerPlacement.place(prepared, original, settings.placement());
-        for (String name : settings.overrides().keySet()) {
-            if (sites.stream().noneMatch(s -> s.name().equals(name))) {
-                throw new InputException("no quantizer named '" + name + "' in " + original.path().getFileName()
-                        + "; quantizers are named after weight initializers and activation tensors (see 'quantscope"
-                        + " quantize --list-quantizers').");
-            }
-        }
-        for (QuantizerSite s : sites) {
-            settings.spec(s); // validates per-channel axes and bits before any work is done
-        }
+        check(original, settings, sites);
         SubsetDataset calib = CalibrationSampler.sample(calibPool, calibration.sampling(), calibration.size(),
                 calibration.seed());
         Map<String, ActivationCalibration> acts = Calibrator.calibrate(prepared, original, sites, settings, calib,

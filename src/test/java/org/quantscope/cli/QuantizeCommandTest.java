@@ -1,0 +1,121 @@
+package org.quantscope.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code quantize} end to end on the demo: the JSON fields of the issue (fp32/quantized accuracy and per-class
+ * accuracy, drop, settings, encodings, provenance), the exports, and one bad input per option, each with exit code 2,
+ * a message naming the problem, and no stack trace. Reference numbers come from the PyTorch fake-quant reference
+ * ({@code tools/reference/torch-fakequant-mobilenet-fmnist.json}).
+ */
+class QuantizeCommandTest {
+
+    private static final Path REFERENCE = Path.of("tools/reference/torch-fakequant-mobilenet-fmnist.json");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void jsonHasTheDocumentedFieldsAndThePyTorchNumbers() throws Exception {
+        Path json = dir.resolve("q.json");
+        Path enc = dir.resolve("enc.json");
+        CliTest.Run r = CliTest.run("quantize", "--demo", "--calib-sampling", "first", "--scale-convention",
+                "pytorch", "--w-granularity", "per-channel", "--json", json.toString(), "--export-encodings",
+                enc.toString(), "-q");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("FP32") && r.out().contains("Drop") && r.out().contains("features.3.weight"),
+                r.out());
+        JsonNode j = new ObjectMapper().readTree(json.toFile());
+        JsonNode ref = new ObjectMapper().readTree(REFERENCE.toFile()).get("configs");
+        assertEquals(ref.get("FP32").get("accuracy").asDouble(), j.get("fp32").get("accuracy").asDouble(), 2e-4);
+        double q = j.get("quantized").get("accuracy").asDouble();
+        assertEquals(ref.get("W8A8 per-channel").get("accuracy").asDouble(), q, 0.003);
+        assertEquals((j.get("fp32").get("accuracy").asDouble() - q) * 100, j.get("drop").asDouble(), 1e-9);
+        assertEquals(10, j.get("quantized").get("perClassAccuracy").size());
+        assertEquals(10, j.get("perClassDrop").size());
+        JsonNode settings = j.get("settings");
+        assertEquals("per-channel", settings.get("weightGranularity").asText());
+        assertEquals("pytorch", settings.get("scaleConvention").asText());
+        assertEquals(256, settings.get("calibrationSize").asInt());
+        int channels = 0;
+        for (JsonNode rq : ref.get("W8A8 per-channel").get("quantizers")) {
+            if (rq.get("tensor").asText().equals("features.3.weight")) {
+                channels = rq.get("scale").size();
+            }
+        }
+        assertTrue(channels > 1);
+        assertEquals(channels, j.get("encodings").get("param_encodings").get("features.3.weight").size(),
+                "one entry per output channel");
+        JsonNode input = j.get("encodings").get("activation_encodings").get("input").get(0);
+        assertEquals(8, input.get("bitwidth").asInt());
+        assertEquals(73, input.get("zeroPoint").asInt());
+        assertEquals(-73, input.get("offset").asInt());
+        assertEquals(input.get("scale").asDouble() * -73, input.get("min").asDouble(), 1e-6);
+        assertEquals(22, j.get("quantizers").size());
+        assertEquals(64, j.get("provenance").get("modelSha256").asText().length());
+        assertEquals("first", j.get("provenance").get("settings").get("calibrationSampling").asText());
+        JsonNode e = new ObjectMapper().readTree(enc.toFile());
+        assertEquals(j.get("encodings"), e);
+    }
+
+    @Test
+    void exportedQdqModelEvaluatesLikeTheSimulation() throws Exception {
+        Path onnx = dir.resolve("qdq.onnx");
+        Path json = dir.resolve("q.json");
+        CliTest.Run r = CliTest.run("quantize", "--demo", "--w-granularity", "per-channel", "--bias", "int32",
+                "--export-onnx", onnx.toString(), "--json", json.toString(), "-q");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.size(onnx) > 10_000);
+        Path eval = dir.resolve("eval.json");
+        CliTest.Run e = CliTest.run("eval", "--demo", "--model", onnx.toString(), "--json", eval.toString(), "-q");
+        assertEquals(0, e.code(), e.err());
+        double sim = new ObjectMapper().readTree(json.toFile()).get("quantized").get("accuracy").asDouble();
+        double deployed = new ObjectMapper().readTree(eval.toFile()).get("accuracy").asDouble();
+        assertEquals(sim, deployed, 0.001, "QDQ model in plain ONNX Runtime vs simulation");
+    }
+
+    @Test
+    void listQuantizersShowsPlacementWithoutCalibrating() {
+        CliTest.Run r = CliTest.run("quantize", "--demo", "--list-quantizers", "--preset", "tensorrt");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("layer output") && r.out().contains("model input"), r.out());
+        assertTrue(r.out().contains("preset tensorrt"), r.out());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "--w-bits 1 | weight bits must be between 2 and 16",
+        "--a-bits 17 | activation bits must be between 2 and 16",
+        "--calib-size 6000 | calibration size 6000 is larger than the 5000 samples",
+        "--preset tensorrt --w-granularity per-tensor | contradicted by --w-granularity per-tensor",
+        "--preset tvm --scale-type float | contradicted by --scale-type float",
+        "--preset nvidia | unknown preset 'nvidia'",
+        "--override logits:granularity=per-channel | per-channel granularity applies to weights only",
+        "--override nothing:bits=4 | no quantizer named 'nothing'",
+        "--a-range entropy | unknown activation range method 'entropy'",
+        "--w-range kl | unknown weight range method 'kl'",
+        "--disable nope | has no quantizer of that name",
+        "--calib-data /no/such/calib.npy | /no/such/calib.npy",
+        "--calib-sampling sorted | --calib-sampling must be random, stratified or first",
+        "--w-granularity per-row | granularity must be per-tensor or per-channel"})
+    void badInputGivesAnActionableMessage(String args, String fragment) {
+        String[] extra = args.trim().split(" ");
+        String[] all = new String[extra.length + 3];
+        all[0] = "quantize";
+        all[1] = "--demo";
+        all[2] = "-q";
+        System.arraycopy(extra, 0, all, 3, extra.length);
+        CliTest.assertInputError(CliTest.run(all), fragment.trim());
+    }
+}
