@@ -61,11 +61,25 @@ public final class QuantizerPlacement {
         Set<String> nonNegative = nonNegativeTensors(prepared, data);
         List<QuantizerSite> sites = new ArrayList<>();
         Set<String> weightNames = new HashSet<>();
+        List<Layer> weighted = new ArrayList<>();
+        Map<String, Integer> nameCount = new HashMap<>();
         for (Layer l : prepared.layers()) {
-            String name = originalWeightNames.getOrDefault(l.linear().name(), l.weightName());
-            if (!weightNames.add(l.weightName())) {
-                continue; // a weight shared by several layers is quantized once
+            if (weightNames.add(l.weightName())) { // a weight shared by several layers is quantized once
+                weighted.add(l);
+                nameCount.merge(originalWeightNames.getOrDefault(l.linear().name(), l.weightName()), 1, Integer::sum);
             }
+        }
+        Set<String> taken = new HashSet<>();
+        for (Layer l : weighted) {
+            String name = originalWeightNames.getOrDefault(l.linear().name(), l.weightName());
+            if (nameCount.get(name) > 1) {
+                // one original weight became several tensors (folded into one layer, kept in another): tell them apart
+                name = l.weightName();
+            }
+            if (taken.contains(name)) {
+                name = name + "@" + l.linear().name();
+            }
+            taken.add(name);
             sites.add(new QuantizerSite(name, QuantizerKind.WEIGHT, l.weightName(), l.linear().name(), l.name(),
                     "weight", outputChannelAxis(l), l.weightShape(), false));
         }
