@@ -153,6 +153,7 @@ class TorchGraph:
         self._prepare_linear()
         if fold_bn:
             self._fold_bn()
+        self._name_weight_quantizers()
         self.consumers = self._consumers()
 
     def _resolve(self, name):
@@ -191,6 +192,40 @@ class TorchGraph:
             elif n.op == "MatMul" and n.inputs[1] in self.consts and self.consts[n.inputs[1]].dim() == 2:
                 n.weight_name = n.inputs[1]
                 n.weight = self.consts[n.inputs[1]].float().t().contiguous()
+        self._absorb_matmul_bias()
+
+    def _absorb_matmul_bias(self):
+        """nn.Linear on a tensor of rank > 2 exports as MatMul + Add(bias): make the Add the layer's bias, so the
+        layer group is MatMul + bias (+ BN + activation) as for Gemm, and its output is quantized once."""
+        consumers = self._consumers()
+        drop = set()
+        for n in self.nodes:
+            if n.op != "MatMul" or n.weight is None or n.outputs[0] in self.outputs:
+                continue
+            cons = consumers.get(n.outputs[0], [])
+            if len(cons) != 1 or cons[0].op != "Add":
+                continue
+            add = cons[0]
+            other = add.inputs[1] if add.inputs[0] == n.outputs[0] else add.inputs[0]
+            if other in self.consts and self.consts[other].numel() == n.weight.shape[0] \
+                    and self.consts[other].dim() <= 1:
+                n.bias = self.consts[other].float().reshape(-1).contiguous()
+                n.outputs = list(add.outputs)
+                drop.add(id(add))
+        self.nodes = [n for n in self.nodes if id(n) not in drop]
+
+    def _name_weight_quantizers(self):
+        """A weight shared by several layers gets one quantizer, unless BN folding made the layers' tensors differ
+        (one folded into a BN, or folded into different BNs): then each layer has its own quantizer, named
+        '<initializer>@<node>' (QuantScope names them the same way)."""
+        groups = {}
+        for n in self.nodes:
+            if n.weight is not None:
+                groups.setdefault(n.weight_name, []).append(n)
+        for name, nodes in groups.items():
+            if len(nodes) > 1 and any(n.folded_bn for n in nodes):
+                for n in nodes:
+                    n.weight_name = "%s@%s" % (name, n.name)
 
     def _fold_bn(self):
         producer = {o: n for n in self.nodes for o in n.outputs}

@@ -72,11 +72,8 @@ public final class QuantizerPlacement {
         Set<String> taken = new HashSet<>();
         for (Layer l : weighted) {
             String name = originalWeightNames.getOrDefault(l.linear().name(), l.weightName());
-            if (nameCount.get(name) > 1) {
-                // one original weight became several tensors (folded into one layer, kept in another): tell them apart
-                name = l.weightName();
-            }
-            if (taken.contains(name)) {
+            if (nameCount.get(name) > 1 || taken.contains(name)) {
+                // one original weight became several tensors (folded into different BNs): name each after its layer
                 name = name + "@" + l.linear().name();
             }
             taken.add(name);
@@ -98,6 +95,7 @@ public final class QuantizerPlacement {
             for (TensorSpec in : prepared.inputs()) {
                 acts.putIfAbsent(in.name(), activation(prepared, in.name(), null, "model input", nonNegative));
             }
+            Set<String> insideLayer = biasAdds(prepared);
             Set<String> fusedIntoAdd = placement == ActivationPlacement.TENSORRT
                     ? fusedAddInputs(prepared, layerByOutput) : Set.of();
             for (GraphNode n : prepared.nodes()) {
@@ -113,7 +111,7 @@ public final class QuantizerPlacement {
                     if (!fusedIntoAdd.contains(out)) {
                         acts.putIfAbsent(out, activation(prepared, out, l.name(), "layer output", nonNegative));
                     }
-                } else if (OUTPUT_OPS.contains(n.opType())) {
+                } else if (OUTPUT_OPS.contains(n.opType()) && !insideLayer.contains(n.name())) {
                     String role = n.opType().endsWith("Pool") ? "pool output" : n.opType() + " output";
                     acts.putIfAbsent(out, activation(prepared, out, null, role, nonNegative));
                 }
@@ -164,6 +162,21 @@ public final class QuantizerPlacement {
             case MATMUL -> l.weightShape().length - 1;
             default -> 0;
         };
+    }
+
+    /** The bias Add of each MatMul layer ({@code nn.Linear} on a rank > 2 input): part of the layer, not an Add. */
+    private static Set<String> biasAdds(OnnxModel m) {
+        Set<String> adds = new HashSet<>();
+        for (Layer l : m.layers()) {
+            if (l.kind() == LayerKind.MATMUL && l.biasName() != null) {
+                for (GraphNode c : m.consumersOf(l.linear().output())) {
+                    if (c.opType().equals("Add")) {
+                        adds.add(c.name());
+                    }
+                }
+            }
+        }
+        return adds;
     }
 
     /** TensorRT: per Add, the one layer output (the later in graph order) whose bias addition absorbs the Add. */

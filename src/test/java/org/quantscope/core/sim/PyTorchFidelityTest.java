@@ -38,10 +38,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ({@code tools/torch_fakequant_reference.py}, torch.ao FakeQuantize with MinMax observers, results committed in
  * {@code tools/reference/}): same placement, every scale within 1e-6 relative and every zero point equal, and top-1
  * accuracy within 0.3 points (the issue's tolerance; observed: identical to the last sample). Calibration: the first
- * 256 images of the demo calibration pool, as the reference uses.
+ * 256 images of the demo calibration pool, as the reference uses. Besides the two demo models, four small models of
+ * other shapes ({@code tools/make_generality_models.py}: Gemm + BatchNorm1d, Concat with MaxPool/AveragePool, a
+ * convolution tied across two BatchNorms with an Identity residual, nn.Linear on a 3-D tensor = MatMul + bias Add).
  */
 class PyTorchFidelityTest {
 
+    private static final List<String> GENERALITY = List.of("mlp_bn", "concat_cnn", "tied_resnet", "linear3d");
     private static final Map<String, OnnxModel> MODELS = new HashMap<>();
     private static final Map<String, EvaluationResult> FP32 = new HashMap<>();
     private static final Map<String, Dataset> TEST = new HashMap<>();
@@ -52,6 +55,9 @@ class PyTorchFidelityTest {
         DemoAssets a = DemoAssets.locate();
         MODELS.put("mobilenet", OnnxModelLoader.load(a.model()));
         MODELS.put("resnet", OnnxModelLoader.load(a.residualModel()));
+        for (String g : GENERALITY) {
+            MODELS.put(g, OnnxModelLoader.load(Path.of("src/test/resources/models/generality/" + g + ".onnx")));
+        }
         pool = DemoData.calibrationPool(MODELS.get("mobilenet"));
         for (Map.Entry<String, OnnxModel> e : MODELS.entrySet()) {
             Dataset test = DemoData.test(e.getValue());
@@ -70,8 +76,8 @@ class PyTorchFidelityTest {
     }
 
     private static JsonNode reference(String model) throws IOException {
-        return new ObjectMapper().readTree(Path.of("tools/reference/torch-fakequant-" + model + "-fmnist.json")
-                .toFile());
+        String file = GENERALITY.contains(model) ? model : model + "-fmnist";
+        return new ObjectMapper().readTree(Path.of("tools/reference/torch-fakequant-" + file + ".json").toFile());
     }
 
     private static QuantSettings settings(int weightBits, Granularity g) {
@@ -86,7 +92,9 @@ class PyTorchFidelityTest {
     @CsvSource({
         "mobilenet, 8, per-tensor", "mobilenet, 8, per-channel", "mobilenet, 4, per-tensor",
         "mobilenet, 4, per-channel", "resnet, 8, per-tensor", "resnet, 8, per-channel", "resnet, 4, per-tensor",
-        "resnet, 4, per-channel"})
+        "resnet, 4, per-channel", "mlp_bn, 8, per-tensor", "mlp_bn, 4, per-channel", "concat_cnn, 8, per-tensor",
+        "concat_cnn, 4, per-channel", "tied_resnet, 8, per-channel", "tied_resnet, 4, per-tensor",
+        "linear3d, 8, per-channel", "linear3d, 4, per-tensor"})
     void matchesPyTorchFakeQuantization(String model, int bits, String granularity) throws IOException {
         Granularity g = granularity.equals("per-channel") ? Granularity.PER_CHANNEL : Granularity.PER_TENSOR;
         JsonNode ref = reference(model).get("configs").get("W" + bits + "A8 " + granularity);
@@ -95,6 +103,8 @@ class PyTorchFidelityTest {
                 FP32.get(model), ProgressListener.NONE, CancellationToken.none());
 
         assertEquals(ref.get("accuracy").asDouble(), r.quantized().accuracy(), 0.003, "top-1 accuracy");
+        assertEquals(reference(model).get("configs").get("FP32").get("accuracy").asDouble(), FP32.get(model).accuracy(),
+                2e-4, "FP32");
         for (int c = 0; c < 10; c++) {
             assertEquals(ref.get("perClassAccuracy").get(c).asDouble(), r.quantized().perClassAccuracy()[c], 0.01,
                     "class " + c);
@@ -120,11 +130,11 @@ class PyTorchFidelityTest {
                 checked++;
             }
         }
-        assertTrue(checked > 20, "compared " + checked + " scales");
+        assertTrue(checked >= 5, "compared " + checked + " scales");
     }
 
     @ParameterizedTest
-    @CsvSource({"mobilenet", "resnet"})
+    @CsvSource({"mobilenet", "resnet", "mlp_bn", "concat_cnn", "tied_resnet", "linear3d"})
     void placementIsTheReferencePlacement(String model) throws IOException {
         JsonNode p = reference(model).get("placement");
         List<String> expected = new ArrayList<>();

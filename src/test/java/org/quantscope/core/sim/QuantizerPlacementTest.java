@@ -41,9 +41,9 @@ class QuantizerPlacementTest {
 
     @Test
     void weightsOncePerTensorNamedAfterTheOriginalInitializer() {
-        assertEquals(List.of("stem.weight", "dw.weight", "pw.weight_bnfold", "pw.weight", "fc.weight"),
+        assertEquals(List.of("stem.weight", "dw.weight", "pw.weight@/pw/Conv", "pw.weight@/mix/Conv", "fc.weight"),
                 names(ActivationPlacement.NETWORK, true),
-                "pw.weight is folded into /pw/Conv (new tensor) and used unfolded by /mix/Conv");
+                "pw.weight is folded into /pw/Conv (a new tensor) and used unfolded by /mix/Conv: two quantizers");
     }
 
     @Test
