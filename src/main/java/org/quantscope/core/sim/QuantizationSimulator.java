@@ -8,15 +8,10 @@ import org.quantscope.core.data.SubsetDataset;
 import org.quantscope.core.eval.EvaluationResult;
 import org.quantscope.core.eval.EvaluationSettings;
 import org.quantscope.core.eval.Evaluator;
-import org.quantscope.core.onnx.ActivationFakeQuant;
 import org.quantscope.core.onnx.BatchNormFolding;
-import org.quantscope.core.onnx.GraphNode;
 import org.quantscope.core.onnx.InferenceSession;
-import org.quantscope.core.onnx.Layer;
 import org.quantscope.core.onnx.OnnxModel;
-import org.quantscope.core.onnx.QuantizedGraphWriter;
 import org.quantscope.core.onnx.SessionSettings;
-import org.quantscope.core.onnx.WeightReplacement;
 import org.quantscope.core.onnx.WeightTensor;
 import org.quantscope.core.quant.Encoding;
 import org.quantscope.core.quant.EncodingCalculator;
@@ -27,16 +22,13 @@ import org.quantscope.core.quant.QuantizerSpec;
 import org.quantscope.core.quant.Range;
 import org.quantscope.core.quant.RangeEstimators;
 import org.quantscope.core.quant.RunningMinMax;
-import org.quantscope.core.quant.ScaleConvention;
 import org.quantscope.core.util.CancellationToken;
 import org.quantscope.core.util.ProgressListener;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Simulates quantization of a model the way a deployment computes it: BN folded (eq. 10-12), weights fake-quantized
@@ -45,9 +37,6 @@ import java.util.Set;
  * {@link #simulate} also evaluates FP32 and quantized accuracy on test data.
  */
 public final class QuantizationSimulator {
-
-    private static final Set<String> PASS_THROUGH = Set.of("Identity", "Flatten", "Reshape", "Squeeze", "Unsqueeze",
-            "Transpose", "MaxPool", "GlobalMaxPool", "Dropout");
 
     private QuantizationSimulator() {
     }
@@ -125,9 +114,6 @@ public final class QuantizationSimulator {
         Map<String, ActivationCalibration> acts = Calibrator.calibrate(prepared, original, sites, settings, calib,
                 calibration.batchSize(), session, progress, cancel);
         List<QuantizerState> states = new ArrayList<>();
-        List<WeightReplacement> replacements = new ArrayList<>();
-        List<ActivationFakeQuant> fakeQuants = new ArrayList<>();
-        Map<String, Encoding> weightEncodings = new HashMap<>();
         for (QuantizerSite s : sites) {
             cancel.throwIfCancelled();
             if (!settings.enabled(s)) {
@@ -145,59 +131,45 @@ public final class QuantizationSimulator {
                 Encoding e = spec.granularity() == Granularity.PER_CHANNEL
                         ? EncodingCalculator.computePerChannel(spec, ranges)
                         : EncodingCalculator.compute(spec, ranges[0]);
-                float[] fq = new float[w.floats().length];
-                FakeQuantStats st = FakeQuantizer.quantizeDequantize(w.floats(), shape, e, fq);
+                FakeQuantStats st = FakeQuantizer.quantizeDequantize(w.floats(), shape, e,
+                        new float[w.floats().length]);
                 RunningMinMax mm = new RunningMinMax();
                 mm.add(w.floats());
-                weightEncodings.put(s.node(), e);
-                for (GraphNode user : usersOf(prepared, s.tensor())) {
-                    replacements.add(WeightReplacement.floats(user.name(), 1, w.dims(), fq));
-                }
                 states.add(new QuantizerState(s, true, spec, method, mm.range(), widest(ranges), e, st, ""));
             } else {
                 ActivationCalibration c = acts.get(s.name());
-                Encoding e = c.encoding();
-                fakeQuants.add(new ActivationFakeQuant(s.tensor(), e.scale(0), e.zeroPoint(0), spec.qmin(),
-                        spec.qmax(), spec.convention() == ScaleConvention.PYTORCH));
-                states.add(new QuantizerState(s, true, spec, c.method(), c.observed(), c.chosen(), e, null,
+                states.add(new QuantizerState(s, true, spec, c.method(), c.observed(), c.chosen(), c.encoding(), null,
                         c.note()));
                 if (!c.note().isEmpty()) {
                     warnings.add("Activation '" + s.name() + "': " + c.note() + ".");
                 }
             }
         }
-        List<BiasQuantization> biases = new ArrayList<>();
-        if (settings.biasInt32()) {
-            Map<String, Encoding> actByTensor = new HashMap<>();
-            for (QuantizerState q : states) {
-                if (q.enabled() && !q.site().isWeight()) {
-                    actByTensor.put(q.site().tensor(), q.encoding());
-                }
-            }
-            for (Layer l : prepared.layers()) {
-                Encoding we = weightEncodings.get(l.linear().name());
-                if (we == null || l.biasName() == null) {
-                    continue;
-                }
-                Encoding in = inputEncoding(prepared, l, actByTensor);
-                if (in == null) {
-                    warnings.add("Bias of " + l.name() + " stays float: its input is not quantized, so there is no"
-                            + " s_w * s_in scale for an int32 bias.");
-                    continue;
-                }
-                WeightTensor b = prepared.constant(l.biasName()).orElseThrow();
-                BiasQuantization bq = quantizeBias(l.name(), b.floats(), we, in.scale(0));
-                float[] deq = new float[bq.values().length];
-                for (int c = 0; c < deq.length; c++) {
-                    deq[c] = (float) bq.values()[c] * bq.scales()[bq.scales().length == 1 ? 0 : c];
-                }
-                biases.add(bq);
-                replacements.add(WeightReplacement.floats(l.linear().name(), 2, b.dims(), deq));
-            }
+        SimulationGraphBuilder.Built built = SimulationGraphBuilder.build(prepared, states, settings.biasInt32());
+        warnings.addAll(built.warnings());
+        return new QuantizedModel(original, prepared, built.simulation(), states, built.biases(), settings,
+                calibration, calib.description(), warnings);
+    }
+
+    /**
+     * The same quantized model with only the quantizers {@code keep} accepts applied, the others left in float. No
+     * calibration is repeated: every kept quantizer keeps its encoding, which is what an analysis that switches
+     * quantizers on and off (weights only, one layer only, ...) needs to compare like with like.
+     *
+     * @param qm   the calibrated model
+     * @param keep which quantizers stay enabled
+     * @return the model with the others disabled and its simulation graph rebuilt
+     */
+    public static QuantizedModel withOnly(QuantizedModel qm, java.util.function.Predicate<QuantizerState> keep) {
+        List<QuantizerState> states = new ArrayList<>();
+        for (QuantizerState q : qm.quantizers()) {
+            states.add(q.enabled() && !keep.test(q) ? new QuantizerState(q.site(), false, null, q.rangeMethod(),
+                    null, null, null, null, "disabled for this analysis") : q);
         }
-        OnnxModel sim = QuantizedGraphWriter.simulation(prepared, replacements, fakeQuants);
-        return new QuantizedModel(original, prepared, sim, states, biases, settings, calibration, calib.description(),
-                warnings);
+        SimulationGraphBuilder.Built built = SimulationGraphBuilder.build(qm.prepared(), states,
+                qm.settings().biasInt32());
+        return new QuantizedModel(qm.original(), qm.prepared(), built.simulation(), states, built.biases(),
+                qm.settings(), qm.calibration(), qm.calibrationData(), qm.warnings());
     }
 
     /**
@@ -267,16 +239,6 @@ public final class QuantizationSimulator {
         return (done, total, m) -> p.onProgress(done, total, message);
     }
 
-    private static List<GraphNode> usersOf(OnnxModel m, String weight) {
-        List<GraphNode> users = new ArrayList<>();
-        for (Layer l : m.layers()) {
-            if (l.weightName().equals(weight)) {
-                users.add(l.linear());
-            }
-        }
-        return users;
-    }
-
     private static Range widest(Range[] ranges) {
         float lo = Float.POSITIVE_INFINITY;
         float hi = Float.NEGATIVE_INFINITY;
@@ -285,23 +247,6 @@ public final class QuantizationSimulator {
             hi = Math.max(hi, r.max());
         }
         return new Range(lo, hi);
-    }
-
-    /** The encoding of the quantizer feeding a layer's data input, through pass-through ops. */
-    private static Encoding inputEncoding(OnnxModel m, Layer l, Map<String, Encoding> acts) {
-        String t = m.resolveIdentity(l.linear().input(0));
-        for (int guard = 0; guard < 100; guard++) {
-            Encoding e = acts.get(t);
-            if (e != null) {
-                return e;
-            }
-            GraphNode p = m.producerOf(t).orElse(null);
-            if (p == null || !PASS_THROUGH.contains(p.opType())) {
-                return null;
-            }
-            t = m.resolveIdentity(p.input(0));
-        }
-        return null;
     }
 
     /**

@@ -1,0 +1,115 @@
+package org.quantscope.core.sim;
+
+import org.quantscope.core.onnx.ActivationFakeQuant;
+import org.quantscope.core.onnx.GraphNode;
+import org.quantscope.core.onnx.Layer;
+import org.quantscope.core.onnx.OnnxModel;
+import org.quantscope.core.onnx.QuantizedGraphWriter;
+import org.quantscope.core.onnx.WeightReplacement;
+import org.quantscope.core.onnx.WeightTensor;
+import org.quantscope.core.quant.Encoding;
+import org.quantscope.core.quant.FakeQuantizer;
+import org.quantscope.core.quant.ScaleConvention;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds the simulation graph of a set of calibrated quantizers: weights fake-quantized from their encodings,
+ * activation quantizers inserted, and (optionally) int32 biases with scale s_w * s_in. Used by
+ * {@link QuantizationSimulator#prepare} and, without recalibrating, by {@link QuantizationSimulator#withOnly}.
+ */
+final class SimulationGraphBuilder {
+
+    private static final Set<String> PASS_THROUGH = Set.of("Identity", "Flatten", "Reshape", "Squeeze", "Unsqueeze",
+            "Transpose", "MaxPool", "GlobalMaxPool", "Dropout");
+
+    /** The graph, its int32 biases, and remarks. */
+    record Built(OnnxModel simulation, List<BiasQuantization> biases, List<String> warnings) {
+    }
+
+    private SimulationGraphBuilder() {
+    }
+
+    static Built build(OnnxModel prepared, List<QuantizerState> states, boolean biasInt32) {
+        List<WeightReplacement> replacements = new ArrayList<>();
+        List<ActivationFakeQuant> fakeQuants = new ArrayList<>();
+        Map<String, Encoding> weightEncodings = new HashMap<>();
+        Map<String, Encoding> actByTensor = new HashMap<>();
+        for (QuantizerState q : states) {
+            if (!q.enabled()) {
+                continue;
+            }
+            QuantizerSite s = q.site();
+            Encoding e = q.encoding();
+            if (s.isWeight()) {
+                WeightTensor w = prepared.constant(s.tensor()).orElseThrow();
+                float[] fq = new float[w.floats().length];
+                FakeQuantizer.quantizeDequantize(w.floats(), s.intShape(), e, fq);
+                for (GraphNode user : usersOf(prepared, s.tensor())) {
+                    replacements.add(WeightReplacement.floats(user.name(), 1, w.dims(), fq));
+                    weightEncodings.put(user.name(), e);
+                }
+            } else {
+                fakeQuants.add(new ActivationFakeQuant(s.tensor(), e.scale(0), e.zeroPoint(0), q.spec().qmin(),
+                        q.spec().qmax(), q.spec().convention() == ScaleConvention.PYTORCH));
+                actByTensor.put(s.tensor(), e);
+            }
+        }
+        List<BiasQuantization> biases = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        if (biasInt32) {
+            for (Layer l : prepared.layers()) {
+                Encoding we = weightEncodings.get(l.linear().name());
+                if (we == null || l.biasName() == null) {
+                    continue;
+                }
+                Encoding in = inputEncoding(prepared, l, actByTensor);
+                if (in == null) {
+                    warnings.add("Bias of " + l.name() + " stays float: its input is not quantized, so there is no"
+                            + " s_w * s_in scale for an int32 bias.");
+                    continue;
+                }
+                WeightTensor b = prepared.constant(l.biasName()).orElseThrow();
+                BiasQuantization bq = QuantizationSimulator.quantizeBias(l.name(), b.floats(), we, in.scale(0));
+                float[] deq = new float[bq.values().length];
+                for (int c = 0; c < deq.length; c++) {
+                    deq[c] = (float) bq.values()[c] * bq.scales()[bq.scales().length == 1 ? 0 : c];
+                }
+                biases.add(bq);
+                replacements.add(WeightReplacement.floats(l.linear().name(), 2, b.dims(), deq));
+            }
+        }
+        return new Built(QuantizedGraphWriter.simulation(prepared, replacements, fakeQuants), biases, warnings);
+    }
+
+    private static List<GraphNode> usersOf(OnnxModel m, String weight) {
+        List<GraphNode> users = new ArrayList<>();
+        for (Layer l : m.layers()) {
+            if (l.weightName().equals(weight)) {
+                users.add(l.linear());
+            }
+        }
+        return users;
+    }
+
+    /** The encoding of the quantizer feeding a layer's data input, through pass-through ops. */
+    private static Encoding inputEncoding(OnnxModel m, Layer l, Map<String, Encoding> acts) {
+        String t = m.resolveIdentity(l.linear().input(0));
+        for (int guard = 0; guard < 100; guard++) {
+            Encoding e = acts.get(t);
+            if (e != null) {
+                return e;
+            }
+            GraphNode p = m.producerOf(t).orElse(null);
+            if (p == null || !PASS_THROUGH.contains(p.opType())) {
+                return null;
+            }
+            t = m.resolveIdentity(p.input(0));
+        }
+        return null;
+    }
+}
