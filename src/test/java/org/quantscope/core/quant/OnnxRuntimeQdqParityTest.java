@@ -116,12 +116,29 @@ class OnnxRuntimeQdqParityTest {
         for (float[] range : ranges) {
             for (boolean signed : new boolean[] {true, false}) {
                 for (boolean symmetric : new boolean[] {true, false}) {
-                    for (ScaleConvention conv : ScaleConvention.values()) {
-                        QuantizerSpec spec = QuantizerSpec.perTensor(8, signed, symmetric).withConvention(conv);
-                        Encoding e = EncodingCalculator.compute(spec, range[0], range[1]);
-                        float[] x = data(range.length + (signed ? 1 : 2), 4001, range[1], e.scale(0));
-                        float[] mine = FakeQuantizer.quantizeDequantize(x, e);
-                        assertBitwiseEqual(runOrt(e, x, new long[] {x.length}), mine);
+                    // QuantizeLinear divides by the scale: the ONNX convention must equal it bit for bit. The
+                    // PyTorch convention uses PyTorch's x * (1f / s) instead (checked below and in
+                    // SimulationGraphTest against the Mul/Round/Clip/Mul graph), so it is compared with the same
+                    // scale and zero point applied by QuantizeLinear only where no rounding tie is involved.
+                    QuantizerSpec spec = QuantizerSpec.perTensor(8, signed, symmetric);
+                    Encoding e = EncodingCalculator.compute(spec, range[0], range[1]);
+                    float[] x = data(range.length + (signed ? 1 : 2), 4001, range[1], e.scale(0));
+                    float[] mine = FakeQuantizer.quantizeDequantize(x, e);
+                    assertBitwiseEqual(runOrt(e, x, new long[] {x.length}), mine);
+
+                    QuantizerSpec torchSpec = spec.withConvention(ScaleConvention.PYTORCH);
+                    Encoding te = EncodingCalculator.compute(torchSpec, range[0], range[1]);
+                    float[] torch = FakeQuantizer.quantizeDequantize(x, te);
+                    float[] ort = runOrt(te, x, new long[] {x.length});
+                    float inv = 1f / te.scale(0);
+                    for (int i = 0; i < x.length; i++) {
+                        float q = (float) Math.rint(x[i] * inv) + te.zeroPoint(0);
+                        q = Math.max(torchSpec.qmin(), Math.min(torchSpec.qmax(), q));
+                        assertEquals((q - te.zeroPoint(0)) * te.scale(0), torch[i], 0f, "PyTorch kernel at " + i);
+                        if (Math.abs(x[i] / te.scale(0) - Math.rint(x[i] / te.scale(0))) != 0.5f
+                                && Math.abs(x[i] * inv - Math.rint(x[i] * inv)) != 0.5f) {
+                            assertEquals(ort[i], torch[i], 0f, "no tie: both forms agree at " + i);
+                        }
                     }
                 }
             }
