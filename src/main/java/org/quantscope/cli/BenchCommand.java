@@ -222,18 +222,27 @@ final class BenchCommand implements Callable<Integer> {
                     settings.weightBits(), settings.activationBits(), prepareSeconds);
             out.printf("FP32: batches of %d; simulated: batches of %d, run in ONNX Runtime %d samples at a time "
                     + "(as 'quantize' runs it)%n", batch, batch, simRun);
+            double[] fpCpu = new double[repeat];
+            double[] simCpu = new double[repeat];
             for (int r = -warmup; r < repeat; r++) {
                 double a;
                 double b;
+                long c0 = processCpuNanos();
                 try (InferenceSession s = InferenceSession.open(model, session)) {
                     EvaluationResult res = Evaluator.evaluate(s, test, eval, ProgressListener.NONE, cancel);
                     a = n / res.seconds();
                     accFp = res.accuracy();
                 }
+                long c1 = processCpuNanos();
                 EvaluationResult q = QuantizationSimulator.evaluate(qm, test, eval, session, ProgressListener.NONE,
                         cancel);
+                long c2 = processCpuNanos();
                 b = n / q.seconds();
                 accSim = q.accuracy();
+                if (r >= 0 && c0 >= 0) {
+                    fpCpu[r] = n / ((c1 - c0) / 1e9);
+                    simCpu[r] = n / ((c2 - c1) / 1e9);
+                }
                 if (r == -warmup) {
                     firstFp = a;
                     firstSim = b;
@@ -253,6 +262,9 @@ final class BenchCommand implements Callable<Integer> {
             }
             out.printf("%nmedian of %d: FP32 %.0f images/s, simulated %.0f images/s, ratio %.2f (median of per-round "
                     + "ratios %.2f)%n", repeat, mFp, mSim, mSim / mFp, median(ratios));
+            out.printf("per CPU second of the process (session creation included; a steadier figure on a busy "
+                    + "machine with --threads 1): FP32 %.0f, simulated %.0f images, ratio %.2f%n", median(fpCpu),
+                    median(simCpu), median(simCpu) / median(fpCpu));
             out.printf("accuracy: FP32 %.4f, simulated %.4f%n", accFp, accSim);
             out.printf("first round in this process (cold JIT): FP32 %.0f images/s, simulated %.0f images/s%n",
                     firstFp, firstSim);
@@ -275,6 +287,9 @@ final class BenchCommand implements Callable<Integer> {
                 m.put("medianSimulated", mSim);
                 m.put("ratio", mSim / mFp);
                 m.put("medianRoundRatio", median(ratios));
+                m.put("fp32ImagesPerCpuSecond", fpCpu);
+                m.put("simulatedImagesPerCpuSecond", simCpu);
+                m.put("cpuRatio", median(simCpu) / median(fpCpu));
                 m.put("fp32Accuracy", accFp);
                 m.put("simulatedAccuracy", accSim);
                 m.put("warmupRounds", warmup);
@@ -356,6 +371,14 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** CPU time of the whole JVM process (all threads, ONNX Runtime's included), or -1 where not available. */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
     }
 
     /** A field of /proc/self/status in KiB, or -1 where there is no /proc (not Linux). */
