@@ -10,6 +10,8 @@ import org.quantscope.core.InputException;
 import org.quantscope.core.util.CancellationToken;
 import org.quantscope.core.util.CancelledException;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,6 +38,8 @@ public final class InferenceSession implements AutoCloseable {
     private final TensorSpec input;
     private final int fixedBatch;
     private final List<String> outputNames;
+    /** Native-order direct buffers of {@link #runReusingOutputs}, for one batch size and output list; or null. */
+    private Pinned pinned;
 
     private InferenceSession(OnnxModel model, SessionSettings settings, List<String> capture) {
         this.model = model;
@@ -169,6 +173,135 @@ public final class InferenceSession implements AutoCloseable {
         return joined;
     }
 
+    /**
+     * Like {@link #run(float[], long[], List, CancellationToken)}, for a caller streaming many batches of one size
+     * (calibration): from the second call with the same batch size and outputs on, the input is copied into a
+     * direct buffer kept by this session and ONNX Runtime writes the outputs into kept direct buffers (pinned
+     * outputs), which are copied into kept arrays. Added for issue 4: the plain path allocates per batch a direct
+     * input copy, and per output a heap copy ({@code OnnxTensor.getFloatBuffer}) plus an array, all garbage after the
+     * batch, and the JVM grew its heap (peak RSS) with the number of calibration samples. Same values as
+     * {@link #run}: only where the numbers are stored differs. The returned tensors are valid until the next call.
+     *
+     * @param data    {@code shape[0]} samples, row-major
+     * @param shape   batch shape, {@code [n, sample dims...]}
+     * @param outputs which of {@link #outputNames()} to return
+     * @param cancel  cancellation; a cancel terminates the native run
+     * @return outputs by name, backed by arrays this session reuses
+     */
+    public Map<String, FloatTensor> runReusingOutputs(float[] data, long[] shape, List<String> outputs,
+                                                      CancellationToken cancel) {
+        int n = (int) shape[0];
+        if (fixedBatch != 0 && fixedBatch != n) {
+            return run(data, shape, outputs, cancel);
+        }
+        if (pinned == null || !pinned.matches(shape, outputs)) {
+            Map<String, FloatTensor> plain = runChunk(data, shape, outputs, cancel);
+            closePinned();
+            pinned = allFloat(outputs) ? Pinned.create(env, shape, plain) : null;
+            return plain;
+        }
+        cancel.throwIfCancelled();
+        pinned.input.clear();
+        pinned.input.put(data, 0, pinned.input.capacity());
+        try (OrtSession.RunOptions ro = new OrtSession.RunOptions();
+             CancellationToken.Registration reg = cancel.onCancel(() -> terminate(ro));
+             OrtSession.Result result = session.run(Map.of(input.name(), pinned.inputTensor), Set.of(),
+                     pinned.outputTensors, ro)) {
+            Map<String, FloatTensor> out = new LinkedHashMap<>();
+            for (int i = 0; i < pinned.names.size(); i++) {
+                FloatBuffer fb = pinned.outputs.get(i);
+                fb.clear();
+                fb.get(pinned.arrays.get(i));
+                out.put(pinned.names.get(i), new FloatTensor(pinned.shapes.get(i).clone(), pinned.arrays.get(i)));
+            }
+            return out;
+        } catch (OrtException e) {
+            if (cancel.isCancelled()) {
+                throw new CancelledException();
+            }
+            throw new InputException("ONNX Runtime failed to run " + model.path().getFileName() + " on a batch of shape "
+                    + Arrays.toString(shape) + " (model input '" + input.name() + "' " + input.shapeText() + "): "
+                    + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** Whether every named output is declared float32 (only those can be pinned to float buffers). */
+    private boolean allFloat(List<String> outputs) {
+        try {
+            Map<String, ai.onnxruntime.NodeInfo> info = session.getOutputInfo();
+            for (String o : outputs) {
+                ai.onnxruntime.NodeInfo ni = info.get(o);
+                if (ni == null || !(ni.getInfo() instanceof ai.onnxruntime.TensorInfo ti)
+                        || ti.type != ai.onnxruntime.OnnxJavaType.FLOAT) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (OrtException e) {
+            return false;
+        }
+    }
+
+    /** The kept buffers of {@link #runReusingOutputs}: one batch shape, one list of float32 outputs. */
+    private static final class Pinned {
+        final long[] inputShape;
+        final FloatBuffer input;
+        final OnnxTensor inputTensor;
+        final List<String> names = new ArrayList<>();
+        final List<long[]> shapes = new ArrayList<>();
+        final List<FloatBuffer> outputs = new ArrayList<>();
+        final List<float[]> arrays = new ArrayList<>();
+        final Map<String, OnnxTensor> outputTensors = new LinkedHashMap<>();
+
+        private Pinned(OrtEnvironment env, long[] shape) throws OrtException {
+            inputShape = shape.clone();
+            int len = Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact));
+            input = ByteBuffer.allocateDirect(4 * len).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            inputTensor = OnnxTensor.createTensor(env, input, inputShape);
+        }
+
+        /** Buffers shaped like the outputs of a plain run, or null when they cannot be pinned. */
+        static Pinned create(OrtEnvironment env, long[] shape, Map<String, FloatTensor> plain) {
+            Pinned p = null;
+            try {
+                p = new Pinned(env, shape);
+                for (Map.Entry<String, FloatTensor> e : plain.entrySet()) {
+                    long[] s = e.getValue().shape();
+                    int len = e.getValue().data().length;
+                    FloatBuffer fb = ByteBuffer.allocateDirect(4 * len).order(ByteOrder.nativeOrder())
+                            .asFloatBuffer();
+                    p.names.add(e.getKey());
+                    p.shapes.add(s.clone());
+                    p.outputs.add(fb);
+                    p.arrays.add(new float[len]);
+                    p.outputTensors.put(e.getKey(), OnnxTensor.createTensor(env, fb, s));
+                }
+                return p;
+            } catch (OrtException | ArithmeticException | IllegalArgumentException e) {
+                if (p != null) {
+                    p.close();
+                }
+                return null; // keep using the plain path
+            }
+        }
+
+        boolean matches(long[] shape, List<String> wanted) {
+            return Arrays.equals(inputShape, shape) && names.equals(wanted);
+        }
+
+        void close() {
+            inputTensor.close();
+            outputTensors.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private void closePinned() {
+        if (pinned != null) {
+            pinned.close();
+            pinned = null;
+        }
+    }
+
     private static FloatTensor concat(List<FloatTensor> parts, int n) {
         int total = parts.stream().mapToInt(p -> p.data().length).sum();
         float[] all = new float[total];
@@ -280,6 +413,7 @@ public final class InferenceSession implements AutoCloseable {
     @Override
     public void close() {
         try {
+            closePinned();
             session.close();
         } catch (OrtException e) {
             // closing a session cannot be acted on by the user; nothing else holds it

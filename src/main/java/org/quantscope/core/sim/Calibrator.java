@@ -126,7 +126,7 @@ public final class Calibrator {
                 cancel.throwIfCancelled();
                 Batch b = batches.next();
                 Map<String, FloatTensor> out = wanted.isEmpty() ? Map.of()
-                        : fp.run(b.data(), b.shape(), wanted, cancel);
+                        : fp.runReusingOutputs(b.data(), b.shape(), wanted, cancel);
                 for (QuantizerSite s : acts) {
                     float[] v = s.tensor().equals(inputName) ? b.data() : out.get(s.tensor()).data();
                     int len = s.tensor().equals(inputName) ? b.count() * calibration.sampleLength() : v.length;

@@ -53,6 +53,22 @@ class InferenceSessionTest {
     }
 
     @Test
+    void runReusingOutputsGivesTheSameValuesAsRunBatchAfterBatch() throws Exception {
+        float[][] batches = {{1, 0, 0, 0, 1, 0}, {-1, -1, 2, 0.25f, -3, 4}, {5, 5, 5, 2, 2, 2}, {7, -7, 1}};
+        try (InferenceSession s = InferenceSession.open(load("gr.onnx", TestModels.gemmRelu(0)),
+                SessionSettings.DEFAULT)) {
+            for (float[] x : batches) {
+                long[] shape = {x.length / 3, 3};
+                FloatTensor plain = s.run(x, shape, CancellationToken.none()).get("y");
+                FloatTensor reused = s.runReusingOutputs(x, shape, List.of("y"), CancellationToken.none()).get("y");
+                assertArrayEquals(plain.shape(), reused.shape());
+                assertArrayEquals(expected(x), reused.data(), 1e-6f);
+                assertArrayEquals(plain.data(), reused.data(), 0f);
+            }
+        }
+    }
+
+    @Test
     void fixedBatchOneModelRunsAnyBatchInChunks() throws Exception {
         float[] x = {1, 0, 0, 0, 1, 0, -1, -1, 2, 0.25f, -3, 4, 5, 5, 5};
         try (InferenceSession s = InferenceSession.open(load("g1.onnx", TestModels.gemmRelu(1)),

@@ -1,0 +1,82 @@
+package org.quantscope.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code bench quantize} and {@code bench calibration} run on the demo with tiny settings; no timing is asserted. */
+class BenchCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void benchQuantizeWritesThroughputJson() throws Exception {
+        Path json = dir.resolve("q.json");
+        CliTest.Run r = CliTest.run("bench", "quantize", "--demo", "--limit", "64", "--batch", "64", "--repeat", "1",
+                "--warmup", "0", "--calib-size", "64", "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("ratio"), r.out());
+        JsonNode j = new ObjectMapper().readTree(json.toFile());
+        assertEquals("quantize", j.get("benchmark").asText());
+        assertEquals(64, j.get("samples").asInt());
+        assertEquals(64, j.get("calibrationSize").asInt());
+        assertEquals(1, j.get("fp32ImagesPerSecond").size());
+        assertEquals(1, j.get("simulatedImagesPerSecond").size());
+        for (String f : new String[] {"medianFp32", "medianSimulated", "ratio", "prepareSeconds"}) {
+            assertTrue(j.get(f).asDouble() > 0, f + ": " + j);
+        }
+        assertEquals("per-tensor", j.get("settings").get("weightGranularity").asText());
+        assertEquals("onnx", j.get("settings").get("scaleConvention").asText());
+        double acc = j.get("simulatedAccuracy").asDouble();
+        assertTrue(acc >= 0 && acc <= 1, j.toString());
+        assertTrue(j.get("fp32Accuracy").asDouble() > 0.5, j.toString());
+    }
+
+    @Test
+    void benchQuantizeTakesQuantizationOptions() throws Exception {
+        Path json = dir.resolve("qp.json");
+        CliTest.Run r = CliTest.run("bench", "quantize", "--demo", "--limit", "32", "--repeat", "1", "--warmup", "0",
+                "--calib-size", "32", "--scale-convention", "pytorch", "--w-granularity", "per-channel",
+                "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(json.toFile());
+        assertEquals("per-channel", j.get("settings").get("weightGranularity").asText());
+        assertEquals("pytorch", j.get("settings").get("scaleConvention").asText());
+    }
+
+    @Test
+    void benchCalibrationWritesMemoryJson() throws Exception {
+        Path json = dir.resolve("c.json");
+        CliTest.Run r = CliTest.run("bench", "calibration", "--demo", "--calib-size", "16", "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("peak RSS"), r.out());
+        JsonNode j = new ObjectMapper().readTree(json.toFile());
+        assertEquals("calibration", j.get("benchmark").asText());
+        assertEquals(16, j.get("calibrationSize").asInt());
+        assertEquals(5000, j.get("poolSize").asInt());
+        assertTrue(j.get("peakHeapUsedBytes").asLong() > 0, j.toString());
+        assertTrue(j.get("heapUsedAfterGcBytes").asLong() > 0, j.toString());
+        assertTrue(j.get("quantizers").asInt() > 0, j.toString());
+        for (String f : new String[] {"peakRssKiB", "rssBeforeKiB", "rssAfterKiB", "seconds"}) {
+            assertTrue(j.has(f), f + ": " + j);
+        }
+        assertTrue(j.has("peakRssResetBeforeCalibration"), j.toString());
+    }
+
+    @Test
+    void badCalibrationSizesExitWithInputError() {
+        CliTest.assertInputError(CliTest.run("bench", "calibration", "--demo", "--calib-size", "0"), "--calib-size");
+        CliTest.assertInputError(CliTest.run("bench", "calibration", "--demo", "--calib-size", "6000"),
+                "--calib-size 6000", "5000");
+        CliTest.assertInputError(CliTest.run("bench", "quantize", "--demo", "--calib-size", "6000", "--repeat", "1",
+                "--warmup", "0", "--limit", "8"), "6000");
+        CliTest.assertInputError(CliTest.run("bench", "quantize", "--demo", "--repeat", "0"), "--repeat");
+    }
+}
