@@ -7,24 +7,27 @@ import javafx.beans.value.ObservableStringValue;
 import javafx.beans.value.ObservableValue;
 import javafx.geometry.Pos;
 import javafx.scene.control.Label;
+import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.paint.Color;
 
 /**
- * A TilesFX tile showing one large value (a label with an id, so tests can read it) above a detail line, in the
- * window's dark card colour. Every tile of the window is made here, so they all share one layout.
+ * A TilesFX tile showing a title, one large value (a label with an id, so tests can read it) and a detail line (id
+ * {@code <id>Detail}), in the window's dark card colour. Every tile of the window is made here, so they all share one layout.
  */
 public final class ValueTile {
 
     /** Tile background, matching the dark theme's card colour. */
     public static final Color BACKGROUND = Color.web("#262a33");
 
+    private static final double TITLE_SIZE = 14;
+    private static final double DETAIL_SIZE = 12.5;
+
     /** Colour of plain values. */
     public static final Color PLAIN = Color.web("#e8eaed");
 
     private final Tile tile;
-    private final Label value = new Label();
 
     /**
      * Builds a tile.
@@ -39,6 +42,7 @@ public final class ValueTile {
      */
     public ValueTile(String title, String id, ObservableStringValue text, ObservableStringValue detail,
                      ObservableValue<Color> color, double height, double valueSize) {
+        Label value = new Label();
         value.setId(id);
         value.getStyleClass().add("tile-value");
         value.setFont(Fonts.latoRegular(valueSize));
@@ -46,19 +50,31 @@ public final class ValueTile {
         value.textProperty().bind(text);
         value.setAlignment(Pos.CENTER_LEFT);
         value.setMaxWidth(Double.MAX_VALUE);
+        Label heading = new Label(title);
+        heading.getStyleClass().add("tile-title");
+        heading.setFont(Fonts.latoRegular(TITLE_SIZE));
+        Label below = new Label();
+        below.setId(id + "Detail");
+        below.getStyleClass().add("tile-detail");
+        below.setFont(Fonts.latoRegular(DETAIL_SIZE));
+        below.textProperty().bind(detail);
+        below.setMaxWidth(Double.MAX_VALUE);
+        // Title and detail are labels of their own rather than the tile's title and text: TilesFX scales those with
+        // the tile size at unpredictable moments, so tiles of one row could show different font sizes.
+        BorderPane content = new BorderPane(value, heading, null, below, null);
+        BorderPane.setAlignment(value, Pos.CENTER_LEFT);
         tile = TileBuilder.create()
                 .skinType(Tile.SkinType.CUSTOM)
-                .title(title)
-                .textSize(Tile.TextSize.BIGGER)
-                .graphic(value)
-                .textVisible(true)
+                .title("")
+                .graphic(content)
+                .textVisible(false)
                 .backgroundColor(BACKGROUND)
                 .roundedCorners(true)
                 .prefSize(300, height)
                 .build();
-        tile.textProperty().bind(detail);
         tile.setMaxWidth(Double.MAX_VALUE);
         tile.setMinWidth(160);
+        tile.setMinHeight(height);
         HBox.setHgrow(tile, Priority.ALWAYS);
     }
 

@@ -83,6 +83,11 @@ public record QuantizerRow(String name, String kind, String role, String layer, 
                 range(q.observed()), clipped, q.note() == null ? "" : q.note());
     }
 
+    /** Kind and role in one column: {@code weight}, or e.g. {@code act · layer output} for an activation. */
+    public String kindAndRole() {
+        return kind.equals(role) ? kind : (kind.equals("activation") ? "act" : kind) + " · " + role;
+    }
+
     /** The tooltip of the row: full name, layer and note. */
     public String describe() {
         String text = name + " (" + kind + ", " + role + ")\nlayer: " + layer;
