@@ -32,7 +32,7 @@ import java.util.Locale;
  */
 final class SettingsSidebar {
 
-    private static final double WIDTH = 304;
+    private static final double WIDTH = 318;
 
     private final VBox root;
     private final QuantizationViewModel vm;
@@ -144,12 +144,12 @@ final class SettingsSidebar {
         scroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
         scroll.getStyleClass().add("settings-scroll");
         VBox.setVgrow(scroll, Priority.ALWAYS);
-        // The action stays in view below the scrolling fields, whatever the window height.
-        VBox action = new VBox(6, simulate, stale);
+        // The action stays in view below the scrolling fields, whatever the window height; the notice goes above it
+        // so the button does not move when the notice appears.
+        VBox action = new VBox(6, stale, simulate);
         action.setPadding(new Insets(8, 14, 14, 14));
         root = new VBox(scroll, new Separator(), action);
         root.getStyleClass().addAll("card", "settings");
-        root.setPadding(Insets.EMPTY);
         root.setPrefWidth(WIDTH);
         root.setMinWidth(WIDTH);
         root.setMaxWidth(WIDTH);
