@@ -1,11 +1,13 @@
 package org.quantscope.ui;
 
 import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.beans.value.ChangeListener;
+import javafx.beans.value.ObservableValue;
 import javafx.geometry.Rectangle2D;
 import javafx.scene.Scene;
 import javafx.stage.Screen;
 import javafx.stage.Stage;
-import javafx.application.Platform;
 import org.quantscope.ui.main.DataSelection;
 import org.quantscope.ui.main.MainViewModel;
 import org.quantscope.ui.main.ModelDatasetOpener;
@@ -68,10 +70,9 @@ public final class QuantScopeApp extends Application {
     /** Shows the quantization tab and runs Simulate once the demo data is open (for demos and screenshots). */
     private static void simulateWhenDataIsReady(Workbench workbench) {
         workbench.view().tabs().getSelectionModel().select(1);
-        workbench.main().dataProperty().addListener(new javafx.beans.value.ChangeListener<>() {
+        workbench.main().dataProperty().addListener(new ChangeListener<>() {
             @Override
-            public void changed(javafx.beans.value.ObservableValue<? extends DataSelection> o, DataSelection was,
-                                DataSelection now) {
+            public void changed(ObservableValue<? extends DataSelection> o, DataSelection was, DataSelection now) {
                 if (now != null) {
                     workbench.main().dataProperty().removeListener(this);
                     Platform.runLater(() -> workbench.quantization().simulate());

@@ -3,6 +3,7 @@ package org.quantscope.ui.quantize;
 import javafx.beans.Observable;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
+import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -24,6 +25,7 @@ import org.quantscope.core.sim.SimulationResult;
 import org.quantscope.ui.main.DataSelection;
 import org.quantscope.ui.main.DatasetOpener;
 import org.quantscope.ui.main.JobTracker;
+import org.quantscope.ui.main.LayerRow;
 import org.quantscope.ui.main.MainViewModel;
 import org.quantscope.ui.main.UserMessage;
 
@@ -99,7 +101,7 @@ public final class QuantizationViewModel {
             describeCalibration();
         });
         main.selectedLayerProperty().addListener((o, was, layer) -> showQuantizers());
-        main.layers().addListener((ListChangeListener<Object>) c -> showQuantizers());
+        main.layers().addListener((ListChangeListener<LayerRow>) c -> showQuantizers());
         form.presetProperty().addListener((o, was, p) -> listPlacement());
         for (Observable dep : settings) {
             dep.addListener(o -> {
@@ -338,7 +340,7 @@ public final class QuantizationViewModel {
     }
 
     /** Whether a job of the window runs (opening actions are refused meanwhile). */
-    public javafx.beans.property.ReadOnlyBooleanProperty busyProperty() {
+    public ReadOnlyBooleanProperty busyProperty() {
         return jobs.busyProperty();
     }
 

@@ -2,6 +2,7 @@ package org.quantscope.ui.quantize;
 
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.value.ObservableStringValue;
 import javafx.collections.FXCollections;
 import javafx.geometry.HPos;
 import javafx.geometry.Insets;
@@ -243,7 +244,7 @@ final class SettingsSidebar {
         return l;
     }
 
-    private static Label muted(javafx.beans.value.ObservableStringValue text) {
+    private static Label muted(ObservableStringValue text) {
         Label l = new Label();
         l.getStyleClass().add("muted");
         l.setWrapText(true);
