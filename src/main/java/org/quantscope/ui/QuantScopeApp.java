@@ -1,25 +1,33 @@
 package org.quantscope.ui;
 
 import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.beans.value.ChangeListener;
+import javafx.beans.value.ObservableValue;
 import javafx.geometry.Rectangle2D;
 import javafx.scene.Scene;
 import javafx.stage.Screen;
 import javafx.stage.Stage;
-import org.quantscope.ui.main.MainView;
+import org.quantscope.ui.main.DataSelection;
 import org.quantscope.ui.main.MainViewModel;
 import org.quantscope.ui.main.ModelDatasetOpener;
 import org.quantscope.ui.main.RecentModels;
+import org.quantscope.ui.quantize.CalibrationPoolOpener;
 import org.quantscope.ui.task.FxTaskRunner;
 
 /**
  * The QuantScope window. Start it with {@link #launchApp(String[])} (the {@link org.quantscope.Launcher} does so when
  * run without arguments). On start it opens the demo model with the demo test data. The hidden system property
- * {@code quantscope.autoEvaluate=true} also runs the FP32 evaluation at once, for demos and screenshots.
+ * {@code quantscope.autoEvaluate=true} also runs the FP32 evaluation at once, and {@code quantscope.autoSimulate=true}
+ * shows the quantization tab and runs Simulate, for demos and screenshots.
  */
 public final class QuantScopeApp extends Application {
 
     /** System property that runs Evaluate as soon as the demo is open. */
     public static final String AUTO_EVALUATE = "quantscope.autoEvaluate";
+
+    /** System property that opens the quantization tab and runs Simulate as soon as the demo is open. */
+    public static final String AUTO_SIMULATE = "quantscope.autoSimulate";
 
     private FxTaskRunner runner;
     private MainViewModel vm;
@@ -44,15 +52,33 @@ public final class QuantScopeApp extends Application {
     @Override
     public void start(Stage stage) {
         runner = new FxTaskRunner();
-        vm = new MainViewModel(runner, new ModelDatasetOpener(), RecentModels.userDefault());
-        MainView view = new MainView(vm, stage);
+        Workbench workbench = new Workbench(runner, new ModelDatasetOpener(), CalibrationPoolOpener.standard(),
+                RecentModels.userDefault(), stage);
+        vm = workbench.main();
         Rectangle2D screen = Screen.getPrimary().getVisualBounds();
-        Scene scene = new Scene(view.root(), Math.min(1400, screen.getWidth()), Math.min(900, screen.getHeight()));
+        Scene scene = new Scene(workbench.root(), Math.min(1400, screen.getWidth()), Math.min(900, screen.getHeight()));
         stage.setScene(scene);
         stage.setMinWidth(900);
         stage.setMinHeight(600);
         stage.show();
+        if (Boolean.getBoolean(AUTO_SIMULATE)) {
+            simulateWhenDataIsReady(workbench);
+        }
         vm.openDemo(Boolean.getBoolean(AUTO_EVALUATE));
+    }
+
+    /** Shows the quantization tab and runs Simulate once the demo data is open (for demos and screenshots). */
+    private static void simulateWhenDataIsReady(Workbench workbench) {
+        workbench.view().tabs().getSelectionModel().select(1);
+        workbench.main().dataProperty().addListener(new ChangeListener<>() {
+            @Override
+            public void changed(ObservableValue<? extends DataSelection> o, DataSelection was, DataSelection now) {
+                if (now != null) {
+                    workbench.main().dataProperty().removeListener(this);
+                    Platform.runLater(() -> workbench.quantization().simulate());
+                }
+            }
+        });
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.quantscope.ui.main;
 
+import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyDoubleWrapper;
 import javafx.beans.property.ReadOnlyStringWrapper;
@@ -17,7 +18,7 @@ import java.util.function.Consumer;
  * progress, progress message, status line, and a {@link UserMessage} for every failure (none for a cancel). A failed or
  * cancelled job changes nothing else, so whatever was open stays open.
  */
-final class JobTracker {
+public final class JobTracker {
 
     private final TaskRunner runner;
     private final StringProperty status;
@@ -43,7 +44,7 @@ final class JobTracker {
      *
      * @return true when busy (the caller should stop)
      */
-    boolean refuseWhileBusy() {
+    public boolean refuseWhileBusy() {
         if (current != null) {
             messages.accept(new UserMessage("QuantScope is busy", current.name + " is still running. Wait until it "
                     + "finishes or press Cancel, then try again."));
@@ -61,7 +62,7 @@ final class JobTracker {
      * @param failureTitle dialog title if it fails, e.g. {@code "Cannot open model"}
      * @param <T>          result type
      */
-    <T> void run(String name, BackgroundJob<T> job, Consumer<T> onSuccess, String failureTitle) {
+    public <T> void run(String name, BackgroundJob<T> job, Consumer<T> onSuccess, String failureTitle) {
         Job j = new Job(name);
         current = j;
         busy.set(true);
@@ -77,11 +78,40 @@ final class JobTracker {
     }
 
     /** Cancels the running job, if any. */
-    void cancel() {
+    public void cancel() {
         if (current != null && current.handle != null) {
             status.set("Cancelling…");
             current.handle.cancel();
         }
+    }
+
+    /**
+     * Runs a short job that the user does not wait for (such as listing quantizer placement): it is queued on the same
+     * runner, so it runs in order with the tracked jobs, but it neither makes the window busy nor can be cancelled.
+     * A failure still becomes a {@link UserMessage}.
+     *
+     * @param name         what it does, for logs
+     * @param job          the work (runs off the UI thread)
+     * @param onSuccess    applies the result (UI thread)
+     * @param failureTitle dialog title if it fails
+     * @param <T>          result type
+     */
+    public <T> void runInBackground(String name, BackgroundJob<T> job, Consumer<T> onSuccess, String failureTitle) {
+        runner.submit(name, job, onSuccess::accept, failure -> report(failureTitle, failure));
+    }
+
+    /** Whether a tracked job is running. */
+    public ReadOnlyBooleanProperty busyProperty() {
+        return busy.getReadOnlyProperty();
+    }
+
+    /**
+     * Sets the status line.
+     *
+     * @param text the new status
+     */
+    public void setStatus(String text) {
+        status.set(text);
     }
 
     private void report(String failureTitle, Throwable failure) {

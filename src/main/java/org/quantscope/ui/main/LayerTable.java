@@ -53,9 +53,26 @@ final class LayerTable {
         name.prefWidthProperty().bind(Bindings.max(name.getMinWidth(),
                 table.widthProperty().subtract(fixed + SCROLL_BAR_ALLOWANCE)));
         VBox.setVgrow(table, Priority.ALWAYS);
+        table.getSelectionModel().selectedItemProperty().addListener((o, was, row) -> {
+            if (row != null) {
+                vm.selectedLayerProperty().set(row.name());
+            }
+        });
+        vm.selectedLayerProperty().addListener((o, was, layer) -> selectLayer(layer));
 
         root.getStyleClass().add("card");
         root.getChildren().addAll(heading, io, table);
+    }
+
+    private void selectLayer(String layer) {
+        LayerRow selected = table.getSelectionModel().getSelectedItem();
+        if (layer == null) {
+            table.getSelectionModel().clearSelection();
+        } else if (selected == null || !layer.equals(selected.name())) {
+            table.getItems().stream().filter(r -> r.name().equals(layer)).findFirst()
+                    .ifPresentOrElse(r -> table.getSelectionModel().select(r),
+                            () -> table.getSelectionModel().clearSelection());
+        }
     }
 
     VBox root() {

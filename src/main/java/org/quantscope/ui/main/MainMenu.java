@@ -24,6 +24,8 @@ final class MainMenu {
     private final MainViewModel vm;
     private final Window owner;
     private final Menu recent = new Menu("Recent models");
+    private Menu file;
+    private MenuItem lastDataItem;
     private File lastFolder;
 
     MainMenu(MainViewModel vm, Window owner, Runnable showAbout) {
@@ -40,10 +42,18 @@ final class MainMenu {
         }
         vm.recentModels().addListener((ListChangeListener<Path>) c -> fillRecent());
         fillRecent();
-        Menu file = new Menu("File", null, openModel, openDemo, new SeparatorMenuItem(), openData, openDataLabels,
+        lastDataItem = openFolder;
+        file = new Menu("File", null, openModel, openDemo, new SeparatorMenuItem(), openData, openDataLabels,
                 openFolder, new SeparatorMenuItem(), recent, new SeparatorMenuItem(), quit);
         Menu help = new Menu("Help", null, item("About QuantScope", null, showAbout));
         root.getMenus().addAll(file, help);
+    }
+
+    /** Inserts items into the File menu after the last item that opens data. */
+    void addFileItems(MenuItem... items) {
+        int at = file.getItems().indexOf(lastDataItem) + 1;
+        file.getItems().addAll(at, java.util.List.of(items));
+        lastDataItem = items[items.length - 1];
     }
 
     MenuBar root() {

@@ -4,14 +4,18 @@ import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
+import javafx.scene.Node;
 import javafx.scene.Parent;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
+import javafx.scene.control.MenuItem;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
 import javafx.scene.input.DragEvent;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
@@ -26,8 +30,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The main window's content: menu, header with the model name, data and Evaluate/Cancel controls, the summary tiles,
- * the layer table beside the per-class accuracy chart, and the status bar. It only binds to {@link MainViewModel};
+ * The main window's content: menu, header with the model name, data, progress and Evaluate/Cancel controls, tabs (the
+ * model overview with the summary tiles and the layer table beside the per-class accuracy chart, plus tabs added with
+ * {@link #addTab}), and the status bar. It only binds to {@link MainViewModel};
  * dropping a file on it hands the file to the view model.
  */
 public final class MainView {
@@ -39,6 +44,8 @@ public final class MainView {
     private final MainViewModel vm;
     private final Stage stage;
     private final BorderPane root = new BorderPane();
+    private final TabPane tabs = new TabPane();
+    private final MainMenu menu;
 
     /**
      * Builds the view.
@@ -51,13 +58,22 @@ public final class MainView {
         this.stage = stage;
         stage.titleProperty().bind(vm.titleProperty());
         vm.setMessageHandler(m -> showError(m.title(), m.text()));
+        menu = new MainMenu(vm, stage, this::showAbout);
 
-        VBox content = new VBox(header(), new SummaryTiles(vm).root(), panels());
-        VBox.setVgrow(content.getChildren().get(2), Priority.ALWAYS);
+        VBox overview = new VBox(new SummaryTiles(vm).root(), panels());
+        VBox.setVgrow(overview.getChildren().get(1), Priority.ALWAYS);
+        overview.setPadding(new Insets(12, 0, 0, 0));
+        Tab modelTab = new Tab("Model", overview);
+        modelTab.setId("modelTab");
+        tabs.getTabs().add(modelTab);
+        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        tabs.getStyleClass().add("main-tabs");
+        VBox content = new VBox(header(), tabs);
+        VBox.setVgrow(tabs, Priority.ALWAYS);
         content.setPadding(new Insets(14, 16, 12, 16));
         content.getStyleClass().add("content");
 
-        root.setTop(new MainMenu(vm, stage, this::showAbout).root());
+        root.setTop(menu.root());
         root.setCenter(content);
         root.setBottom(new StatusBar(vm).root());
         root.getStyleClass().add("main-view");
@@ -75,6 +91,35 @@ public final class MainView {
     /** The root node, to put in a scene. */
     public Parent root() {
         return root;
+    }
+
+    /**
+     * Adds a tab after the model overview (for example the quantization panel).
+     *
+     * @param id      the tab's id
+     * @param title   the tab's title
+     * @param content what the tab shows
+     * @return the tab
+     */
+    public Tab addTab(String id, String title, Node content) {
+        Tab tab = new Tab(title, content);
+        tab.setId(id);
+        tabs.getTabs().add(tab);
+        return tab;
+    }
+
+    /** The tabs of the window (model overview first). */
+    public TabPane tabs() {
+        return tabs;
+    }
+
+    /**
+     * Adds items to the File menu, after the items that open test data.
+     *
+     * @param items the menu items
+     */
+    public void addFileMenuItems(MenuItem... items) {
+        menu.addFileItems(items);
     }
 
     private Region header() {

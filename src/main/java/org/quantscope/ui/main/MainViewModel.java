@@ -8,6 +8,8 @@ import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.quantscope.core.Version;
@@ -63,6 +65,10 @@ public final class MainViewModel {
             FXCollections.unmodifiableObservableList(classAccuracies);
     private final ObservableList<Path> recentModelsView = FXCollections.unmodifiableObservableList(recentModels);
 
+    private final ReadOnlyObjectWrapper<OnnxModel> modelHolder = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyObjectWrapper<EvaluationResult> fp32Result = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyObjectWrapper<DataSelection> demoCalibration = new ReadOnlyObjectWrapper<>();
+    private final StringProperty selectedLayer = new SimpleStringProperty();
     private OnnxModel model;
     private Consumer<UserMessage> messageHandler = m -> { };
 
@@ -100,6 +106,8 @@ public final class MainViewModel {
             p.onProgress(0, 0, "Loading " + assets.model().getFileName());
             return new DemoLoad(assets, OnnxModelLoader.load(assets.model()));
         }, loaded -> {
+            DemoAssets a = loaded.assets();
+            demoCalibration.set(new DataSelection(a.calibImages(), a.calibLabels()));
             applyModel(loaded.model());
             selectData(new DataSelection(loaded.assets().testImages(), loaded.assets().testLabels()),
                     evaluateAfterwards);
@@ -119,6 +127,7 @@ public final class MainViewModel {
             p.onProgress(0, 0, "Loading " + file.getFileName());
             return OnnxModelLoader.load(file);
         }, m -> {
+            demoCalibration.set(null);
             applyModel(m);
             recentModels.setAll(recentStore.add(file));
         }, "Cannot open model");
@@ -207,6 +216,32 @@ public final class MainViewModel {
         jobs.cancel();
     }
 
+    /**
+     * Shows an FP32 evaluation of the open model on the selected data that another view model computed (a simulation
+     * evaluates FP32 too when no evaluation is there yet).
+     *
+     * @param result the FP32 result; ignored when no data is selected
+     */
+    public void acceptEvaluation(EvaluationResult result) {
+        if (model != null && data.get() != null) {
+            applyEvaluation(result);
+        }
+    }
+
+    /**
+     * Shows a message to the user through the window's message handler (for view models that share this window).
+     *
+     * @param message the message
+     */
+    public void showMessage(UserMessage message) {
+        messageHandler.accept(message);
+    }
+
+    /** The job tracker shared by every view model of the window, so only one job runs at a time. */
+    public JobTracker jobs() {
+        return jobs;
+    }
+
     /** Text of the About dialog: version and runtime. */
     public String aboutText() {
         return "QuantScope " + Version.version() + "\n\nShows why a neural network loses accuracy when it is "
@@ -215,17 +250,20 @@ public final class MainViewModel {
 
     private void applyModel(OnnxModel m) {
         model = m;
+        selectedLayer.set(null);
+        clearEvaluation();
         ModelSummary s = ModelSummary.of(m);
         layers.setAll(s.rows());
         summary.set(s);
         title.set("QuantScope — " + s.fileName());
         modelPathText.set(m.path().toAbsolutePath().toString());
         shaText.set("SHA-256 " + m.sha256().substring(0, 12) + "…");
-        clearEvaluation();
+        modelHolder.set(m);
         statusText.set("Opened " + s.fileName() + (m.warnings().isEmpty() ? "" : " — " + m.warnings().get(0)));
     }
 
     private void applyEvaluation(EvaluationResult r) {
+        fp32Result.set(r);
         accuracyText.set(String.format(Locale.ROOT, "%.2f %%", r.accuracy() * 100));
         accuracyDetail.set(String.format(Locale.ROOT, "%,d samples · %.1f s", r.samples(), r.seconds()));
         double[] per = r.perClassAccuracy();
@@ -241,6 +279,7 @@ public final class MainViewModel {
     }
 
     private void clearEvaluation() {
+        fp32Result.set(null);
         accuracyText.set(NO_VALUE);
         accuracyDetail.set("not evaluated yet");
         classAccuracies.clear();
@@ -256,6 +295,26 @@ public final class MainViewModel {
     /** The open model's summary (tiles, layer table header), or {@code null} before any model is open. */
     public ReadOnlyObjectProperty<ModelSummary> summaryProperty() {
         return summary.getReadOnlyProperty();
+    }
+
+    /** The open model, or {@code null}; changes whenever another model is opened. */
+    public ReadOnlyObjectProperty<OnnxModel> modelProperty() {
+        return modelHolder.getReadOnlyProperty();
+    }
+
+    /** The FP32 evaluation of the open model on the selected data, or {@code null} before evaluation. */
+    public ReadOnlyObjectProperty<EvaluationResult> fp32ResultProperty() {
+        return fp32Result.getReadOnlyProperty();
+    }
+
+    /** The demo's calibration pool while the demo model is open, else {@code null}. */
+    public ReadOnlyObjectProperty<DataSelection> demoCalibrationProperty() {
+        return demoCalibration.getReadOnlyProperty();
+    }
+
+    /** Name of the layer selected in a layer list (shared by every panel), or {@code null}. */
+    public StringProperty selectedLayerProperty() {
+        return selectedLayer;
     }
 
     /** Window title. */

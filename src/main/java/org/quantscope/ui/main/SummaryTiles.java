@@ -1,15 +1,11 @@
 package org.quantscope.ui.main;
 
 import eu.hansolo.tilesfx.Tile;
-import eu.hansolo.tilesfx.TileBuilder;
-import eu.hansolo.tilesfx.fonts.Fonts;
 import javafx.beans.binding.Bindings;
+import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.value.ObservableStringValue;
 import javafx.geometry.Insets;
-import javafx.geometry.Pos;
-import javafx.scene.control.Label;
 import javafx.scene.layout.HBox;
-import javafx.scene.layout.Priority;
 import javafx.scene.paint.Color;
 
 import java.util.function.Function;
@@ -22,13 +18,10 @@ import static org.quantscope.ui.main.MainViewModel.NO_VALUE;
  */
 final class SummaryTiles {
 
-    /** Tile background, matching the dark theme's card colour. */
-    static final Color TILE_BACKGROUND = Color.web("#262a33");
-
     private final HBox root = new HBox(12);
 
     SummaryTiles(MainViewModel vm) {
-        Color plain = Color.web("#e8eaed");
+        Color plain = ValueTile.PLAIN;
         root.getChildren().addAll(
                 tile("Parameters", "parametersValue", fromSummary(vm, ModelSummary::parameters, NO_VALUE),
                         fromSummary(vm, ModelSummary::parametersDetail, ""), plain),
@@ -51,30 +44,8 @@ final class SummaryTiles {
                 : part.apply(vm.summaryProperty().get()), vm.summaryProperty());
     }
 
-    private Tile tile(String title, String id, ObservableStringValue value, ObservableStringValue detail,
-                      Color valueColor) {
-        Label big = new Label();
-        big.setId(id);
-        big.getStyleClass().add("tile-value");
-        big.setFont(Fonts.latoRegular(34));
-        big.setTextFill(valueColor);
-        big.textProperty().bind(value);
-        big.setAlignment(Pos.CENTER_LEFT);
-        big.setMaxWidth(Double.MAX_VALUE);
-        Tile tile = TileBuilder.create()
-                .skinType(Tile.SkinType.CUSTOM)
-                .title(title)
-                .textSize(Tile.TextSize.BIGGER)
-                .graphic(big)
-                .textVisible(true)
-                .backgroundColor(TILE_BACKGROUND)
-                .roundedCorners(true)
-                .prefSize(300, 160)
-                .build();
-        tile.textProperty().bind(detail);
-        tile.setMaxWidth(Double.MAX_VALUE);
-        tile.setMinWidth(200);
-        HBox.setHgrow(tile, Priority.ALWAYS);
-        return tile;
+    private static Tile tile(String title, String id, ObservableStringValue value, ObservableStringValue detail,
+                             Color valueColor) {
+        return new ValueTile(title, id, value, detail, new SimpleObjectProperty<>(valueColor), 160, 34).tile();
     }
 }

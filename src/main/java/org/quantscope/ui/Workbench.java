@@ -1,0 +1,62 @@
+package org.quantscope.ui;
+
+import javafx.scene.Parent;
+import javafx.stage.Stage;
+import org.quantscope.ui.main.DatasetOpener;
+import org.quantscope.ui.main.MainView;
+import org.quantscope.ui.main.MainViewModel;
+import org.quantscope.ui.main.RecentModels;
+import org.quantscope.ui.quantize.CalibrationPoolOpener;
+import org.quantscope.ui.quantize.QuantizationPanel;
+import org.quantscope.ui.quantize.QuantizationViewModel;
+import org.quantscope.ui.task.TaskRunner;
+
+/**
+ * Puts the window together: the main view model and view, plus the quantization view model and its tab and menu
+ * items. Both view models share one job tracker. Used by {@link QuantScopeApp} and by the window tests.
+ */
+public final class Workbench {
+
+    private final MainViewModel main;
+    private final QuantizationViewModel quantization;
+    private final MainView view;
+
+    /**
+     * Builds the window content into {@code stage} (which gets no scene yet).
+     *
+     * @param runner     runs core calls
+     * @param testOpener opens test data
+     * @param poolOpener opens calibration pools
+     * @param recent     remembers recent models
+     * @param stage      the window
+     */
+    public Workbench(TaskRunner runner, DatasetOpener testOpener, CalibrationPoolOpener poolOpener,
+                     RecentModels recent, Stage stage) {
+        main = new MainViewModel(runner, testOpener, recent);
+        view = new MainView(main, stage);
+        quantization = new QuantizationViewModel(main, testOpener, poolOpener, m -> main.showMessage(m));
+        QuantizationPanel panel = new QuantizationPanel(quantization);
+        view.addTab("quantizationTab", "Quantization", panel.root());
+        view.addFileMenuItems(panel.menuItems(stage));
+    }
+
+    /** The main view model. */
+    public MainViewModel main() {
+        return main;
+    }
+
+    /** The quantization view model. */
+    public QuantizationViewModel quantization() {
+        return quantization;
+    }
+
+    /** The main view. */
+    public MainView view() {
+        return view;
+    }
+
+    /** The root node, to put in a scene. */
+    public Parent root() {
+        return view.root();
+    }
+}

@@ -1,0 +1,366 @@
+package org.quantscope.ui.quantize;
+
+import javafx.beans.Observable;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ListChangeListener;
+import javafx.collections.ObservableList;
+import org.quantscope.core.InputException;
+import org.quantscope.core.data.Dataset;
+import org.quantscope.core.eval.EvaluationResult;
+import org.quantscope.core.eval.EvaluationSettings;
+import org.quantscope.core.onnx.OnnxModel;
+import org.quantscope.core.onnx.SessionSettings;
+import org.quantscope.core.sim.QuantSettings;
+import org.quantscope.core.sim.QuantizationSimulator;
+import org.quantscope.core.sim.QuantizerSite;
+import org.quantscope.core.sim.SimulationResult;
+import org.quantscope.ui.main.DataSelection;
+import org.quantscope.ui.main.DatasetOpener;
+import org.quantscope.ui.main.JobTracker;
+import org.quantscope.ui.main.LayerRow;
+import org.quantscope.ui.main.MainViewModel;
+import org.quantscope.ui.main.UserMessage;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * State and actions of the quantization panel: the settings form, the calibration pool, the Simulate action and its
+ * result (tiles, per-class comparison, provenance, staleness) and the quantizer table of the selected layer. It follows
+ * the {@link MainViewModel} (open model, test data, FP32 evaluation, selected layer) and shares its
+ * {@link JobTracker}, so only one job runs at a time and Cancel stops a simulation. Every core call runs through the
+ * tracker; a failure leaves the previous result in place.
+ */
+public final class QuantizationViewModel {
+
+    private final MainViewModel main;
+    private final JobTracker jobs;
+    private final DatasetOpener testOpener;
+    private final CalibrationPoolOpener poolOpener;
+    private final Consumer<UserMessage> messages;
+    private final QuantizationForm form = new QuantizationForm();
+    private final SimulationView view = new SimulationView();
+
+    private final ReadOnlyObjectWrapper<DataSelection> calibrationPool = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyStringWrapper calibrationText = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper calibrationHint = new ReadOnlyStringWrapper("");
+    private final ReadOnlyObjectWrapper<SimulationResult> result = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyObjectWrapper<SimulationRequest> resultRequest = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyStringWrapper quantizerCaption = new ReadOnlyStringWrapper("");
+    private final ObservableList<LayerChoice> layerChoices = FXCollections.observableArrayList();
+    private final ObservableList<QuantizerRow> quantizers = FXCollections.observableArrayList();
+    private final ObservableList<LayerChoice> layerChoicesView = FXCollections.unmodifiableObservableList(layerChoices);
+    private final ObservableList<QuantizerRow> quantizersView = FXCollections.unmodifiableObservableList(quantizers);
+    private final BooleanBinding stale;
+    private final BooleanBinding canSimulate;
+
+    private List<QuantizerSite> sites = List.of();
+    private QuantSettings sitesSettings;
+    private int placementGeneration;
+    private Integer poolSize;
+
+    /**
+     * @param main       the window's view model (model, data, FP32 result, selected layer, jobs)
+     * @param testOpener opens the test data, as for the FP32 evaluation
+     * @param poolOpener opens a calibration pool (labels optional)
+     * @param messages   receives messages for the user
+     */
+    public QuantizationViewModel(MainViewModel main, DatasetOpener testOpener, CalibrationPoolOpener poolOpener,
+                                 Consumer<UserMessage> messages) {
+        this.main = main;
+        this.jobs = main.jobs();
+        this.testOpener = testOpener;
+        this.poolOpener = poolOpener;
+        this.messages = Objects.requireNonNull(messages);
+        Observable[] settings = form.dependencies();
+        Observable[] deps = new Observable[settings.length + 2];
+        System.arraycopy(settings, 0, deps, 0, settings.length);
+        deps[settings.length] = resultRequest;
+        deps[settings.length + 1] = calibrationPool;
+        stale = Bindings.createBooleanBinding(() -> resultRequest.get() != null
+                && !resultRequest.get().equals(currentRequestOrNull()), deps);
+        canSimulate = Bindings.createBooleanBinding(() -> main.modelProperty().get() != null
+                && main.dataProperty().get() != null && !jobs.busyProperty().get(),
+                main.modelProperty(), main.dataProperty(), jobs.busyProperty());
+
+        main.modelProperty().addListener((o, was, m) -> modelChanged(m));
+        main.dataProperty().addListener((o, was, d) -> {
+            clearResult();
+            describeCalibration();
+        });
+        main.selectedLayerProperty().addListener((o, was, layer) -> showQuantizers());
+        main.layers().addListener((ListChangeListener<LayerRow>) c -> showQuantizers());
+        form.presetProperty().addListener((o, was, p) -> listPlacement());
+        for (Observable dep : settings) {
+            dep.addListener(o -> {
+                if (result.get() == null) {
+                    showQuantizers();
+                }
+            });
+        }
+        modelChanged(main.modelProperty().get());
+    }
+
+    /** Runs the quantization simulation of the open model on the test data with the current settings. */
+    public void simulate() {
+        if (jobs.refuseWhileBusy()) {
+            return;
+        }
+        OnnxModel model = main.modelProperty().get();
+        DataSelection test = main.dataProperty().get();
+        if (model == null || test == null) {
+            messages.accept(new UserMessage("Nothing to simulate", model == null ? "Open a model first."
+                    : "Choose test data first: File > Open data…"));
+            return;
+        }
+        SimulationRequest request;
+        try {
+            request = currentRequest();
+        } catch (InputException e) {
+            messages.accept(new UserMessage("Check the quantization settings", e.getMessage()));
+            return;
+        }
+        EvaluationResult fp32 = main.fp32ResultProperty().get();
+        DataSelection pool = request.pool();
+        jobs.run("Simulating " + request.shortName(), (p, c) -> {
+            p.onProgress(0, 0, "Opening " + test.displayName());
+            try (Dataset testData = testOpener.open(test, model, p, c);
+                 Dataset poolData = pool == null ? testOpener.open(test, model, p, c)
+                         : poolOpener.open(pool, model, p, c)) {
+                SimulationResult r = QuantizationSimulator.simulate(model, testData, poolData, request.settings(),
+                        request.calibration(), EvaluationSettings.DEFAULT, SessionSettings.DEFAULT, fp32, p, c);
+                String poolPath = (pool == null ? test : pool).data().toAbsolutePath().toString();
+                return new SimulationResult(r.fp32(), r.quantized(), r.model(), r.seconds(),
+                        r.provenance().withSettings(Map.of("calibrationPool", poolPath)));
+            }
+        }, r -> {
+            if (model != main.modelProperty().get() || test != main.dataProperty().get()) {
+                return;
+            }
+            if (fp32 == null) {
+                main.acceptEvaluation(r.fp32());
+            }
+            applyResult(r, request);
+        }, "Simulation failed");
+    }
+
+    /**
+     * Uses another calibration pool: it is opened once for the open model to check it and count its samples.
+     *
+     * @param selection the data file or folder, with optional labels
+     */
+    public void openCalibration(DataSelection selection) {
+        if (jobs.refuseWhileBusy()) {
+            return;
+        }
+        OnnxModel model = main.modelProperty().get();
+        if (model == null) {
+            messages.accept(new UserMessage("No model open", "Open a model first: calibration data is checked "
+                    + "against the model's input shape."));
+            return;
+        }
+        jobs.run("Opening calibration data " + selection.displayName(), (p, c) -> {
+            try (Dataset ds = poolOpener.open(selection, model, p, c)) {
+                return ds.size();
+            }
+        }, size -> {
+            calibrationPool.set(selection);
+            poolSize = size;
+            describeCalibration();
+            jobs.setStatus(String.format(Locale.ROOT, "Calibration data ready: %s · %,d samples",
+                    selection.displayName(), size));
+        }, "Cannot open calibration data");
+    }
+
+    private void modelChanged(OnnxModel m) {
+        clearResult();
+        sites = List.of();
+        sitesSettings = null;
+        calibrationPool.set(main.demoCalibrationProperty().get());
+        poolSize = null;
+        describeCalibration();
+        listPlacement();
+    }
+
+    /** Lists the quantizer placement of the current settings in the background (fast: BN folding only). */
+    private void listPlacement() {
+        OnnxModel model = main.modelProperty().get();
+        QuantSettings settings;
+        try {
+            settings = form.settings();
+        } catch (InputException e) {
+            return;
+        }
+        if (model == null || sitesSettings != null && sitesSettings.foldBatchNorm() == settings.foldBatchNorm()
+                && sitesSettings.placement() == settings.placement()) {
+            showQuantizers();
+            return;
+        }
+        int generation = ++placementGeneration;
+        jobs.runInBackground("Listing quantizers", (p, c) -> QuantizationSimulator.sites(model, settings), s -> {
+            if (generation == placementGeneration && model == main.modelProperty().get()) {
+                sites = s;
+                sitesSettings = settings;
+                showQuantizers();
+            }
+        }, "Cannot list the quantizers");
+    }
+
+    private void applyResult(SimulationResult r, SimulationRequest request) {
+        result.set(r);
+        resultRequest.set(request);
+        view.show(r, request);
+        showQuantizers();
+        jobs.setStatus(String.format(Locale.ROOT, "Quantized accuracy %.2f %% (FP32 %.2f %%, drop %.2f points) with %s",
+                r.quantized().accuracy() * 100, r.fp32().accuracy() * 100, r.dropPoints(), request.shortName()));
+    }
+
+    private void clearResult() {
+        result.set(null);
+        resultRequest.set(null);
+        view.clear();
+        showQuantizers();
+    }
+
+    private void describeCalibration() {
+        Integer size = poolSize;
+        DataSelection pool = calibrationPool.get();
+        DataSelection test = main.dataProperty().get();
+        if (pool != null && pool.equals(main.demoCalibrationProperty().get())) {
+            calibrationText.set("Demo calibration pool: " + pool.displayName() + " (training images)");
+            calibrationHint.set("");
+        } else if (pool != null) {
+            calibrationText.set(size == null ? pool.displayName()
+                    : String.format(Locale.ROOT, "%s · %,d samples", pool.displayName(), size));
+            calibrationHint.set("");
+        } else {
+            calibrationText.set(test == null ? "None: open test data first" : "The test data (" + test.displayName()
+                    + ")");
+            calibrationHint.set("Calibrating on the test data fits the ranges to the very samples that are scored, "
+                    + "so the quantized accuracy looks better than it will be on new data. Open a separate set "
+                    + "(e.g. some training images) with File > Open calibration data…");
+        }
+    }
+
+    /** Fills the layer list and the quantizer table from the result, or from the placement before a simulation. */
+    private void showQuantizers() {
+        SimulationResult r = result.get();
+        List<QuantizerRow> all = new ArrayList<>();
+        String source;
+        if (r != null) {
+            r.model().quantizers().forEach(q -> all.add(QuantizerRow.calibrated(q)));
+            source = "calibrated by the last simulation";
+        } else {
+            QuantSettings settings;
+            try {
+                settings = form.settings();
+            } catch (InputException e) {
+                settings = sitesSettings;
+            }
+            for (QuantizerSite s : sites) {
+                all.add(QuantizerRow.planned(s, settings));
+            }
+            source = "placement only: press Simulate to calibrate";
+        }
+        layerChoices.setAll(LayerChoices.of(main.layers(), all));
+        String layer = main.selectedLayerProperty().get();
+        List<QuantizerRow> shown = all.stream().filter(q -> layer == null
+                || (LayerChoice.OUTSIDE.equals(layer) ? q.layer().equals("—") : q.layer().equals(layer))).toList();
+        quantizers.setAll(shown);
+        String what = layer == null ? "All " + shown.size() + " quantizers"
+                : LayerChoice.OUTSIDE.equals(layer) ? shown.size() + " quantizers outside layers"
+                : shown.size() + " quantizers of " + layer;
+        quantizerCaption.set(all.isEmpty() ? "" : what + " · " + source);
+    }
+
+    private SimulationRequest currentRequest() {
+        return new SimulationRequest(form.settings(), form.calibration(), calibrationPool.get());
+    }
+
+    private SimulationRequest currentRequestOrNull() {
+        try {
+            return currentRequest();
+        } catch (InputException e) {
+            return null;
+        }
+    }
+
+    // ---- properties for the view ----
+
+    /** The settings form. */
+    public QuantizationForm form() {
+        return form;
+    }
+
+    /** Tile texts, per-class comparison and provenance of the last result. */
+    public SimulationView result() {
+        return view;
+    }
+
+    /** The last simulation, or {@code null}. */
+    public ReadOnlyObjectProperty<SimulationResult> simulationProperty() {
+        return result.getReadOnlyProperty();
+    }
+
+    /** The calibration pool, or {@code null} when the test data is used. */
+    public ReadOnlyObjectProperty<DataSelection> calibrationPoolProperty() {
+        return calibrationPool.getReadOnlyProperty();
+    }
+
+    /** Which data calibrates the quantizers. */
+    public ReadOnlyStringProperty calibrationTextProperty() {
+        return calibrationText.getReadOnlyProperty();
+    }
+
+    /** A warning when the test data itself is used for calibration, else empty. */
+    public ReadOnlyStringProperty calibrationHintProperty() {
+        return calibrationHint.getReadOnlyProperty();
+    }
+
+    /** What the quantizer table shows, e.g. {@code 3 quantizers of /features/features.0/Conv · calibrated ...}. */
+    public ReadOnlyStringProperty quantizerCaptionProperty() {
+        return quantizerCaption.getReadOnlyProperty();
+    }
+
+    /** True when the settings changed since the shown result was computed. */
+    public BooleanBinding staleBinding() {
+        return stale;
+    }
+
+    /** Whether a job of the window runs (opening actions are refused meanwhile). */
+    public ReadOnlyBooleanProperty busyProperty() {
+        return jobs.busyProperty();
+    }
+
+    /** Whether Simulate can run now. */
+    public BooleanBinding canSimulateBinding() {
+        return canSimulate;
+    }
+
+    /** Entries of the layer list: every quantizer, each layer, and the quantizers outside layers. */
+    public ObservableList<LayerChoice> layerChoices() {
+        return layerChoicesView;
+    }
+
+    /** The quantizers of the selected layer (all when none is selected). */
+    public ObservableList<QuantizerRow> quantizers() {
+        return quantizersView;
+    }
+
+    /** The name of the layer whose quantizers are shown ({@code null} = all), shared with the layer table. */
+    public StringProperty selectedLayerProperty() {
+        return main.selectedLayerProperty();
+    }
+}
