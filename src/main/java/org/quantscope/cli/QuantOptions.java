@@ -210,9 +210,30 @@ final class QuantOptions {
         return m;
     }
 
-    /** Names given to --disable, with the kind keywords expanded by the caller. */
-    List<String> disabled() {
-        return disable;
+    /**
+     * The settings for a model: {@link #settings()} plus the {@code --disable} entries (names, or the keywords
+     * {@code weights} / {@code activations}), checked against the model before any data is read.
+     */
+    QuantSettings settingsFor(org.quantscope.core.onnx.OnnxModel model) {
+        QuantSettings s = settings();
+        if (!disable.isEmpty()) {
+            List<org.quantscope.core.sim.QuantizerSite> sites =
+                    org.quantscope.core.sim.QuantizationSimulator.sites(model, s);
+            for (String d : disable) {
+                String name = d.trim();
+                if (name.equalsIgnoreCase("weights") || name.equalsIgnoreCase("activations")) {
+                    boolean weights = name.equalsIgnoreCase("weights");
+                    s = s.disabling(sites.stream().filter(x -> x.isWeight() == weights).toList());
+                } else if (sites.stream().anyMatch(x -> x.name().equals(name))) {
+                    s = s.withOverride(name, QuantizerOverride.DISABLED);
+                } else {
+                    throw new InputException("--disable " + name + ": " + model.path().getFileName() + " has no "
+                            + "quantizer of that name; list them with 'quantscope quantize --list-quantizers'.");
+                }
+            }
+        }
+        org.quantscope.core.sim.QuantizationSimulator.plan(model, s);
+        return s;
     }
 
     private static int parseInt(String v, String what) {

@@ -15,7 +15,8 @@ import java.io.PrintWriter;
 @Command(name = "quantscope", mixinStandardHelpOptions = true, versionProvider = QuantScopeCommand.VersionInfo.class,
         description = "Finds out why a neural network loses accuracy when it is quantized.%n"
                 + "Run without arguments to open the window.",
-        subcommands = {InfoCommand.class, EvalCommand.class, QuantizeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InfoCommand.class, EvalCommand.class, QuantizeCommand.class, DiagnoseCommand.class,
+                BenchCommand.class, CommandLine.HelpCommand.class})
 public final class QuantScopeCommand implements Runnable {
 
     /** Exit code for bad input or usage. */

@@ -14,8 +14,6 @@ import org.quantscope.core.onnx.SessionSettings;
 import org.quantscope.core.sim.QdqExport;
 import org.quantscope.core.sim.QuantSettings;
 import org.quantscope.core.sim.QuantizationSimulator;
-import org.quantscope.core.sim.QuantizerOverride;
-import org.quantscope.core.sim.QuantizerSite;
 import org.quantscope.core.sim.SimulationResult;
 import org.quantscope.core.util.CancellationToken;
 import org.quantscope.report.EncodingsJson;
@@ -30,7 +28,6 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -93,10 +90,8 @@ final class QuantizeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr(), quiet);
         CancellationToken cancel = CliCancellation.onInterrupt();
-        QuantSettings settings = quant.settings();
         OnnxModel model = OnnxModelLoader.load(modelOptions.resolveModel());
-        settings = withDisabled(model, settings);
-        QuantizationSimulator.plan(model, settings); // fails fast, before any data is read
+        QuantSettings settings = quant.settingsFor(model);
         if (listOnly) {
             ResultTables.printQuantizerSites(out, QuantizationSimulator.sites(model, settings), settings);
             return 0;
@@ -143,27 +138,5 @@ final class QuantizeCommand implements Callable<Integer> {
             case "uint8" -> QdqExport.WeightStorage.UINT8;
             default -> throw new InputException("--export-weight-type must be auto, int8 or uint8, got '" + v + "'");
         };
-    }
-
-    /** Adds --disable entries (names, or the keywords weights / activations) as overrides. */
-    private QuantSettings withDisabled(OnnxModel model, QuantSettings settings) {
-        if (quant.disabled().isEmpty()) {
-            return settings;
-        }
-        List<QuantizerSite> sites = QuantizationSimulator.sites(model, settings);
-        QuantSettings s = settings;
-        for (String d : quant.disabled()) {
-            String name = d.trim();
-            if (name.equalsIgnoreCase("weights") || name.equalsIgnoreCase("activations")) {
-                boolean weights = name.equalsIgnoreCase("weights");
-                s = s.disabling(sites.stream().filter(x -> x.isWeight() == weights).toList());
-            } else if (sites.stream().anyMatch(x -> x.name().equals(name))) {
-                s = s.withOverride(name, QuantizerOverride.DISABLED);
-            } else {
-                throw new InputException("--disable " + name + ": " + model.path().getFileName() + " has no quantizer"
-                        + " of that name; list them with 'quantscope quantize --list-quantizers'.");
-            }
-        }
-        return s;
     }
 }

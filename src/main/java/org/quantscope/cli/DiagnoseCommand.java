@@ -1,0 +1,118 @@
+package org.quantscope.cli;
+
+import org.quantscope.core.InputException;
+import org.quantscope.core.analysis.DiagnoseSettings;
+import org.quantscope.core.analysis.DiagnosisResult;
+import org.quantscope.core.analysis.LayerDiagnostics;
+import org.quantscope.core.data.DataSpec;
+import org.quantscope.core.data.Dataset;
+import org.quantscope.core.data.DatasetLoader;
+import org.quantscope.core.data.ExpectedInput;
+import org.quantscope.core.eval.ModelInputs;
+import org.quantscope.core.onnx.OnnxModel;
+import org.quantscope.core.onnx.OnnxModelLoader;
+import org.quantscope.core.onnx.SessionSettings;
+import org.quantscope.core.sim.QuantSettings;
+import org.quantscope.core.sim.QuantizationSimulator;
+import org.quantscope.core.sim.QuantizedModel;
+import org.quantscope.core.util.CancellationToken;
+import org.quantscope.report.DiagnosisJson;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code quantscope diagnose}: where the quantization error comes from, layer by layer. */
+@Command(name = "diagnose", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Find where quantization error comes from: FP32 sanity check, weights-only and activations-only "
+                + "accuracy, and per layer the weight statistics, the error at the layer output (propagated and "
+                + "isolated), the sensitivity and the float gain. Takes the options of 'quantize'.")
+final class DiagnoseCommand implements Callable<Integer> {
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @ArgGroup(exclusive = false, heading = "Data%n")
+    DataOptions dataOptions = new DataOptions();
+
+    @Mixin
+    QuantOptions quant;
+
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "1000",
+            description = "Test samples every analysis runs on (default ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "100", description = "Batch size (default "
+            + "${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--threshold", paramLabel = "T", defaultValue = "0.5",
+            description = "Flag layers whose isolated RMSE exceeds T quantizer steps (default ${DEFAULT-VALUE}; pure "
+                    + "rounding noise is 0.289).")
+    double threshold;
+
+    @Option(names = "--no-sensitivity", description = "Skip the per-layer sensitivity and float-gain runs.")
+    boolean noSensitivity;
+
+    @Option(names = "--threads", paramLabel = "T", defaultValue = "0",
+            description = "ONNX Runtime intra-op threads (0 = all cores).")
+    int threads;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the diagnosis as JSON.")
+    Path json;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "Write the per-layer table as CSV.")
+    Path csv;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
+    boolean quiet;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (samples < 1) {
+            throw new InputException("--samples must be at least 1, got " + samples + ".");
+        }
+        if (!(threshold > 0)) {
+            throw new InputException("--threshold must be positive, got " + threshold + ".");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr(), quiet);
+        CancellationToken cancel = CliCancellation.onInterrupt();
+        OnnxModel model = OnnxModelLoader.load(modelOptions.resolveModel());
+        QuantSettings settings = quant.settingsFor(model);
+        DataSpec testSpec = dataOptions.toSpec(modelOptions.demo, 0);
+        DataSpec calibSpec = quant.calibSpec(modelOptions.demo, dataOptions);
+        SessionSettings session = new SessionSettings(threads, true);
+        ExpectedInput expected = ModelInputs.expected(model);
+        DiagnoseSettings ds = new DiagnoseSettings(samples, batch, threshold, DiagnoseSettings.DEFAULT.sqnrThresholdDb(),
+                DiagnoseSettings.DEFAULT.sensitivityThreshold(), !noSensitivity);
+        DiagnosisResult r;
+        try (Dataset test = DatasetLoader.open(testSpec, expected, progress, cancel);
+             Dataset pool = DatasetLoader.open(calibSpec, expected, false, progress, cancel)) {
+            QuantizedModel qm = QuantizationSimulator.prepare(model, settings, pool, quant.calibration(), session,
+                    progress, cancel);
+            r = LayerDiagnostics.diagnose(qm, test, ds, session, progress, cancel);
+        }
+        r = new DiagnosisResult(r.full(), r.sanity(), r.weightsOnly(), r.activationsOnly(), r.layers(), r.settings(),
+                r.model(), r.provenance().withSettings(dataOptions.provenance(testSpec, threads, 0)));
+        DiagnosisTables.print(out, r);
+        if (json != null) {
+            DiagnosisJson.write(r, json);
+            out.println("Wrote " + json);
+        }
+        if (csv != null) {
+            DiagnosisJson.writeCsv(r, csv);
+            out.println("Wrote " + csv);
+        }
+        return 0;
+    }
+}

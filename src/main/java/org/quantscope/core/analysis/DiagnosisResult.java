@@ -1,0 +1,38 @@
+package org.quantscope.core.analysis;
+
+import org.quantscope.core.Provenance;
+import org.quantscope.core.sim.QuantizedModel;
+
+import java.util.List;
+
+/**
+ * The result of {@link LayerDiagnostics#diagnose}: flowchart steps 1-2 and the per-layer analyses.
+ *
+ * @param full            FP32 versus the fully quantized model
+ * @param sanity          every quantizer disabled versus the original model
+ * @param weightsOnly     FP32 versus only the weights quantized
+ * @param activationsOnly FP32 versus only the activations quantized
+ * @param layers          one entry per layer, in graph order
+ * @param settings        how the diagnosis ran
+ * @param model           the quantized model diagnosed
+ * @param provenance      model hash, data, settings, versions
+ */
+public record DiagnosisResult(ComparisonResult full, SanityCheck sanity, ComparisonResult weightsOnly,
+                              ComparisonResult activationsOnly, List<LayerDiagnosis> layers,
+                              DiagnoseSettings settings, QuantizedModel model, Provenance provenance) {
+
+    /** Copies the list. */
+    public DiagnosisResult {
+        layers = List.copyOf(layers);
+    }
+
+    /** Layers ranked by sensitivity drop, largest first (layers without a sensitivity run last). */
+    public List<LayerDiagnosis> bySensitivity() {
+        return layers.stream().sorted((a, b) -> Double.compare(nanLow(b.sensitivityDrop()),
+                nanLow(a.sensitivityDrop()))).toList();
+    }
+
+    private static double nanLow(double v) {
+        return Double.isNaN(v) ? Double.NEGATIVE_INFINITY : v;
+    }
+}
