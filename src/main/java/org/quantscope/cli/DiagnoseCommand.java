@@ -96,17 +96,22 @@ final class DiagnoseCommand implements Callable<Integer> {
         DiagnoseSettings ds = new DiagnoseSettings(samples, batch, threshold, DiagnoseSettings.DEFAULT.sqnrThresholdDb(),
                 DiagnoseSettings.DEFAULT.sensitivityThreshold(), !noSensitivity);
         DiagnosisResult r;
+        java.util.List<org.quantscope.core.analysis.ActivationStats> acts;
         try (Dataset test = DatasetLoader.open(testSpec, expected, progress, cancel);
              Dataset pool = DatasetLoader.open(calibSpec, expected, false, progress, cancel)) {
             QuantizedModel qm = QuantizationSimulator.prepare(model, settings, pool, quant.calibration(), session,
                     progress, cancel);
             r = LayerDiagnostics.diagnose(qm, test, ds, session, progress, cancel);
+            Dataset calib = org.quantscope.core.data.CalibrationSampler.sample(pool, qm.calibration().sampling(),
+                    qm.calibration().size(), qm.calibration().seed());
+            acts = org.quantscope.core.analysis.ActivationStatistics.collect(qm, calib, calib.size(), batch, session,
+                    progress, cancel);
         }
         r = new DiagnosisResult(r.full(), r.sanity(), r.weightsOnly(), r.activationsOnly(), r.layers(), r.settings(),
                 r.model(), r.provenance().withSettings(dataOptions.provenance(testSpec, threads, 0)));
         DiagnosisTables.print(out, r);
         if (json != null) {
-            DiagnosisJson.write(r, json);
+            DiagnosisJson.write(r, acts, json);
             out.println("Wrote " + json);
         }
         if (csv != null) {

@@ -1,5 +1,6 @@
 package org.quantscope.report;
 
+import org.quantscope.core.analysis.ActivationStats;
 import org.quantscope.core.analysis.ComparisonResult;
 import org.quantscope.core.analysis.DiagnosisResult;
 import org.quantscope.core.analysis.ErrorMetrics;
@@ -32,6 +33,44 @@ public final class DiagnosisJson {
             "suggestion");
 
     private DiagnosisJson() {
+    }
+
+    /** The JSON tree with the activation statistics of the calibration data under {@code activations}. */
+    public static Map<String, Object> tree(DiagnosisResult r, List<ActivationStats> activations) {
+        Map<String, Object> root = tree(r);
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (ActivationStats a : activations) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("quantizer", a.quantizer());
+            m.put("tensor", a.tensor());
+            m.put("role", a.role());
+            m.put("layer", a.layer());
+            m.put("count", a.count());
+            m.put("min", (double) a.min());
+            m.put("max", (double) a.max());
+            Map<String, Object> pct = new LinkedHashMap<>();
+            for (int i = 0; i < a.percentileLevels().length; i++) {
+                pct.put(String.valueOf(a.percentileLevels()[i]), a.percentiles()[i]);
+            }
+            m.put("percentiles", pct);
+            m.put("channelMin", floats(a.channelMin()));
+            m.put("channelMax", floats(a.channelMax()));
+            Map<String, Object> ranges = new LinkedHashMap<>();
+            a.methodRanges().forEach((k, v) -> ranges.put(k, List.of((double) v.min(), (double) v.max())));
+            m.put("methodRanges", ranges);
+            m.put("chosenMethod", a.chosenMethod());
+            m.put("chosen", a.chosen() == null ? null : List.of((double) a.chosen().min(), (double) a.chosen().max()));
+            m.put("histogram", histogram(a.histogram()));
+            list.add(m);
+        }
+        Map<String, Object> ordered = new LinkedHashMap<>();
+        root.forEach((k, v) -> {
+            ordered.put(k, v);
+            if (k.equals("layers")) {
+                ordered.put("activations", list);
+            }
+        });
+        return ordered;
     }
 
     /** The JSON tree. */
@@ -112,15 +151,18 @@ public final class DiagnosisJson {
         m.put("channelMax", floats(w.channelMax()));
         m.put("channelMean", Json.nums(w.channelMean()));
         m.put("channelStd", Json.nums(w.channelStd()));
-        Histogram h = w.histogram();
+        m.put("histogram", histogram(w.histogram()));
+        return m;
+    }
+
+    private static Map<String, Object> histogram(Histogram h) {
         Map<String, Object> hm = new LinkedHashMap<>();
         hm.put("lower", h.lower());
         hm.put("upper", h.upper());
         hm.put("counts", h.counts());
         hm.put("underflow", h.underflow());
         hm.put("overflow", h.overflow());
-        m.put("histogram", hm);
-        return m;
+        return hm;
     }
 
     private static List<Double> floats(float[] v) {
@@ -134,6 +176,11 @@ public final class DiagnosisJson {
     /** Writes the JSON file. */
     public static void write(DiagnosisResult r, Path file) {
         Json.write(tree(r), file);
+    }
+
+    /** Writes the JSON file with the activation statistics. */
+    public static void write(DiagnosisResult r, List<ActivationStats> activations, Path file) {
+        Json.write(tree(r, activations), file);
     }
 
     /** Writes one CSV row per layer (RFC 4180 quoting, '.' decimals, empty cells for unknown values). */

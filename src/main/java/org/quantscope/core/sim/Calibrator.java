@@ -151,6 +151,22 @@ public final class Calibrator {
         return result;
     }
 
+    /**
+     * The data-free BN-based range (white paper eq. 18-19) of an activation quantizer, when the layer producing it had
+     * a BatchNormalization (clamped to the bounds of a following Clip, as calibration does).
+     *
+     * @param original the model as loaded (with its BN nodes)
+     * @param site     an activation quantizer
+     * @param spec     its spec
+     * @return the range, or empty when no BN produces the tensor
+     */
+    public static java.util.Optional<Range> batchNormRange(OnnxModel original, QuantizerSite site,
+                                                             QuantizerSpec spec) {
+        BatchNormEstimator bn = batchNormEstimator(original, site, spec);
+        return bn == null ? java.util.Optional.empty()
+                : java.util.Optional.of(clampToActivation(original, site, bn.range()));
+    }
+
     /** The BN-based estimator (eq. 18-19) for a layer output whose layer had a BatchNormalization, else null. */
     private static BatchNormEstimator batchNormEstimator(OnnxModel original, QuantizerSite s, QuantizerSpec spec) {
         Layer l = layerOf(original, s);
