@@ -50,7 +50,9 @@ import java.util.concurrent.Callable;
  *   <li>{@code quantize}: throughput of the simulated (fake-quantized) model against the FP32 model, both evaluated
  *       by QuantScope's {@link Evaluator} on the same data with the same threads;</li>
  *   <li>{@code calibration}: peak resident memory and peak Java heap of calibration alone
- *       ({@link QuantizationSimulator#prepare}); run one JVM per calibration size.</li>
+ *       ({@link QuantizationSimulator#prepare}); run one JVM per calibration size;</li>
+ *   <li>{@code diagnose}: time and peak memory of the layer diagnosis, and its per-layer phase with activations
+ *       cached at the layer cuts versus full re-runs from the model input ({@link DiagnoseBench}).</li>
  * </ul>
  * Throughput rounds alternate between the two sides, each with a fresh session (only one alive at a time); after
  * unmeasured warm-up rounds (JIT compilation of the data path), the median of the measured rounds is reported, and
@@ -59,7 +61,8 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Benchmarks. 'bench eval': evaluation throughput versus a bare ONNX Runtime loop. "
                 + "'bench quantize': simulated quantized versus FP32 throughput. 'bench calibration': peak memory of "
-                + "calibration (one --calib-size per process).")
+                + "calibration (one --calib-size per process). 'bench diagnose': layer diagnosis time and peak memory, "
+                + "per-layer sensitivity from cached activations versus full re-runs.")
 final class BenchCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "WHAT", description = "What to measure: ${COMPLETION-CANDIDATES}.")
@@ -88,6 +91,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "quantize: evaluate only the first N test samples (0 = all).")
     int limit;
 
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "1000",
+            description = "diagnose: test samples the diagnosis runs on (default ${DEFAULT-VALUE}).")
+    int samples;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Write the figures as JSON.")
     Path json;
 
@@ -99,7 +106,7 @@ final class BenchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /** Benchmarks available. */
-    enum Target { eval, quantize, calibration }
+    enum Target { eval, quantize, calibration, diagnose }
 
     @Override
     public Integer call() {
@@ -110,6 +117,7 @@ final class BenchCommand implements Callable<Integer> {
             case eval -> eval();
             case quantize -> quantize();
             case calibration -> calibration();
+            case diagnose -> new DiagnoseBench(this).run();
         };
     }
 
@@ -382,7 +390,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** A field of /proc/self/status in KiB, or -1 where there is no /proc (not Linux). */
-    private static long procStatusKiB(String field) {
+    static long procStatusKiB(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith(field + ":")) {
@@ -396,7 +404,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Resets VmHWM to the current RSS (Linux 4.0+: writing 5 to clear_refs); false where that is not allowed. */
-    private static boolean resetPeakRss() {
+    static boolean resetPeakRss() {
         try {
             Files.writeString(Path.of("/proc/self/clear_refs"), "5");
             return true;
@@ -405,7 +413,7 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static String mib(long bytes) {
+    static String mib(long bytes) {
         return bytes < 0 ? "n/a" : String.format(java.util.Locale.ROOT, "%.1f", bytes / 1048576.0);
     }
 
@@ -413,7 +421,7 @@ final class BenchCommand implements Callable<Integer> {
         return e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
-    private static double median(double[] v) {
+    static double median(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;

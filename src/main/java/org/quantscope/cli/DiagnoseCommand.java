@@ -35,6 +35,9 @@ import java.util.concurrent.Callable;
                 + "isolated), the sensitivity and the float gain. Takes the options of 'quantize'.")
 final class DiagnoseCommand implements Callable<Integer> {
 
+    /** Largest --cache-mib accepted (1 TiB). */
+    static final long MAX_CACHE_MIB = 1L << 20;
+
     @Mixin
     ModelOptions modelOptions;
 
@@ -60,6 +63,11 @@ final class DiagnoseCommand implements Callable<Integer> {
     @Option(names = "--no-sensitivity", description = "Skip the per-layer sensitivity and float-gain runs.")
     boolean noSensitivity;
 
+    @Option(names = "--cache-mib", paramLabel = "M", defaultValue = "512",
+            description = "Memory for activations cached at layer cuts, so per-layer runs start at the layer "
+                    + "(default ${DEFAULT-VALUE}; 0 = every run from the model input, same results).")
+    long cacheMib;
+
     @Option(names = "--threads", paramLabel = "T", defaultValue = "0",
             description = "ONNX Runtime intra-op threads (0 = all cores).")
     int threads;
@@ -84,6 +92,9 @@ final class DiagnoseCommand implements Callable<Integer> {
         if (!(threshold > 0)) {
             throw new InputException("--threshold must be positive, got " + threshold + ".");
         }
+        if (cacheMib < 0 || cacheMib > MAX_CACHE_MIB) {
+            throw new InputException("--cache-mib must be 0 (off) to " + MAX_CACHE_MIB + ", got " + cacheMib + ".");
+        }
         PrintWriter out = spec.commandLine().getOut();
         ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr(), quiet);
         CancellationToken cancel = CliCancellation.onInterrupt();
@@ -94,7 +105,7 @@ final class DiagnoseCommand implements Callable<Integer> {
         SessionSettings session = new SessionSettings(threads, true);
         ExpectedInput expected = ModelInputs.expected(model);
         DiagnoseSettings ds = new DiagnoseSettings(samples, batch, threshold, DiagnoseSettings.DEFAULT.sqnrThresholdDb(),
-                DiagnoseSettings.DEFAULT.sensitivityThreshold(), !noSensitivity);
+                DiagnoseSettings.DEFAULT.sensitivityThreshold(), !noSensitivity, cacheMib << 20);
         DiagnosisResult r;
         java.util.List<org.quantscope.core.analysis.ActivationStats> acts;
         try (Dataset test = DatasetLoader.open(testSpec, expected, progress, cancel);

@@ -79,4 +79,34 @@ class BenchCommandTest {
                 "--warmup", "0", "--limit", "8"), "6000");
         CliTest.assertInputError(CliTest.run("bench", "quantize", "--demo", "--repeat", "0"), "--repeat");
     }
+
+    @Test
+    void benchDiagnoseComparesCachedWithFullReRuns() throws Exception {
+        Path json = dir.resolve("d.json");
+        CliTest.Run r = CliTest.run("bench", "diagnose", "--demo", "--samples", "40", "--repeat", "1",
+                "--calib-size", "32", "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("same sensitivity drops and float gains: yes"), r.out());
+        JsonNode j = new ObjectMapper().readTree(json.toFile());
+        assertEquals("diagnose", j.get("benchmark").asText());
+        assertEquals(40, j.get("samples").asInt());
+        assertEquals(1, j.get("naiveLayerPhaseSeconds").size());
+        assertTrue(j.get("layerPhaseRatio").asDouble() > 0, j.toString());
+        assertTrue(j.get("identicalDropsAndGains").asBoolean(), j.toString());
+        assertTrue(j.has("peakRssKiB") && j.get("peakHeapUsedBytes").asLong() > 0, j.toString());
+    }
+
+    @Test
+    void badDiagnoseBenchAndCacheOptionsExitWithInputError() {
+        CliTest.assertInputError(CliTest.run("bench", "diagnose", "--demo", "--samples", "0"), "--samples");
+        CliTest.assertInputError(CliTest.run("bench", "diagnose", "--demo", "--samples", "20000", "--calib-size",
+                "8"), "--samples 20000", "10000");
+        CliTest.assertInputError(CliTest.run("bench", "diagnose", "--demo", "--repeat", "0"), "--repeat");
+        CliTest.assertInputError(CliTest.run("diagnose", "--demo", "--cache-mib", "-1"), "--cache-mib");
+        CliTest.assertInputError(CliTest.run("diagnose", "--demo", "--cache-mib", "2000000"), "--cache-mib",
+                "1048576");
+        CliTest.Run notANumber = CliTest.run("diagnose", "--demo", "--cache-mib", "lots");
+        assertEquals(2, notANumber.code(), notANumber.err());
+        assertTrue(notANumber.err().contains("--cache-mib"), notANumber.err());
+    }
 }

@@ -36,8 +36,23 @@ public record ErrorMetrics(long count, double rmse, double rmseOverScale, double
                 throw new IllegalArgumentException("tensors differ in size: " + fp32.length + " vs "
                         + quantized.length);
             }
-            for (int i = 0; i < fp32.length; i++) {
-                double r = fp32[i];
+            add(fp32, 0, quantized);
+        }
+
+        /**
+         * Adds matching elements, the reference values read from a larger array (a cache of many batches).
+         *
+         * @param fp32      reference values, {@code quantized.length} of them from {@code offset}
+         * @param offset    index of the first reference value
+         * @param quantized values to compare
+         */
+        public void add(float[] fp32, int offset, float[] quantized) {
+            if (offset < 0 || offset + quantized.length > fp32.length) {
+                throw new IllegalArgumentException("reference values " + offset + ".." + (offset + quantized.length)
+                        + " outside an array of " + fp32.length);
+            }
+            for (int i = 0; i < quantized.length; i++) {
+                double r = fp32[offset + i];
                 double q = quantized[i];
                 double e = q - r;
                 sumSqErr += e * e;
@@ -46,7 +61,7 @@ public record ErrorMetrics(long count, double rmse, double rmseOverScale, double
                 sumQSq += q * q;
                 sumRefQ += r * q;
             }
-            n += fp32.length;
+            n += quantized.length;
         }
 
         /**

@@ -31,7 +31,9 @@ import java.util.function.Predicate;
  * </ol>
  * Quantizers keep their calibrated encodings in every variant ({@link QuantizationSimulator#withOnly}), so the
  * variants differ only in which quantizers are applied. Every run streams the first {@code samples} samples in
- * batches.
+ * batches. The two per-layer variants start at the layer, from FP32 and fully quantized activations cached at the
+ * cut before it ({@link SensitivityCache}); the results are those of runs from the model input (same graph before
+ * the cut), and {@link DiagnoseSettings#activationCacheBytes} 0 runs them from the model input.
  */
 public final class LayerDiagnostics {
 
@@ -55,8 +57,6 @@ public final class LayerDiagnostics {
         OnnxModel fp32 = qm.prepared();
         List<Layer> layers = fp32.layers();
         int n = Math.min(settings.samples(), data.size());
-        int runs = 4 + (settings.sensitivity() ? 2 * layers.size() : layers.size());
-        int[] run = {0};
         Map<String, String> outputs = new LinkedHashMap<>();
         Map<String, Double> scales = new LinkedHashMap<>();
         for (Layer l : layers) {
@@ -65,6 +65,9 @@ public final class LayerDiagnostics {
             outputQuantizer(qm, t).ifPresent(q -> scales.put(t, (double) q.encoding().scale(0)));
         }
         List<String> tensors = new ArrayList<>(new java.util.LinkedHashSet<>(outputs.values()));
+        SensitivityCache cache = SensitivityCache.plan(qm, data, n, outputs, settings, session, cancel);
+        int runs = 4 + (settings.sensitivity() ? 2 * layers.size() : layers.size()) + cache.fillRuns();
+        int[] run = {0};
 
         ComparisonResult sanityRun = compare(qm.original(), QuantizationSimulator.withOnly(qm, q -> false), List.of(),
                 scales, data, n, settings, session, progress, run, runs, "FP32 sanity check", cancel);
@@ -78,17 +81,30 @@ public final class LayerDiagnostics {
                 List.of(), scales, data, n, settings, session, progress, run, runs, "Activations only", cancel);
 
         List<LayerDiagnosis> result = new ArrayList<>();
-        for (Layer l : layers) {
-            String t = outputs.get(l.name());
-            Predicate<QuantizerState> own = q -> l.name().equals(q.site().layer());
-            ComparisonResult iso = compare(fp32, QuantizationSimulator.withOnly(qm, own), List.of(t), scales, data, n,
-                    settings, session, progress, run, runs, "Layer " + l.name() + ": only this layer", cancel);
+        for (SensitivityCache.LayerPlan plan : cache.plans()) {
+            Layer l = plan.layer;
+            String t = plan.output;
+            Predicate<QuantizerState> own = plan.own;
+            String only = "Layer " + l.name() + ": only this layer";
+            String allBut = "Layer " + l.name() + ": all but this layer";
+            ComparisonResult iso;
             double gain = Double.NaN;
-            if (settings.sensitivity()) {
-                ComparisonResult floatLayer = compare(fp32, QuantizationSimulator.withOnly(qm, own.negate()),
-                        List.of(), scales, data, n, settings, session, progress, run, runs,
-                        "Layer " + l.name() + ": all but this layer", cancel);
-                gain = (floatLayer.accuracy() - full.accuracy()) * 100;
+            if (plan.cached()) {
+                cache.fill(plan, step -> runProgress(progress, run, runs, n, step), cancel);
+                iso = cache.onlyThisLayer(plan, scales, runProgress(progress, run, runs, n, only), cancel);
+                if (settings.sensitivity()) {
+                    ComparisonResult floatLayer = cache.allButThisLayer(plan,
+                            runProgress(progress, run, runs, n, allBut), cancel);
+                    gain = (floatLayer.accuracy() - full.accuracy()) * 100;
+                }
+            } else {
+                iso = compare(fp32, QuantizationSimulator.withOnly(qm, own), List.of(t), scales, data, n, settings,
+                        session, progress, run, runs, only, cancel);
+                if (settings.sensitivity()) {
+                    ComparisonResult floatLayer = compare(fp32, QuantizationSimulator.withOnly(qm, own.negate()),
+                            List.of(), scales, data, n, settings, session, progress, run, runs, allBut, cancel);
+                    gain = (floatLayer.accuracy() - full.accuracy()) * 100;
+                }
             }
             QuantizerState weight = qm.quantizersOfLayer(l.name()).stream()
                     .filter(q -> q.site().isWeight() && q.enabled()).findFirst().orElse(null);
@@ -108,6 +124,9 @@ public final class LayerDiagnostics {
         st.put("calibrationSeed", String.valueOf(qm.calibration().seed()));
         st.put("rmseOverScaleThreshold", String.valueOf(settings.rmseOverScaleThreshold()));
         st.put("sensitivityThreshold", String.valueOf(settings.sensitivityThreshold()));
+        st.put("activationCacheBytes", String.valueOf(settings.activationCacheBytes()));
+        long fromCut = cache.plans().stream().filter(SensitivityCache.LayerPlan::cached).count();
+        st.put("layersRunFromCachedActivations", fromCut + " of " + layers.size());
         Provenance p = Provenance.of(qm.original().path().toString(), qm.original().sha256(), data.description(), st);
         return new DiagnosisResult(full, sanity, weightsOnly, actsOnly, result, settings, qm, p);
     }
@@ -116,11 +135,15 @@ public final class LayerDiagnostics {
                                             Map<String, Double> scales, Dataset data, int n, DiagnoseSettings s,
                                             SessionSettings session, ProgressListener progress, int[] run, int runs,
                                             String step, CancellationToken cancel) {
-        int index = run[0]++;
-        ProgressListener p = (done, total, m) -> progress.onProgress((long) index * n + done, (long) runs * n,
-                step + " (" + (index + 1) + "/" + runs + ")");
         return ModelComparison.compare(fp32, candidate.simulation(), tensors, scales, data, n, s.batchSize(),
-                session, p, cancel);
+                session, runProgress(progress, run, runs, n, step), cancel);
+    }
+
+    /** The listener of the next run: overall progress is runs x samples. */
+    private static ProgressListener runProgress(ProgressListener progress, int[] run, int runs, int n, String step) {
+        int index = run[0]++;
+        return (done, total, m) -> progress.onProgress((long) index * n + done, (long) runs * n,
+                step + " (" + (index + 1) + "/" + runs + ")");
     }
 
     private static java.util.Optional<QuantizerState> outputQuantizer(QuantizedModel qm, String tensor) {

@@ -12,7 +12,6 @@ import org.quantscope.core.util.CancellationToken;
 import org.quantscope.core.util.ProgressListener;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -58,13 +57,7 @@ public final class ModelComparison {
             }
         }
         List<String> capture = outs.subList(1, outs.size());
-        Map<String, ErrorMetrics.Accumulator> acc = new LinkedHashMap<>();
-        tensors.forEach(t -> acc.put(t, new ErrorMetrics.Accumulator()));
-        int correctF = 0;
-        int correctQ = 0;
-        int agree = 0;
-        double maxDiff = 0;
-        double kl = 0;
+        ComparisonAccumulator acc = new ComparisonAccumulator(tensors);
         int done = 0;
         progress.onProgress(0, n, "Comparing");
         try (InferenceSession f = InferenceSession.open(fp32, session, capture);
@@ -76,31 +69,14 @@ public final class ModelComparison {
                 Map<String, FloatTensor> fo = f.run(b.data(), b.shape(), outs, cancel);
                 Map<String, FloatTensor> qo = q.run(b.data(), b.shape(), outs, cancel);
                 for (String t : tensors) {
-                    acc.get(t).add(fo.get(t).data(), qo.get(t).data());
+                    acc.addTensor(t, fo.get(t).data(), 0, qo.get(t).data());
                 }
-                float[] lf = fo.get(logits).data();
-                float[] lq = qo.get(logits).data();
-                int k = lf.length / b.count();
-                for (int i = 0; i < b.count(); i++) {
-                    int pf = argmax(lf, i * k, k);
-                    int pq = argmax(lq, i * k, k);
-                    int label = b.labels()[i];
-                    correctF += pf == label ? 1 : 0;
-                    correctQ += pq == label ? 1 : 0;
-                    agree += pf == pq ? 1 : 0;
-                    kl += klDivergence(lf, lq, i * k, k);
-                    for (int j = 0; j < k; j++) {
-                        maxDiff = Math.max(maxDiff, Math.abs(lf[i * k + j] - lq[i * k + j]));
-                    }
-                }
+                acc.addLogits(fo.get(logits).data(), qo.get(logits).data(), b.labels(), 0, b.count());
                 done += b.count();
                 progress.onProgress(done, n, "Comparing");
             }
         }
-        Map<String, ErrorMetrics> metrics = new LinkedHashMap<>();
-        acc.forEach((t, a) -> metrics.put(t, a.result(scales.getOrDefault(t, Double.NaN))));
-        return new ComparisonResult(n, correctF / (double) n, correctQ / (double) n, agree / (double) n, maxDiff,
-                kl / n, metrics);
+        return acc.result(scales);
     }
 
     /** First index of the maximum, as torch.argmax and the evaluator do. */
@@ -116,26 +92,6 @@ public final class ModelComparison {
 
     /** KL(softmax(p) || softmax(q)) of one row, in double. */
     static double klDivergence(float[] p, float[] q, int off, int k) {
-        double pm = Double.NEGATIVE_INFINITY;
-        double qm = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < k; j++) {
-            pm = Math.max(pm, p[off + j]);
-            qm = Math.max(qm, q[off + j]);
-        }
-        double ps = 0;
-        double qs = 0;
-        for (int j = 0; j < k; j++) {
-            ps += Math.exp(p[off + j] - pm);
-            qs += Math.exp(q[off + j] - qm);
-        }
-        double lps = Math.log(ps);
-        double lqs = Math.log(qs);
-        double kl = 0;
-        for (int j = 0; j < k; j++) {
-            double lp = p[off + j] - pm - lps;
-            double lq = q[off + j] - qm - lqs;
-            kl += Math.exp(lp) * (lp - lq);
-        }
-        return Math.max(kl, 0);
+        return ComparisonAccumulator.klDivergence(p, off, q, off, k);
     }
 }

@@ -44,7 +44,7 @@ public final class InferenceSession implements AutoCloseable {
     private InferenceSession(OnnxModel model, SessionSettings settings, List<String> capture) {
         this.model = model;
         this.input = model.inputs().get(0);
-        long b = input.shape()[0];
+        long b = input.rank() > 0 ? input.shape()[0] : -1;
         this.fixedBatch = b > 0 ? (int) b : 0;
         Set<String> outs = new LinkedHashSet<>();
         model.outputs().forEach(o -> outs.add(o.name()));
@@ -171,6 +171,97 @@ public final class InferenceSession implements AutoCloseable {
         Map<String, FloatTensor> joined = new LinkedHashMap<>();
         parts.forEach((k, v) -> joined.put(k, concat(v, n)));
         return joined;
+    }
+
+    /** Every graph input the model is fed with (one for a whole model, several for a {@link GraphCut#suffix}). */
+    public List<TensorSpec> inputs() {
+        return model.inputs();
+    }
+
+    /**
+     * Runs a batch fed through several named inputs (a {@link GraphCut#suffix} is fed by every tensor crossing the
+     * cut) and returns the named outputs. A model with a fixed batch size is run in chunks of that size, as
+     * {@link #run(float[], long[], List, CancellationToken)} does.
+     *
+     * @param inputs  one tensor per graph input, by name, all with the same batch dimension {@code n}
+     * @param outputs which of {@link #outputNames()} to return
+     * @param cancel  cancellation; a cancel terminates the native run
+     * @return outputs by name, each with batch dimension {@code n}
+     * @throws InputException when the inputs do not match the model's graph inputs
+     */
+    public Map<String, FloatTensor> run(Map<String, FloatTensor> inputs, List<String> outputs,
+                                        CancellationToken cancel) {
+        Set<String> expected = new LinkedHashSet<>();
+        model.inputs().forEach(t -> expected.add(t.name()));
+        if (!expected.equals(inputs.keySet())) {
+            throw new InputException(model.path().getFileName() + " takes the inputs " + expected + ", got "
+                    + inputs.keySet());
+        }
+        int n = -1;
+        for (Map.Entry<String, FloatTensor> e : inputs.entrySet()) {
+            int rows = e.getValue().rows();
+            if (n >= 0 && rows != n) {
+                throw new InputException("inputs of " + model.path().getFileName() + " differ in batch size: '"
+                        + e.getKey() + "' has " + rows + " samples, the others " + n);
+            }
+            n = rows;
+        }
+        if (fixedBatch == 0 || fixedBatch == n) {
+            return runChunk(inputs, outputs, cancel);
+        }
+        int total = n;
+        Map<String, List<FloatTensor>> parts = new LinkedHashMap<>();
+        for (int start = 0; start < n; start += fixedBatch) {
+            int count = Math.min(fixedBatch, n - start);
+            Map<String, FloatTensor> chunk = new LinkedHashMap<>();
+            for (Map.Entry<String, FloatTensor> e : inputs.entrySet()) {
+                FloatTensor t = e.getValue();
+                int per = t.rowLength();
+                float[] c = new float[fixedBatch * per];
+                System.arraycopy(t.data(), start * per, c, 0, count * per);
+                long[] s = t.shape().clone();
+                s[0] = fixedBatch;
+                chunk.put(e.getKey(), new FloatTensor(s, c));
+            }
+            for (Map.Entry<String, FloatTensor> e : runChunk(chunk, outputs, cancel).entrySet()) {
+                FloatTensor t = e.getValue();
+                long[] ks = t.shape().clone();
+                ks[0] = count;
+                parts.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+                        .add(new FloatTensor(ks, Arrays.copyOf(t.data(), count * t.rowLength())));
+            }
+        }
+        Map<String, FloatTensor> joined = new LinkedHashMap<>();
+        parts.forEach((k, v) -> joined.put(k, concat(v, total)));
+        return joined;
+    }
+
+    private Map<String, FloatTensor> runChunk(Map<String, FloatTensor> inputs, List<String> outputs,
+                                              CancellationToken cancel) {
+        cancel.throwIfCancelled();
+        Map<String, OnnxTensor> feed = new LinkedHashMap<>();
+        try (OrtSession.RunOptions ro = new OrtSession.RunOptions();
+             CancellationToken.Registration reg = cancel.onCancel(() -> terminate(ro))) {
+            for (Map.Entry<String, FloatTensor> e : inputs.entrySet()) {
+                feed.put(e.getKey(), OnnxTensor.createTensor(env, FloatBuffer.wrap(e.getValue().data()),
+                        e.getValue().shape()));
+            }
+            try (OrtSession.Result result = session.run(feed, new LinkedHashSet<>(outputs), ro)) {
+                Map<String, FloatTensor> out = new LinkedHashMap<>();
+                for (Map.Entry<String, OnnxValue> e : result) {
+                    out.put(e.getKey(), toFloat(e.getKey(), e.getValue()));
+                }
+                return out;
+            }
+        } catch (OrtException e) {
+            if (cancel.isCancelled()) {
+                throw new CancelledException();
+            }
+            throw new InputException("ONNX Runtime failed to run " + model.path().getFileName() + " on inputs "
+                    + inputs.keySet() + ": " + firstLine(e.getMessage()), e);
+        } finally {
+            feed.values().forEach(OnnxTensor::close);
+        }
     }
 
     /**

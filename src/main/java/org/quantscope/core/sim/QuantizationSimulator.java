@@ -173,6 +173,33 @@ public final class QuantizationSimulator {
     }
 
     /**
+     * The simulation graph of a part of the prepared model (a {@link org.quantscope.core.onnx.GraphCut#suffix}) with
+     * only the quantizers {@code keep} accepts applied: exactly the nodes {@link #withOnly} would give that part of
+     * the graph, for runs that start at a cut from cached activations. Quantizers of tensors outside the part are
+     * left out; quantizers of the part's inputs listed in {@code applied} are not inserted again, because the cached
+     * values fed there were captured after their quantizer (a run of the quantized model). Every kept encoding still
+     * counts for int32 bias scales, as in the whole graph.
+     *
+     * @param qm      the calibrated model
+     * @param part    a sub-model of {@code qm.prepared()}
+     * @param keep    which quantizers stay enabled
+     * @param applied inputs of {@code part} fed with already quantized values
+     * @return the simulation graph of the part
+     */
+    public static OnnxModel simulationOfPart(QuantizedModel qm, OnnxModel part,
+                                             java.util.function.Predicate<QuantizerState> keep,
+                                             java.util.Set<String> applied) {
+        List<QuantizerState> states = new ArrayList<>();
+        for (QuantizerState q : qm.quantizers()) {
+            if (q.enabled() && keep.test(q)) {
+                states.add(q);
+            }
+        }
+        return SimulationGraphBuilder.build(qm.prepared(), part, states, qm.settings().biasInt32(), applied)
+                .simulation();
+    }
+
+    /**
      * Prepares the quantized model and evaluates FP32 and quantized accuracy on the same test data.
      *
      * @param original  the model as loaded

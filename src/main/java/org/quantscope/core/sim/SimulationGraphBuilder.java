@@ -35,6 +35,21 @@ final class SimulationGraphBuilder {
     }
 
     static Built build(OnnxModel prepared, List<QuantizerState> states, boolean biasInt32) {
+        return build(prepared, prepared, states, biasInt32, Set.of());
+    }
+
+    /**
+     * Builds the simulation graph of {@code part}, which is {@code prepared} itself or a sub-model of it
+     * ({@code GraphCut#suffix}). Weight and activation quantizers of tensors {@code part} does not contain are left
+     * out; quantizers of tensors in {@code applied} (inputs of {@code part} whose values already carry their
+     * quantizer) are not inserted again. Every enabled activation encoding still counts for the s_w * s_in scale of
+     * int32 biases, found by walking {@code prepared}, so a part gets the biases the whole graph gets.
+     */
+    static Built build(OnnxModel prepared, OnnxModel part, List<QuantizerState> states, boolean biasInt32,
+                       Set<String> applied) {
+        boolean whole = part == prepared;
+        Set<String> partInputs = new java.util.HashSet<>();
+        part.inputs().forEach(t -> partInputs.add(t.name()));
         List<WeightReplacement> replacements = new ArrayList<>();
         List<ActivationFakeQuant> fakeQuants = new ArrayList<>();
         Map<String, Encoding> weightEncodings = new HashMap<>();
@@ -46,23 +61,30 @@ final class SimulationGraphBuilder {
             QuantizerSite s = q.site();
             Encoding e = q.encoding();
             if (s.isWeight()) {
-                WeightTensor w = prepared.constant(s.tensor()).orElseThrow();
+                List<GraphNode> users = usersOf(part, s.tensor());
+                if (!whole && users.isEmpty()) {
+                    continue; // the weight's layer is not in this part
+                }
+                WeightTensor w = part.constant(s.tensor()).orElseThrow();
                 float[] fq = new float[w.floats().length];
                 FakeQuantizer.quantizeDequantize(w.floats(), s.intShape(), e, fq);
-                for (GraphNode user : usersOf(prepared, s.tensor())) {
+                for (GraphNode user : users) {
                     replacements.add(WeightReplacement.floats(user.name(), 1, w.dims(), fq));
                     weightEncodings.put(user.name(), e);
                 }
             } else {
-                fakeQuants.add(new ActivationFakeQuant(s.tensor(), e.scale(0), e.zeroPoint(0), q.spec().qmin(),
-                        q.spec().qmax(), q.spec().convention() == ScaleConvention.PYTORCH));
                 actByTensor.put(s.tensor(), e);
+                boolean inPart = whole || part.producerOf(s.tensor()).isPresent() || partInputs.contains(s.tensor());
+                if (inPart && !applied.contains(s.tensor())) {
+                    fakeQuants.add(new ActivationFakeQuant(s.tensor(), e.scale(0), e.zeroPoint(0), q.spec().qmin(),
+                            q.spec().qmax(), q.spec().convention() == ScaleConvention.PYTORCH));
+                }
             }
         }
         List<BiasQuantization> biases = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         if (biasInt32) {
-            for (Layer l : prepared.layers()) {
+            for (Layer l : part.layers()) {
                 Encoding we = weightEncodings.get(l.linear().name());
                 if (we == null || l.biasName() == null) {
                     continue;
@@ -73,7 +95,7 @@ final class SimulationGraphBuilder {
                             + " s_w * s_in scale for an int32 bias.");
                     continue;
                 }
-                WeightTensor b = prepared.constant(l.biasName()).orElseThrow();
+                WeightTensor b = part.constant(l.biasName()).orElseThrow();
                 BiasQuantization bq = QuantizationSimulator.quantizeBias(l.name(), b.floats(), we, in.scale(0));
                 float[] deq = new float[bq.values().length];
                 for (int c = 0; c < deq.length; c++) {
@@ -83,7 +105,7 @@ final class SimulationGraphBuilder {
                 replacements.add(WeightReplacement.floats(l.linear().name(), 2, b.dims(), deq));
             }
         }
-        return new Built(QuantizedGraphWriter.simulation(prepared, replacements, fakeQuants), biases, warnings);
+        return new Built(QuantizedGraphWriter.simulation(part, replacements, fakeQuants), biases, warnings);
     }
 
     private static List<GraphNode> usersOf(OnnxModel m, String weight) {
