@@ -15,7 +15,8 @@ import org.quantscope.core.InputException;
  * @param sensitivity            whether to run the per-layer sensitivity (two runs per layer)
  * @param activationCacheBytes   memory for the tensors cached at layer cuts, so that the per-layer runs start at the
  *                               layer instead of the model input ({@link SensitivityCache}); 0 runs every variant
- *                               from the model input (the naive way, same results)
+ *                               from the model input (the naive way, same results); capped at a quarter of the
+ *                               JVM's maximum heap
  */
 public record DiagnoseSettings(int samples, int batchSize, double rmseOverScaleThreshold, double sqnrThresholdDb,
                                double sensitivityThreshold, boolean sensitivity, long activationCacheBytes) {

@@ -168,7 +168,9 @@ final class SensitivityCache {
                 s.run(one.data(), one.shape(), capture, cancel).forEach((k, v) -> shapes.put(k, v.shape()));
             }
         }
-        long budget = settings.activationCacheBytes();
+        // never more than a quarter of the heap: the cache, the batches being compared and ONNX Runtime's copies of
+        // its outputs are alive at the same time (measured: peak heap about twice the cache on the demo)
+        long budget = Math.min(settings.activationCacheBytes(), Runtime.getRuntime().maxMemory() / 4);
         int segment = -1;
         Set<String> segFp32 = new LinkedHashSet<>();
         Set<String> segQuant = new LinkedHashSet<>();
