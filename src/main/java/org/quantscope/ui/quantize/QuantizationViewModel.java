@@ -314,6 +314,15 @@ public final class QuantizationViewModel {
         return result.getReadOnlyProperty();
     }
 
+    /**
+     * The calibration pool the shown result was calibrated on: {@code null} when it used the test data or there is no
+     * result (the current pool may differ once the user picks another).
+     */
+    public DataSelection resultPool() {
+        SimulationRequest r = resultRequest.get();
+        return r == null ? null : r.pool();
+    }
+
     /** The calibration pool, or {@code null} when the test data is used. */
     public ReadOnlyObjectProperty<DataSelection> calibrationPoolProperty() {
         return calibrationPool.getReadOnlyProperty();
