@@ -45,7 +45,7 @@ public final class ChartCard {
     public ChartCard(String id, String heading, Node... controls) {
         title.setText(heading);
         title.getStyleClass().add("card-title");
-        title.setMinWidth(0);
+        title.setMinWidth(Region.USE_PREF_SIZE);
         Region gap = new Region();
         HBox.setHgrow(gap, Priority.ALWAYS);
         HBox top = new HBox(8, title, gap);
@@ -60,6 +60,8 @@ public final class ChartCard {
         VBox.setVgrow(body, Priority.ALWAYS);
         caption.getStyleClass().add("chart-caption");
         caption.setTextOverrun(OverrunStyle.ELLIPSIS);
+        caption.setWrapText(true);
+        caption.setMinHeight(Region.USE_PREF_SIZE);
         caption.setMinWidth(0);
         caption.setMaxWidth(Double.MAX_VALUE);
         caption.managedProperty().bind(caption.textProperty().isNotEmpty());

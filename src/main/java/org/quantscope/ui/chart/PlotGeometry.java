@@ -21,6 +21,7 @@ public final class PlotGeometry {
     private final double right;
     private final double top;
     private final double bottom;
+    private final List<double[]> legendAt = new ArrayList<>();
 
     /**
      * @param plot      the plot
@@ -34,7 +35,18 @@ public final class PlotGeometry {
                 .orElse(0);
         left = PAD + (plot.y().label().isEmpty() ? 0 : LINE + 2) + yLabels + 6;
         right = width - PAD - 8;
-        top = PAD + (plot.legend().isEmpty() ? 0 : LINE + 4);
+        double lx = left;
+        double ly = PAD;
+        for (Plot.Legend l : plot.legend()) {
+            double w = 18 + textWidth.applyAsDouble(l.label()) + 16;
+            if (lx + w > width - PAD && lx > left) {
+                lx = left;
+                ly += LINE;
+            }
+            legendAt.add(new double[] {lx, ly});
+            lx += w;
+        }
+        top = plot.legend().isEmpty() ? PAD : ly + LINE + 4;
         bottom = height - PAD - LINE - (plot.x().label().isEmpty() ? 0 : LINE + 2);
     }
 
@@ -56,6 +68,16 @@ public final class PlotGeometry {
     /** Bottom edge of the plot area. */
     public double bottom() {
         return bottom;
+    }
+
+    /** Left end of legend entry {@code i}. */
+    public double legendX(int i) {
+        return legendAt.get(i)[0];
+    }
+
+    /** Vertical centre of legend entry {@code i}. */
+    public double legendY(int i) {
+        return legendAt.get(i)[1] + LINE / 2;
     }
 
     /** Whether there is room to draw anything. */

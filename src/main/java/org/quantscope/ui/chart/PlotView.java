@@ -99,7 +99,7 @@ public final class PlotView extends Region {
             nodes.add(label);
             nodes.add(line(g.px(t.value()), g.bottom(), g.px(t.value()), g.bottom() + 3));
         }
-        for (Axis.Tick t : g.visibleTicks(p.y(), true, PlotGeometry.LINE)) {
+        for (Axis.Tick t : g.visibleTicks(p.y(), true, PlotGeometry.FONT + 1)) {
             Text label = text(t.label(), TEXT);
             label.setX(g.left() - 6 - textWidth(t.label()));
             label.setY(g.py(t.value()) - PlotGeometry.FONT * 0.6);
@@ -119,9 +119,10 @@ public final class PlotView extends Region {
             label.setRotate(-90);
             nodes.add(label);
         }
-        double x = g.left();
-        for (Plot.Legend l : p.legend()) {
-            double y = 6 + PlotGeometry.LINE / 2;
+        for (int i = 0; i < p.legend().size(); i++) {
+            Plot.Legend l = p.legend().get(i);
+            double x = g.legendX(i);
+            double y = g.legendY(i);
             Node swatch;
             if (l.line()) {
                 Line sw = new Line(x, y, x + 14, y);
@@ -139,7 +140,6 @@ public final class PlotView extends Region {
             label.setY(y - PlotGeometry.FONT * 0.6);
             nodes.add(swatch);
             nodes.add(label);
-            x += 18 + textWidth(l.label()) + 16;
         }
     }
 

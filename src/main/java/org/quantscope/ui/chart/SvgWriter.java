@@ -100,7 +100,7 @@ public final class SvgWriter {
             s.append(String.format(Locale.ROOT, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" fill=\"%s\" "
                     + "text-anchor=\"middle\">%s</text>%n", x, g.bottom() + PlotGeometry.LINE, TEXT, esc(t.label())));
         }
-        for (Axis.Tick t : g.visibleTicks(plot.y(), true, PlotGeometry.LINE)) {
+        for (Axis.Tick t : g.visibleTicks(plot.y(), true, PlotGeometry.FONT + 1)) {
             double y = g.py(t.value());
             s.append(String.format(Locale.ROOT, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" fill=\"%s\" "
                     + "text-anchor=\"end\">%s</text>%n", g.left() - 6, y + 4, TEXT, esc(t.label())));
@@ -116,9 +116,10 @@ public final class SvgWriter {
                     + "text-anchor=\"middle\" transform=\"rotate(-90 18 %.1f)\">%s</text>%n", cy, cy,
                     esc(plot.y().label())));
         }
-        double x = g.left();
-        for (Plot.Legend l : plot.legend()) {
-            double y = 6 + PlotGeometry.LINE / 2;
+        for (int i = 0; i < plot.legend().size(); i++) {
+            Plot.Legend l = plot.legend().get(i);
+            double x = g.legendX(i);
+            double y = g.legendY(i);
             if (l.line()) {
                 s.append(String.format(Locale.ROOT, "<line class=\"legend\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
                         + "y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\"/>%n", x, y, x + 14, y, l.color()));
@@ -128,7 +129,6 @@ public final class SvgWriter {
             }
             s.append(String.format(Locale.ROOT, "<text class=\"legend\" x=\"%.1f\" y=\"%.1f\" fill=\"%s\">%s</text>%n",
                     x + 18, y + 4, TEXT, esc(l.label())));
-            x += 18 + l.label().length() * CHAR_WIDTH + 16;
         }
     }
 

@@ -274,7 +274,12 @@ public final class QuantizationViewModel {
             }
             source = "placement only: press Simulate to calibrate";
         }
-        layerChoices.setAll(LayerChoices.of(main.layers(), all));
+        List<LayerChoice> choices = LayerChoices.of(main.layers(), all);
+        if (!choices.equals(layerChoices)) {
+            // Replacing equal items would make the layer table move its selection (to "All quantizers") whenever
+            // another tab changes the shared selected layer.
+            layerChoices.setAll(choices);
+        }
         String layer = main.selectedLayerProperty().get();
         List<QuantizerRow> shown = all.stream().filter(q -> layer == null
                 || (LayerChoice.OUTSIDE.equals(layer) ? q.layer().equals("—") : q.layer().equals(layer))).toList();
