@@ -34,6 +34,8 @@ final class ChannelRangeChart {
         kind.setId("rangeKindChoice");
         kind.setValue(WEIGHTS);
         sorted.setId("sortedToggle");
+        sorted.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        kind.setPrefWidth(122);
         card = new ChartCard("channelRangeChart", "Channel ranges", kind, sorted);
         card.view().setOnKeyClicked(key -> {
             if (WEIGHTS.equals(kind.getValue())) {

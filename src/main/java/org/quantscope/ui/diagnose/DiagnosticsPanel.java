@@ -114,6 +114,7 @@ public final class DiagnosticsPanel {
         Spinner<Integer> samples = new Spinner<>(1, 100_000, vm.samplesProperty().get(), 100);
         samples.setId("diagnoseSamplesSpinner");
         samples.setEditable(true);
+        SpinnerCommit.onEnter(samples);
         samples.setPrefWidth(104);
         samples.setMinWidth(Region.USE_PREF_SIZE);
         samples.valueProperty().addListener((o, was, now) -> vm.samplesProperty().set(now));

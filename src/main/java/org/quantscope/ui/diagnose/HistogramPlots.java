@@ -19,7 +19,9 @@ final class HistogramPlots {
         for (long c : h.counts()) {
             top = Math.max(top, c);
         }
-        return log ? Axis.log(unit + " (log)", 1, Math.max(top, 2)) : Axis.linear(unit, 0, top, 5, true);
+        // At least 4 on a linear axis, so small counts get whole-number ticks.
+        return log ? Axis.log(unit + " (log)", 1, Math.max(top, 2))
+                : Axis.linear(unit, 0, Math.max(top, 4), 4, true);
     }
 
     /**

@@ -142,9 +142,8 @@ final class LayerNavigator {
             }
             dot.setFill(Color.web(Palette.level(f.level())));
             name.setText(f.index() + "  " + f.label());
-            String value = f.level() == LayerFinding.ErrorLevel.UNKNOWN ? "" : " · " + steps(f.isolated(),
-                    f.isolatedSqnr());
-            detail.setText(f.op() + value);
+            detail.setText(f.level() == LayerFinding.ErrorLevel.UNKNOWN ? f.op()
+                    : steps(f.isolated(), f.isolatedSqnr()) + " · " + f.op());
             badge.setVisible(f.flagged());
             badge.setManaged(f.flagged());
             setText(null);

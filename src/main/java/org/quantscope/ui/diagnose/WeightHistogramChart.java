@@ -35,6 +35,7 @@ final class WeightHistogramChart {
         channel.setValueFactory(f);
         channel.setId("channelSpinner");
         channel.setEditable(true);
+        SpinnerCommit.onEnter(channel);
         channel.setPrefWidth(72);
         channel.disableProperty().bind(vm.perChannelProperty().not());
         f.maxProperty().bind(vm.channelsProperty().subtract(1).map(v -> Math.max(0, v.intValue())));
