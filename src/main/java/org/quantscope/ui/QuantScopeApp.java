@@ -12,6 +12,7 @@ import org.quantscope.ui.main.DataSelection;
 import org.quantscope.ui.main.MainViewModel;
 import org.quantscope.ui.main.ModelDatasetOpener;
 import org.quantscope.ui.main.RecentModels;
+import org.quantscope.core.sim.SimulationResult;
 import org.quantscope.ui.quantize.CalibrationPoolOpener;
 import org.quantscope.ui.task.FxTaskRunner;
 
@@ -19,7 +20,9 @@ import org.quantscope.ui.task.FxTaskRunner;
  * The QuantScope window. Start it with {@link #launchApp(String[])} (the {@link org.quantscope.Launcher} does so when
  * run without arguments). On start it opens the demo model with the demo test data. The hidden system property
  * {@code quantscope.autoEvaluate=true} also runs the FP32 evaluation at once, and {@code quantscope.autoSimulate=true}
- * shows the quantization tab and runs Simulate, for demos and screenshots.
+ * shows the quantization tab and runs Simulate, and {@code quantscope.autoDiagnose=true} shows the diagnostics tab, runs
+ * Simulate and then Diagnose (selecting the layer named by {@code quantscope.selectLayer}, if set), for demos and
+ * screenshots.
  */
 public final class QuantScopeApp extends Application {
 
@@ -28,6 +31,12 @@ public final class QuantScopeApp extends Application {
 
     /** System property that opens the quantization tab and runs Simulate as soon as the demo is open. */
     public static final String AUTO_SIMULATE = "quantscope.autoSimulate";
+
+    /** System property that opens the diagnostics tab and runs Simulate, then Diagnose, once the demo is open. */
+    public static final String AUTO_DIAGNOSE = "quantscope.autoDiagnose";
+
+    /** System property naming the layer to select after the automatic diagnosis. */
+    public static final String SELECT_LAYER = "quantscope.selectLayer";
 
     private FxTaskRunner runner;
     private MainViewModel vm;
@@ -61,7 +70,9 @@ public final class QuantScopeApp extends Application {
         stage.setMinWidth(900);
         stage.setMinHeight(600);
         stage.show();
-        if (Boolean.getBoolean(AUTO_SIMULATE)) {
+        if (Boolean.getBoolean(AUTO_DIAGNOSE)) {
+            diagnoseWhenDataIsReady(workbench);
+        } else if (Boolean.getBoolean(AUTO_SIMULATE)) {
             simulateWhenDataIsReady(workbench);
         }
         vm.openDemo(Boolean.getBoolean(AUTO_EVALUATE));
@@ -79,6 +90,31 @@ public final class QuantScopeApp extends Application {
                 }
             }
         });
+    }
+
+    /** Shows the diagnostics tab, simulates once the demo data is open, then diagnoses (for demos and screenshots). */
+    private static void diagnoseWhenDataIsReady(Workbench workbench) {
+        workbench.view().tabs().getSelectionModel().select(2);
+        workbench.quantization().simulationProperty().addListener(new ChangeListener<>() {
+            @Override
+            public void changed(ObservableValue<? extends SimulationResult> o, SimulationResult was,
+                                SimulationResult now) {
+                if (now != null) {
+                    workbench.quantization().simulationProperty().removeListener(this);
+                    Platform.runLater(() -> workbench.diagnostics().diagnose());
+                }
+            }
+        });
+        String layer = System.getProperty(SELECT_LAYER);
+        if (layer != null && !layer.isBlank()) {
+            workbench.diagnostics().diagnosisProperty().addListener((o, was, now) -> {
+                if (now != null && was == null) {
+                    workbench.main().selectedLayerProperty().set(layer);
+                }
+            });
+        }
+        simulateWhenDataIsReady(workbench);
+        workbench.view().tabs().getSelectionModel().select(2);
     }
 
     @Override

@@ -2,6 +2,8 @@ package org.quantscope.ui;
 
 import javafx.scene.Parent;
 import javafx.stage.Stage;
+import org.quantscope.ui.diagnose.DiagnosticsPanel;
+import org.quantscope.ui.diagnose.DiagnosticsViewModel;
 import org.quantscope.ui.main.DatasetOpener;
 import org.quantscope.ui.main.MainView;
 import org.quantscope.ui.main.MainViewModel;
@@ -12,13 +14,15 @@ import org.quantscope.ui.quantize.QuantizationViewModel;
 import org.quantscope.ui.task.TaskRunner;
 
 /**
- * Puts the window together: the main view model and view, plus the quantization view model and its tab and menu
- * items. Both view models share one job tracker. Used by {@link QuantScopeApp} and by the window tests.
+ * Puts the window together: the main view model and view, the quantization view model with its tab and menu items,
+ * and the diagnostics view model with its tab. Every view model shares one job tracker. Used by {@link QuantScopeApp} and by the window tests.
  */
 public final class Workbench {
 
     private final MainViewModel main;
     private final QuantizationViewModel quantization;
+    private final DiagnosticsViewModel diagnostics;
+    private final DiagnosticsPanel diagnosticsPanel;
     private final MainView view;
 
     /**
@@ -38,6 +42,9 @@ public final class Workbench {
         QuantizationPanel panel = new QuantizationPanel(quantization);
         view.addTab("quantizationTab", "Quantization", panel.root());
         view.addFileMenuItems(panel.menuItems(stage));
+        diagnostics = new DiagnosticsViewModel(main, quantization, testOpener, poolOpener, m -> main.showMessage(m));
+        diagnosticsPanel = new DiagnosticsPanel(diagnostics, m -> main.showMessage(m));
+        view.addTab("diagnosticsTab", "Diagnostics", diagnosticsPanel.root());
     }
 
     /** The main view model. */
@@ -48,6 +55,16 @@ public final class Workbench {
     /** The quantization view model. */
     public QuantizationViewModel quantization() {
         return quantization;
+    }
+
+    /** The diagnostics view model. */
+    public DiagnosticsViewModel diagnostics() {
+        return diagnostics;
+    }
+
+    /** The diagnostics tab. */
+    public DiagnosticsPanel diagnosticsPanel() {
+        return diagnosticsPanel;
     }
 
     /** The main view. */

@@ -274,7 +274,12 @@ public final class QuantizationViewModel {
             }
             source = "placement only: press Simulate to calibrate";
         }
-        layerChoices.setAll(LayerChoices.of(main.layers(), all));
+        List<LayerChoice> choices = LayerChoices.of(main.layers(), all);
+        if (!choices.equals(layerChoices)) {
+            // Replacing equal items would make the layer table move its selection (to "All quantizers") whenever
+            // another tab changes the shared selected layer.
+            layerChoices.setAll(choices);
+        }
         String layer = main.selectedLayerProperty().get();
         List<QuantizerRow> shown = all.stream().filter(q -> layer == null
                 || (LayerChoice.OUTSIDE.equals(layer) ? q.layer().equals("—") : q.layer().equals(layer))).toList();
@@ -312,6 +317,15 @@ public final class QuantizationViewModel {
     /** The last simulation, or {@code null}. */
     public ReadOnlyObjectProperty<SimulationResult> simulationProperty() {
         return result.getReadOnlyProperty();
+    }
+
+    /**
+     * The calibration pool the shown result was calibrated on: {@code null} when it used the test data or there is no
+     * result (the current pool may differ once the user picks another).
+     */
+    public DataSelection resultPool() {
+        SimulationRequest r = resultRequest.get();
+        return r == null ? null : r.pool();
     }
 
     /** The calibration pool, or {@code null} when the test data is used. */

@@ -1,0 +1,145 @@
+package org.quantscope.ui.diagnose;
+
+import javafx.collections.FXCollections;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ComboBox;
+import org.quantscope.ui.chart.Axis;
+import org.quantscope.ui.chart.ChartCard;
+import org.quantscope.ui.chart.Plot;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.IntStream;
+
+/**
+ * Minimum and maximum per output channel of the selected layer's weights or output activations, in channel order or
+ * sorted by range, with the per-tensor range a single grid has to cover (dashed). Channels far narrower than that range
+ * get only a few grid values: why per-tensor quantization fails on a depthwise layer. Clicking a weight channel shows
+ * its histogram.
+ */
+final class ChannelRangeChart {
+
+    static final String WEIGHTS = "weights";
+    static final String ACTIVATIONS = "activations";
+
+    private final ComboBox<String> kind = new ComboBox<>(FXCollections.observableArrayList(WEIGHTS, ACTIVATIONS));
+    private final CheckBox sorted = new CheckBox("sorted");
+    private final ChartCard card;
+    private final DiagnosticsViewModel vm;
+
+    ChannelRangeChart(DiagnosticsViewModel vm) {
+        this.vm = vm;
+        kind.setId("rangeKindChoice");
+        kind.setValue(WEIGHTS);
+        sorted.setId("sortedToggle");
+        sorted.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        kind.setPrefWidth(122);
+        card = new ChartCard("channelRangeChart", "Channel ranges", kind, sorted);
+        card.view().setOnKeyClicked(key -> {
+            if (WEIGHTS.equals(kind.getValue())) {
+                vm.perChannelProperty().set(true);
+                vm.channelProperty().set(Integer.parseInt(key));
+            }
+        });
+        vm.weightRangesProperty().addListener((o, was, now) -> update());
+        vm.activationRangesProperty().addListener((o, was, now) -> update());
+        kind.valueProperty().addListener((o, was, now) -> update());
+        sorted.selectedProperty().addListener((o, was, now) -> update());
+        update();
+    }
+
+    ChartCard card() {
+        return card;
+    }
+
+    /** Shows weights or activations (for tests and screenshots). */
+    void showKind(String k) {
+        kind.setValue(k);
+    }
+
+    private void update() {
+        boolean weights = WEIGHTS.equals(kind.getValue());
+        ChannelRanges r = weights ? vm.weightRangesProperty().get() : vm.activationRangesProperty().get();
+        Plot p = r == null ? null : plot(r, sorted.isSelected());
+        card.show(p, vm.selectedLayerProperty().get() == null ? "Select a layer" : weights
+                ? "Simulate on the Quantization tab to see this layer's weight ranges"
+                : "Press Diagnose to collect the activation ranges on the calibration samples");
+        card.caption().setText(r == null ? "" : caption(r));
+    }
+
+    /**
+     * The chart.
+     *
+     * @param r      the ranges
+     * @param sorted widest channel first instead of channel order
+     * @return the plot
+     */
+    static Plot plot(ChannelRanges r, boolean sorted) {
+        float[] min = r.min();
+        float[] max = r.max();
+        double[] clip = r.channelClip();
+        int n = r.channels();
+        List<Integer> order = IntStream.range(0, n).boxed().toList();
+        if (sorted) {
+            order = order.stream().sorted(Comparator.comparingDouble((Integer c) -> (double) max[c] - min[c])
+                    .reversed()).toList();
+        }
+        double lo = r.tensorMin();
+        double hi = r.tensorMax();
+        for (int c = 0; c < n; c++) {
+            lo = Math.min(lo, min[c]);
+            hi = Math.max(hi, max[c]);
+        }
+        double[] pad = HistogramPlots.padded(lo, hi);
+        Axis x = Axis.linear(sorted ? "Channels, widest range first" : "Output channel", -0.5, n - 0.5, 8, false);
+        Axis y = Axis.linear(r.kind().equals(WEIGHTS) ? "Weight value" : "Activation value", pad[0], pad[1], 5,
+                false);
+        List<Plot.Mark> marks = new ArrayList<>();
+        double width = r.tensorMax() - r.tensorMin();
+        double half = n > 200 ? 0.5 : 0.36;
+        for (int i = 0; i < n; i++) {
+            int c = order.get(i);
+            if (clip.length == 2 * n) {
+                marks.add(new Plot.Box(i - half, i + half, clip[2 * c], clip[2 * c + 1], Palette.CHANNEL_CLIP, "clip",
+                        null, String.format(Locale.ROOT, "channel %d clipping range of its own grid: [%s, %s]", c,
+                        HistogramPlots.num(clip[2 * c]), HistogramPlots.num(clip[2 * c + 1]))));
+            }
+            double range = (double) max[c] - min[c];
+            marks.add(new Plot.Box(i - half, i + half, min[c], max[c], Palette.BINS, "range",
+                    r.kind().equals(WEIGHTS) ? String.valueOf(c) : null, String.format(Locale.ROOT,
+                    "channel %d: [%s, %s], range %s = %.2f %% of the per-tensor range", c, HistogramPlots.num(min[c]),
+                    HistogramPlots.num(max[c]), HistogramPlots.num(range), width > 0 ? 100 * range / width : 0)));
+        }
+        for (double v : new double[] {r.tensorMin(), r.tensorMax()}) {
+            marks.add(new Plot.Rule(false, v, Palette.TENSOR_RANGE, 1.5, true, "tensor-range",
+                    String.format(Locale.ROOT, "per-tensor range [%s, %s]", HistogramPlots.num(r.tensorMin()),
+                            HistogramPlots.num(r.tensorMax()))));
+        }
+        List<Plot.Legend> legend = new ArrayList<>(List.of(new Plot.Legend("channel min…max", Palette.BINS, false),
+                new Plot.Legend("per-tensor range", Palette.TENSOR_RANGE, true)));
+        if (clip.length == 2 * n) {
+            legend.add(new Plot.Legend("per-channel clipping", Palette.CHANNEL_CLIP, false));
+        }
+        return new Plot(x, y, marks, legend);
+    }
+
+    static String caption(ChannelRanges r) {
+        float[] min = r.min();
+        float[] max = r.max();
+        double[] ranges = new double[r.channels()];
+        for (int c = 0; c < ranges.length; c++) {
+            ranges[c] = (double) max[c] - min[c];
+        }
+        double[] s = ranges.clone();
+        java.util.Arrays.sort(s);
+        double median = s.length == 0 ? 0 : s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1]
+                + s[s.length / 2]) / 2;
+        String ratio = median > 0 ? String.format(Locale.ROOT, "widest channel %.0fx the median", s[s.length - 1]
+                / median) : "median channel range is 0";
+        return String.format(Locale.ROOT, "%d of %d channels span under 10 %% of the per-tensor range [%s, %s] · %s",
+                r.narrowChannels(), r.channels(), HistogramPlots.num(r.tensorMin()), HistogramPlots.num(r.tensorMax()),
+                ratio) + (r.kind().equals(WEIGHTS) ? " · click a channel for its histogram" : "");
+    }
+}

@@ -1,0 +1,26 @@
+package org.quantscope.ui.diagnose;
+
+import javafx.scene.control.Spinner;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyEvent;
+
+/** Makes Return in an editable integer spinner commit the typed value without also firing the window's default button. */
+final class SpinnerCommit {
+
+    private SpinnerCommit() {
+    }
+
+    static void onEnter(Spinner<Integer> spinner) {
+        spinner.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == KeyCode.ENTER) {
+                e.consume();
+                try {
+                    Integer v = spinner.getValueFactory().getConverter().fromString(spinner.getEditor().getText());
+                    spinner.getValueFactory().setValue(v);
+                } catch (RuntimeException bad) {
+                    spinner.getEditor().setText(String.valueOf(spinner.getValue()));
+                }
+            }
+        });
+    }
+}
