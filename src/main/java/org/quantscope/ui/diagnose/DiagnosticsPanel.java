@@ -17,6 +17,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
+import org.quantscope.ui.main.SpinnerCommit;
 import org.quantscope.ui.chart.ChartCard;
 import org.quantscope.ui.main.UserMessage;
 import org.quantscope.ui.main.ValueTile;

@@ -3,6 +3,7 @@ package org.quantscope.ui.diagnose;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.SpinnerValueFactory;
+import org.quantscope.ui.main.SpinnerCommit;
 import org.quantscope.ui.chart.Axis;
 import org.quantscope.ui.chart.ChartCard;
 import org.quantscope.ui.chart.Plot;

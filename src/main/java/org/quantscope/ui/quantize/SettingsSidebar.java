@@ -23,6 +23,7 @@ import javafx.util.StringConverter;
 import org.quantscope.core.data.CalibrationSampler;
 import org.quantscope.core.quant.Granularity;
 import org.quantscope.core.sim.HardwarePreset;
+import org.quantscope.ui.main.SpinnerCommit;
 
 import java.util.List;
 import java.util.Locale;
@@ -209,6 +210,7 @@ final class SettingsSidebar {
                 commit(s);
             }
         });
+        SpinnerCommit.onEnter(s); // Return commits the value instead of firing "Evaluate FP32"
         return s;
     }
 

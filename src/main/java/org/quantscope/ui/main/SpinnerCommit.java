@@ -1,16 +1,17 @@
-package org.quantscope.ui.diagnose;
+package org.quantscope.ui.main;
 
 import javafx.scene.control.Spinner;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 
 /** Makes Return in an editable integer spinner commit the typed value without also firing the window's default button. */
-final class SpinnerCommit {
+public final class SpinnerCommit {
 
     private SpinnerCommit() {
     }
 
-    static void onEnter(Spinner<Integer> spinner) {
+    /** Installs the Return handling on {@code spinner}. */
+    public static void onEnter(Spinner<Integer> spinner) {
         spinner.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
             if (e.getCode() == KeyCode.ENTER) {
                 e.consume();
