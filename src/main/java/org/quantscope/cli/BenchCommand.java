@@ -13,10 +13,7 @@ import org.quantscope.core.onnx.InferenceSession;
 import org.quantscope.core.onnx.OnnxModel;
 import org.quantscope.core.onnx.OnnxModelLoader;
 import org.quantscope.core.onnx.SessionSettings;
-import org.quantscope.core.sim.CalibrationSettings;
-import org.quantscope.core.sim.QuantSettings;
 import org.quantscope.core.sim.QuantizationSimulator;
-import org.quantscope.core.sim.QuantizedModel;
 import org.quantscope.core.util.CancellationToken;
 import org.quantscope.core.util.ProgressListener;
 import org.quantscope.report.Json;
@@ -31,8 +28,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -115,8 +110,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         return switch (target) {
             case eval -> eval();
-            case quantize -> quantize();
-            case calibration -> calibration();
+            case quantize -> new QuantizeBench(this).run();
+            case calibration -> new CalibrationBench(this).run();
             case diagnose -> new DiagnoseBench(this).run();
         };
     }
@@ -197,192 +192,8 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * Prepares the quantized model once, then alternates FP32 and simulated evaluation rounds over the same dataset
-     * with the same session settings (the simulated side with QDQ fusion off, exactly as {@code quantize} runs it).
-     */
-    private int quantize() {
-        PrintWriter out = spec.commandLine().getOut();
-        OnnxModel model = OnnxModelLoader.load(modelOptions.resolveModel());
-        QuantSettings settings = quant.settings();
-        CalibrationSettings calibration = quant.calibration();
-        CancellationToken cancel = CliCancellation.onInterrupt();
-        SessionSettings session = new SessionSettings(threads, true);
-        try (Dataset test = DatasetLoader.open(dataOptions.toSpec(modelOptions.demo, limit), ModelInputs.expected(model),
-                ProgressListener.NONE, cancel);
-             Dataset pool = DatasetLoader.open(quant.calibSpec(modelOptions.demo, dataOptions),
-                     ModelInputs.expected(model), false, ProgressListener.NONE, cancel)) {
-            long p0 = System.nanoTime();
-            QuantizedModel qm = QuantizationSimulator.prepare(model, settings, pool, calibration, session,
-                    ProgressListener.NONE, cancel);
-            double prepareSeconds = (System.nanoTime() - p0) / 1e9;
-            int n = test.size();
-            EvaluationSettings eval = new EvaluationSettings(batch, 0);
-            double[] fp = new double[repeat];
-            double[] sim = new double[repeat];
-            double accFp = 0;
-            double accSim = 0;
-            double firstFp = 0;
-            double firstSim = 0;
-            int simRun = Math.min(batch, QuantizationSimulator.SIMULATION_RUN_SAMPLES);
-            out.printf("%s, %s weights, %s convention, %d-bit weights, %d-bit activations; prepared in %.1f s%n",
-                    model.path().getFileName(), name(settings.weightGranularity()), name(settings.convention()),
-                    settings.weightBits(), settings.activationBits(), prepareSeconds);
-            out.printf("FP32: batches of %d; simulated: batches of %d, run in ONNX Runtime %d samples at a time "
-                    + "(as 'quantize' runs it)%n", batch, batch, simRun);
-            double[] fpCpu = new double[repeat];
-            double[] simCpu = new double[repeat];
-            for (int r = -warmup; r < repeat; r++) {
-                double a;
-                double b;
-                long c0 = processCpuNanos();
-                try (InferenceSession s = InferenceSession.open(model, session)) {
-                    EvaluationResult res = Evaluator.evaluate(s, test, eval, ProgressListener.NONE, cancel);
-                    a = n / res.seconds();
-                    accFp = res.accuracy();
-                }
-                long c1 = processCpuNanos();
-                EvaluationResult q = QuantizationSimulator.evaluate(qm, test, eval, session, ProgressListener.NONE,
-                        cancel);
-                long c2 = processCpuNanos();
-                b = n / q.seconds();
-                accSim = q.accuracy();
-                if (r >= 0 && c0 >= 0) {
-                    fpCpu[r] = n / ((c1 - c0) / 1e9);
-                    simCpu[r] = n / ((c2 - c1) / 1e9);
-                }
-                if (r == -warmup) {
-                    firstFp = a;
-                    firstSim = b;
-                }
-                out.printf("%s %d: FP32 %.0f images/s, simulated %.0f images/s (%.2fx)%n",
-                        r < 0 ? "warm-up" : "run", r < 0 ? r + warmup + 1 : r + 1, a, b, b / a);
-                if (r >= 0) {
-                    fp[r] = a;
-                    sim[r] = b;
-                }
-            }
-            double mFp = median(fp);
-            double mSim = median(sim);
-            double[] ratios = new double[repeat];
-            for (int i = 0; i < repeat; i++) {
-                ratios[i] = sim[i] / fp[i];
-            }
-            out.printf("%nmedian of %d: FP32 %.0f images/s, simulated %.0f images/s, ratio %.2f (median of per-round "
-                    + "ratios %.2f)%n", repeat, mFp, mSim, mSim / mFp, median(ratios));
-            out.printf("per CPU second of the process (session creation included; a steadier figure on a busy "
-                    + "machine with --threads 1): FP32 %.0f, simulated %.0f images, ratio %.2f%n", median(fpCpu),
-                    median(simCpu), median(simCpu) / median(fpCpu));
-            out.printf("accuracy: FP32 %.4f, simulated %.4f%n", accFp, accSim);
-            out.printf("first round in this process (cold JIT): FP32 %.0f images/s, simulated %.0f images/s%n",
-                    firstFp, firstSim);
-            if (json != null) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("benchmark", "quantize");
-                m.put("model", model.path().toString());
-                m.put("modelSha256", model.sha256());
-                m.put("settings", qm.settings().describe());
-                m.put("calibrationSize", calibration.size());
-                m.put("samples", n);
-                m.put("batch", batch);
-                m.put("simulationRunSamples", simRun);
-                m.put("threads", threads);
-                m.put("cores", Runtime.getRuntime().availableProcessors());
-                m.put("prepareSeconds", prepareSeconds);
-                m.put("fp32ImagesPerSecond", fp);
-                m.put("simulatedImagesPerSecond", sim);
-                m.put("medianFp32", mFp);
-                m.put("medianSimulated", mSim);
-                m.put("ratio", mSim / mFp);
-                m.put("medianRoundRatio", median(ratios));
-                m.put("fp32ImagesPerCpuSecond", fpCpu);
-                m.put("simulatedImagesPerCpuSecond", simCpu);
-                m.put("cpuRatio", median(simCpu) / median(fpCpu));
-                m.put("fp32Accuracy", accFp);
-                m.put("simulatedAccuracy", accSim);
-                m.put("warmupRounds", warmup);
-                m.put("firstFp32ImagesPerSecond", firstFp);
-                m.put("firstSimulatedImagesPerSecond", firstSim);
-                Json.write(m, json);
-            }
-        }
-        return 0;
-    }
-
-    /**
-     * Runs calibration only ({@link QuantizationSimulator#prepare}) and reports the peak resident set (VmHWM, reset
-     * through {@code /proc/self/clear_refs} once model and pool are loaded, where the kernel allows it) and the peak
-     * Java heap (sum of the heap pools' peaks, reset just before calibration), plus the heap still in use after a
-     * full GC with the result held. Only one size per process: a JVM never gives back what an earlier, larger run
-     * made it reserve, so sizes must be compared in separate processes.
-     */
-    private int calibration() {
-        PrintWriter out = spec.commandLine().getOut();
-        OnnxModel model = OnnxModelLoader.load(modelOptions.resolveModel());
-        QuantSettings settings = quant.settings();
-        CalibrationSettings calibration = quant.calibration();
-        CancellationToken cancel = CliCancellation.onInterrupt();
-        SessionSettings session = new SessionSettings(threads, true);
-        try (Dataset pool = DatasetLoader.open(quant.calibSpec(modelOptions.demo, dataOptions),
-                ModelInputs.expected(model), false, ProgressListener.NONE, cancel)) {
-            if (calibration.size() > pool.size()) {
-                throw new InputException("--calib-size " + calibration.size() + " exceeds the calibration pool ("
-                        + pool.size() + " samples in " + pool.description() + ").");
-            }
-            System.gc();
-            long rssBefore = procStatusKiB("VmRSS");
-            long hwmAtStart = procStatusKiB("VmHWM");
-            boolean hwmReset = resetPeakRss();
-            List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
-                    .filter(p -> p.getType() == MemoryType.HEAP).toList();
-            long heapBefore = heap.stream().mapToLong(p -> p.getUsage().getUsed()).sum();
-            heap.forEach(MemoryPoolMXBean::resetPeakUsage);
-            long t0 = System.nanoTime();
-            QuantizedModel qm = QuantizationSimulator.prepare(model, settings, pool, calibration, session,
-                    ProgressListener.NONE, cancel);
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            long peakHeap = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
-            long hwm = procStatusKiB("VmHWM");
-            long rssAfter = procStatusKiB("VmRSS");
-            System.gc();
-            long heapAfterGc = heap.stream().mapToLong(p -> p.getUsage().getUsed()).sum();
-            int quantizers = qm.quantizers().size();
-            out.printf("%s: calibration with %d of %d samples (batch %d) took %.2f s, %d quantizers%n",
-                    model.path().getFileName(), calibration.size(), pool.size(), calibration.batchSize(), seconds,
-                    quantizers);
-            out.printf("peak RSS (VmHWM) %s MiB%s; RSS before %s MiB, after %s MiB%n", mib(hwm * 1024),
-                    hwmReset ? " (reset before calibration)" : " (whole process: /proc/self/clear_refs not writable)",
-                    mib(rssBefore * 1024), mib(rssAfter * 1024));
-            out.printf("peak Java heap used %s MiB (before %s MiB); after a full GC, result held: %s MiB%n",
-                    mib(peakHeap), mib(heapBefore), mib(heapAfterGc));
-            if (json != null) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("benchmark", "calibration");
-                m.put("model", model.path().toString());
-                m.put("modelSha256", model.sha256());
-                m.put("calibrationSize", calibration.size());
-                m.put("poolSize", pool.size());
-                m.put("calibrationBatch", calibration.batchSize());
-                m.put("threads", threads);
-                m.put("seconds", seconds);
-                m.put("peakRssKiB", hwm);
-                m.put("peakRssResetBeforeCalibration", hwmReset);
-                m.put("peakRssAtStartKiB", hwmAtStart);
-                m.put("rssBeforeKiB", rssBefore);
-                m.put("rssAfterKiB", rssAfter);
-                m.put("peakHeapUsedBytes", peakHeap);
-                m.put("heapUsedBeforeBytes", heapBefore);
-                m.put("heapUsedAfterGcBytes", heapAfterGc);
-                m.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
-                m.put("quantizers", quantizers);
-                Json.write(m, json);
-            }
-        }
-        return 0;
-    }
-
     /** CPU time of the whole JVM process (all threads, ONNX Runtime's included), or -1 where not available. */
-    private static long processCpuNanos() {
+    static long processCpuNanos() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             return os.getProcessCpuTime();
         }
@@ -417,7 +228,7 @@ final class BenchCommand implements Callable<Integer> {
         return bytes < 0 ? "n/a" : String.format(java.util.Locale.ROOT, "%.1f", bytes / 1048576.0);
     }
 
-    private static String name(Enum<?> e) {
+    static String name(Enum<?> e) {
         return e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
