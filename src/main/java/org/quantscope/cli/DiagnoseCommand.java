@@ -98,6 +98,8 @@ final class DiagnoseCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr(), quiet);
         CancellationToken cancel = CliCancellation.onInterrupt();
+        OutputFiles.check("--json", json);
+        OutputFiles.check("--csv", csv);
         OnnxModel model = OnnxModelLoader.load(modelOptions.resolveModel());
         QuantSettings settings = quant.settingsFor(model);
         DataSpec testSpec = dataOptions.toSpec(modelOptions.demo, 0);

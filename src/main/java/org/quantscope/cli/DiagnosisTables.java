@@ -17,6 +17,7 @@ final class DiagnosisTables {
         out.printf(Locale.ROOT, "Model      %s%n", r.provenance().modelPath());
         out.printf(Locale.ROOT, "Data       %s (first %d samples)%n", r.provenance().data(), r.full().samples());
         out.printf(Locale.ROOT, "Calibration %s%n", r.model().calibrationData());
+        out.printf(Locale.ROOT, "Settings   %s%n", ResultTables.settingsLine(r.model().settings()));
         out.println();
         out.printf(Locale.ROOT, "1 FP32 sanity        %s  (max |logit diff| %.2g, predictions agree on %.2f %%)%n",
                 r.sanity().passed() ? "passed" : "FAILED", r.sanity().maxAbsLogitDiff(),

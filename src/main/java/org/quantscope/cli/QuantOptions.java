@@ -103,7 +103,8 @@ final class QuantOptions {
     String bias;
 
     @Option(names = "--disable", paramLabel = "NAME", split = ",",
-            description = "Leave these quantizers in float (names as listed in the quantizer table); 'weights' or "
+            description = "Leave these quantizers in float (names as listed in the quantizer table), or every "
+                    + "quantizer of a layer (its node name, as diagnose lists it: float fallback); 'weights' or "
                     + "'activations' disables a whole kind.")
     List<String> disable = new ArrayList<>();
 
@@ -127,6 +128,13 @@ final class QuantOptions {
             throw new InputException("No calibration data given: pass --calib-data FILE (a pool of samples like "
                     + "the training data), or --demo for the bundled calibration pool.");
         }
+        String text = d.toString();
+        boolean exists = java.nio.file.Files.exists(d) || text.lastIndexOf(':') > 0
+                && java.nio.file.Files.exists(java.nio.file.Path.of(text.substring(0, text.lastIndexOf(':'))));
+        if (calibData != null && !exists) {
+            throw new InputException("--calib-data " + calibData + " does not exist; expected a calibration pool "
+                    + "(.npy, .npz, IDX or an image folder).");
+        }
         return new DataSpec(d, l, desc, data.classNames, new PreprocessingOptions(data.scale, data.mean, data.std,
                 data.color, data.normalizeFloat ? Boolean.TRUE : null), 0);
     }
@@ -148,11 +156,17 @@ final class QuantOptions {
         ScaleConstraint sc = scaleType == null ? d.scaleConstraint() : scaleType(scaleType);
         ActivationPlacement pl = placement == null ? d.placement() : placement(placement);
         boolean fold = noBnFold == null || !noBnFold;
-        QuantSettings s = new QuantSettings(weightBits, activationBits, g, ws, as, false, sc, convention(convention),
-                weightRange, activationRange, fold, pl, biasInt32(bias), "custom", overrideMap());
+        checkBits("--w-bits", weightBits);
+        checkBits("--a-bits", activationBits);
         if (preset == null) {
-            return s;
+            return new QuantSettings(weightBits, activationBits, g, ws, as, false, sc, convention(convention),
+                    weightRange, activationRange, fold, pl, biasInt32(bias), "custom", overrideMap());
         }
+        // the preset replaces the scheme; build the rest on the default scheme, so that a flag agreeing with the
+        // preset (--preset tvm --scale-type pot) is not judged against the defaults
+        QuantSettings s = new QuantSettings(weightBits, activationBits, d.weightGranularity(), d.weightSymmetric(),
+                d.activationSymmetric(), false, d.scaleConstraint(), convention(convention), weightRange,
+                activationRange, true, d.placement(), biasInt32(bias), "custom", overrideMap());
         HardwarePreset p = HardwarePreset.byName(preset);
         List<String> clash = new ArrayList<>();
         if (weightGranularity != null && g != p.weightGranularity()) {
@@ -226,6 +240,8 @@ final class QuantOptions {
                     s = s.disabling(sites.stream().filter(x -> x.isWeight() == weights).toList());
                 } else if (sites.stream().anyMatch(x -> x.name().equals(name))) {
                     s = s.withOverride(name, QuantizerOverride.DISABLED);
+                } else if (sites.stream().anyMatch(x -> name.equals(x.layer()))) {
+                    s = s.disabling(sites.stream().filter(x -> name.equals(x.layer())).toList()); // float fallback
                 } else {
                     throw new InputException("--disable " + name + ": " + model.path().getFileName() + " has no "
                             + "quantizer of that name; list them with 'quantscope quantize --list-quantizers'.");
@@ -234,6 +250,12 @@ final class QuantOptions {
         }
         org.quantscope.core.sim.QuantizationSimulator.plan(model, s);
         return s;
+    }
+
+    private static void checkBits(String flag, int bits) {
+        if (bits < 2 || bits > 16) {
+            throw new InputException(flag + " must be between 2 and 16, got " + bits);
+        }
     }
 
     private static int parseInt(String v, String what) {

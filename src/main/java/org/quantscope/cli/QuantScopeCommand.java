@@ -59,7 +59,13 @@ public final class QuantScopeCommand implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, a) -> {
-            err.println("error: " + ex.getMessage());
+            String message = ex.getMessage();
+            if (message != null && message.contains("expected only one match")) {
+                // picocli's wording for an option of an option group given twice dumps the group's internals
+                message = "an option was given more than once (each of --data, --labels, --dataset-desc, "
+                        + "--class-names, --scale, --mean, --std, --color may appear only once)";
+            }
+            err.println("error: " + message);
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
             err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return EXIT_INPUT;

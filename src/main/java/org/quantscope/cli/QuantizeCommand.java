@@ -90,6 +90,10 @@ final class QuantizeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr(), quiet);
         CancellationToken cancel = CliCancellation.onInterrupt();
+        OutputFiles.check("--json", json);
+        OutputFiles.check("--export-onnx", exportOnnx);
+        OutputFiles.check("--export-encodings", exportEncodings);
+        QdqExport.WeightStorage storage = weightStorage(exportWeightType);
         OnnxModel model = OnnxModelLoader.load(modelOptions.resolveModel());
         QuantSettings settings = quant.settingsFor(model);
         if (listOnly) {
@@ -111,7 +115,7 @@ final class QuantizeCommand implements Callable<Integer> {
         r = new SimulationResult(r.fp32(), r.quantized(), r.model(), r.seconds(), r.provenance().withSettings(more));
         ResultTables.printSimulation(out, r);
         if (exportOnnx != null) {
-            OnnxModel qdq = QdqExport.deployable(r.model(), weightStorage(exportWeightType));
+            OnnxModel qdq = QdqExport.deployable(r.model(), storage);
             QuantizedGraphWriter.save(qdq, exportOnnx);
             out.println("Wrote " + exportOnnx + " (QDQ model; check it with: quantscope eval --model " + exportOnnx
                     + " ...)");

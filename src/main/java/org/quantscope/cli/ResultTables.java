@@ -110,14 +110,20 @@ final class ResultTables {
         }
     }
 
-    private static String settingsLine(QuantSettings s) {
+    static String settingsLine(QuantSettings s) {
         java.util.Map<String, String> d = s.describe();
         return "W" + s.weightBits() + "A" + s.activationBits() + " " + d.get("weightGranularity") + " weights ("
                 + (s.weightSymmetric() ? "symmetric" : "asymmetric") + ", " + d.get("weightRange") + "), "
                 + (s.activationSymmetric() ? "symmetric" : "asymmetric") + " activations (" + d.get("activationRange")
                 + "), " + d.get("scaleType") + " scales, " + d.get("scaleConvention") + " convention, preset "
                 + s.preset() + ", placement " + d.get("placement") + ", BN " + (s.foldBatchNorm() ? "folded" : "kept")
-                + ", bias " + d.get("bias");
+                + ", bias " + d.get("bias") + overridesText(s);
+    }
+
+    private static String overridesText(QuantSettings s) {
+        long off = s.overrides().values().stream().filter(o -> !o.enabled()).count();
+        long changed = s.overrides().size() - off;
+        return (off > 0 ? ", " + off + " quantizer(s) off" : "") + (changed > 0 ? ", " + changed + " overridden" : "");
     }
 
     private static String pct(double a) {

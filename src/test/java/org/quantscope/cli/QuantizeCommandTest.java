@@ -86,6 +86,22 @@ class QuantizeCommandTest {
     }
 
     @Test
+    void aFlagAgreeingWithThePresetIsAccepted() {
+        CliTest.Run r = CliTest.run("quantize", "--demo", "--preset", "tvm", "--scale-type", "pot", "--w-symmetry",
+                "symmetric", "--list-quantizers");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("preset tvm"), r.out());
+    }
+
+    @Test
+    void disablingALayerLeavesAllItsQuantizersInFloat() {
+        CliTest.Run r = CliTest.run("quantize", "--demo", "--disable", "/features/features.3/Conv",
+                "--list-quantizers");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("2 quantizer(s) off"), r.out());
+    }
+
+    @Test
     void listQuantizersShowsPlacementWithoutCalibrating() {
         CliTest.Run r = CliTest.run("quantize", "--demo", "--list-quantizers", "--preset", "tensorrt");
         assertEquals(0, r.code(), r.err());
@@ -95,8 +111,8 @@ class QuantizeCommandTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "--w-bits 1 | weight bits must be between 2 and 16",
-        "--a-bits 17 | activation bits must be between 2 and 16",
+        "--w-bits 1 | --w-bits must be between 2 and 16",
+        "--a-bits 17 | --a-bits must be between 2 and 16",
         "--calib-size 6000 | calibration size 6000 is larger than the 5000 samples",
         "--preset tensorrt --w-granularity per-tensor | contradicted by --w-granularity per-tensor",
         "--preset tvm --scale-type float | contradicted by --scale-type float",
@@ -108,7 +124,12 @@ class QuantizeCommandTest {
         "--disable nope | has no quantizer of that name",
         "--calib-data /no/such/calib.npy | /no/such/calib.npy",
         "--calib-sampling sorted | --calib-sampling must be random, stratified or first",
-        "--w-granularity per-row | granularity must be per-tensor or per-channel"})
+        "--w-granularity per-row | granularity must be per-tensor or per-channel",
+        "--preset tvm --scale-type pot --calib-size 6000 | calibration size 6000",
+        "--json /tmp | is a folder; give a file name",
+        "--export-weight-type int4 | --export-weight-type must be auto, int8 or uint8",
+        "--override /features/features.3/Conv:bits=4 | is a layer, not a quantizer; its quantizers are features.3.weight",
+        "--calib-data /no/such/pool | --calib-data /no/such/pool does not exist"})
     void badInputGivesAnActionableMessage(String args, String fragment) {
         String[] extra = args.trim().split(" ");
         String[] all = new String[extra.length + 3];

@@ -165,13 +165,14 @@ public final class LayerDiagnostics {
         String fix;
         if (weight != null && weight.spec().granularity() == Granularity.PER_TENSOR && ws != null
                 && ws.rangeRatio() > 10) {
-            fix = String.format(Locale.ROOT, "per-channel weights (channel ranges differ %.0fx)", ws.rangeRatio());
+            fix = String.format(Locale.ROOT, "per-channel weights (channel ranges differ %.0fx; quantizer %s)",
+                    ws.rangeRatio(), weight.site().name());
         } else if (output != null && output.chosen().width() < output.observed().width() * 0.999f) {
-            fix = "another activation range method (this one clips)";
+            fix = "another activation range method for " + output.site().name() + " (this one clips)";
         } else if (weight != null && weight.spec().bits() < 8 || output != null && output.spec().bits() < 8) {
             fix = "higher bits for this layer";
         } else if (output != null && "minmax".equals(output.rangeMethod())) {
-            fix = "another activation range method (mse or percentile)";
+            fix = "another activation range method for " + output.site().name() + " (mse or percentile)";
         } else {
             fix = "keep this layer in float";
         }

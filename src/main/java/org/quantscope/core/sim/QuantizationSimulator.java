@@ -71,6 +71,12 @@ public final class QuantizationSimulator {
 
     private static void check(OnnxModel original, QuantSettings settings, List<QuantizerSite> sites) {
         for (String name : settings.overrides().keySet()) {
+            List<QuantizerSite> ofLayer = sites.stream().filter(s -> name.equals(s.layer())).toList();
+            if (sites.stream().noneMatch(s -> s.name().equals(name)) && !ofLayer.isEmpty()) {
+                throw new InputException("'" + name + "' is a layer, not a quantizer; its quantizers are "
+                        + String.join(", ", ofLayer.stream().map(s -> s.name() + " (" + (s.isWeight() ? "weight"
+                        : "activation") + ")").toList()) + ": override one of these");
+            }
             if (sites.stream().noneMatch(s -> s.name().equals(name))) {
                 throw new InputException("no quantizer named '" + name + "' in " + original.path().getFileName()
                         + "; quantizers are named after weight initializers and activation tensors (see 'quantscope"

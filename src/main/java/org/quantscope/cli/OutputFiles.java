@@ -1,0 +1,36 @@
+package org.quantscope.cli;
+
+import org.quantscope.core.InputException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Checks output paths before a long run starts, so a typo does not cost the run's results. */
+final class OutputFiles {
+
+    private OutputFiles() {
+    }
+
+    /**
+     * Fails when an output path names an existing folder or a file that cannot be replaced.
+     *
+     * @param option the option that named the path, for the message
+     * @param file   the path, or null when the option was not given
+     */
+    static void check(String option, Path file) {
+        if (file == null) {
+            return;
+        }
+        if (Files.isDirectory(file)) {
+            throw new InputException(option + " " + file + " is a folder; give a file name, e.g. "
+                    + file.resolve("result" + extension(option)));
+        }
+        if (Files.exists(file) && !Files.isWritable(file)) {
+            throw new InputException(option + " " + file + " exists and cannot be overwritten.");
+        }
+    }
+
+    private static String extension(String option) {
+        return option.contains("onnx") ? ".onnx" : option.contains("csv") ? ".csv" : ".json";
+    }
+}
