@@ -102,6 +102,10 @@ final class QuantOptions {
             description = "Biases: float (default) or int32 (scale s_w*s_in).")
     String bias;
 
+    @Option(names = "--cle", description = "Cross-layer equalization (white paper §4.1) after BN folding; ReLU6 "
+            + "between equalized layers is replaced by ReLU, as in the paper (the FP32 effect is reported).")
+    boolean cle;
+
     @Option(names = "--disable", paramLabel = "NAME", split = ",",
             description = "Leave these quantizers in float (names as listed in the quantizer table), or every "
                     + "quantizer of a layer (its node name, as diagnose lists it: float fallback); 'weights' or "
@@ -112,6 +116,23 @@ final class QuantOptions {
             description = "Per-quantizer settings, e.g. features.3.weight:bits=8,granularity=per-channel or "
                     + "logits:range=ce. Keys: bits, granularity, range.")
     List<String> overrides = new ArrayList<>();
+
+    /**
+     * The model after the requested post-training transforms (BN folded, then cross-layer equalization), or null
+     * when none was requested.
+     */
+    org.quantscope.core.transform.CrossLayerEqualization.Result transforms(org.quantscope.core.onnx.OnnxModel model,
+                                                                            QuantSettings settings) {
+        if (!cle) {
+            return null;
+        }
+        if (!settings.foldBatchNorm()) {
+            throw new InputException("--cle needs BatchNormalization folded first (white paper Fig. 8); drop "
+                    + "--no-bn-fold, or use a preset that folds BN (academic does not)");
+        }
+        return org.quantscope.core.transform.CrossLayerEqualization.equalize(
+                org.quantscope.core.onnx.BatchNormFolding.fold(model), true);
+    }
 
     /** The calibration pool spec; the demo pool with {@code --demo}. */
     DataSpec calibSpec(boolean demo, DataOptions data) {

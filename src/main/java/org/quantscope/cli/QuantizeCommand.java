@@ -4,9 +4,12 @@ import org.quantscope.core.InputException;
 import org.quantscope.core.data.DataSpec;
 import org.quantscope.core.data.Dataset;
 import org.quantscope.core.data.DatasetLoader;
+import org.quantscope.core.eval.EvaluationResult;
 import org.quantscope.core.eval.EvaluationSettings;
+import org.quantscope.core.eval.Evaluator;
 import org.quantscope.core.data.ExpectedInput;
 import org.quantscope.core.eval.ModelInputs;
+import org.quantscope.core.onnx.InferenceSession;
 import org.quantscope.core.onnx.OnnxModel;
 import org.quantscope.core.onnx.OnnxModelLoader;
 import org.quantscope.core.onnx.QuantizedGraphWriter;
@@ -15,8 +18,10 @@ import org.quantscope.core.sim.QdqExport;
 import org.quantscope.core.sim.QuantSettings;
 import org.quantscope.core.sim.QuantizationSimulator;
 import org.quantscope.core.sim.SimulationResult;
+import org.quantscope.core.transform.CrossLayerEqualization;
 import org.quantscope.core.util.CancellationToken;
 import org.quantscope.report.EncodingsJson;
+import org.quantscope.report.Json;
 import org.quantscope.report.QuantizationJson;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -28,6 +33,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -104,16 +110,34 @@ final class QuantizeCommand implements Callable<Integer> {
         DataSpec calibSpec = quant.calibSpec(modelOptions.demo, dataOptions);
         SessionSettings session = new SessionSettings(threads, true);
         ExpectedInput expected = ModelInputs.expected(model);
+        CrossLayerEqualization.Result cle = quant.transforms(model, settings);
         SimulationResult r;
+        SimulationResult before = null;
+        EvaluationResult fp32AfterFixes = null;
         try (Dataset test = DatasetLoader.open(testSpec, expected, progress, cancel);
              Dataset pool = DatasetLoader.open(calibSpec, expected, false, progress, cancel)) {
-            r = QuantizationSimulator.simulate(model, test, pool, settings, quant.calibration(),
-                    new EvaluationSettings(batch, 0), session, null, progress, cancel);
+            EvaluationSettings eval = new EvaluationSettings(batch, 0);
+            r = QuantizationSimulator.simulate(model, test, pool, settings, quant.calibration(), eval, session, null,
+                    progress, cancel);
+            if (cle != null) {
+                before = r;
+                try (InferenceSession s = InferenceSession.open(cle.model(), session)) {
+                    fp32AfterFixes = Evaluator.evaluate(s, test, eval, progress, cancel);
+                }
+                r = QuantizationSimulator.simulate(model, cle.model(), test, pool, settings, quant.calibration(),
+                        eval, session, before.fp32(), progress, cancel);
+            }
         }
         Map<String, String> more = new LinkedHashMap<>(dataOptions.provenance(testSpec, threads, limit));
         more.put("calibrationPool", calibSpec.data().toAbsolutePath().toString());
         r = new SimulationResult(r.fp32(), r.quantized(), r.model(), r.seconds(), r.provenance().withSettings(more));
         ResultTables.printSimulation(out, r);
+        if (cle != null) {
+            out.printf(java.util.Locale.ROOT, "%nFix: cross-layer equalization of %d layer pairs (%d sweeps), %d ReLU6 "
+                    + "replaced by ReLU: FP32 %.2f %% -> %.2f %%; quantized %.2f %% before the fix -> %.2f %% after%n",
+                    cle.pairs().size(), cle.iterations(), cle.relu6Replaced().size(), 100 * r.fp32().accuracy(),
+                    100 * fp32AfterFixes.accuracy(), 100 * before.quantized().accuracy(), 100 * r.quantized().accuracy());
+        }
         if (exportOnnx != null) {
             OnnxModel qdq = QdqExport.deployable(r.model(), storage);
             QuantizedGraphWriter.save(qdq, exportOnnx);
@@ -129,7 +153,24 @@ final class QuantizeCommand implements Callable<Integer> {
             out.println("Wrote " + exportEncodings);
         }
         if (json != null) {
-            QuantizationJson.write(r, json);
+            Map<String, Object> tree = QuantizationJson.tree(r);
+            if (cle != null) {
+                Map<String, Object> fix = new LinkedHashMap<>();
+                fix.put("name", "cle");
+                fix.put("pairs", cle.pairs().stream().map(p -> p.first() + " -> " + p.second()).toList());
+                fix.put("relu6ReplacedByRelu", cle.relu6Replaced());
+                fix.put("sweeps", cle.iterations());
+                fix.put("fp32AccuracyAfter", fp32AfterFixes.accuracy());
+                fix.put("fp32PerClassAccuracyAfter", Json.nums(fp32AfterFixes.perClassAccuracy()));
+                tree.put("fixes", List.of(fix));
+                Map<String, Object> b = new LinkedHashMap<>();
+                b.put("accuracy", before.quantized().accuracy());
+                b.put("perClassAccuracy", Json.nums(before.quantized().perClassAccuracy()));
+                b.put("drop", before.dropPoints());
+                b.put("perClassDrop", Json.nums(before.perClassDropPoints()));
+                tree.put("beforeFixes", b);
+            }
+            Json.write(tree, json);
             out.println("Wrote " + json);
         }
         return 0;

@@ -43,7 +43,8 @@ public final class Calibrator {
      * Calibrates every enabled activation quantizer of {@code sites}.
      *
      * @param prepared    the model to quantize (BN-folded when the settings fold)
-     * @param original    the model as loaded (its BN parameters serve the {@code bn} method)
+     * @param original    the model as loaded (its BN parameters serve the {@code bn} method), or null when the
+     *                    prepared model was transformed so that they no longer apply
      * @param sites       all quantizer sites
      * @param settings    quantization settings
      * @param calibration the calibration samples (already drawn)
@@ -78,7 +79,9 @@ public final class Calibrator {
                 case "bn" -> {
                     BatchNormEstimator bn = batchNormEstimator(original, s, spec);
                     if (bn == null) {
-                        notes.put(s.name(), "no BatchNormalization produces this tensor; min-max used instead");
+                        notes.put(s.name(), original == null
+                                ? "BN-based ranges are not available after cross-layer equalization; min-max used"
+                                : "no BatchNormalization produces this tensor; min-max used instead");
                         method = "minmax";
                     } else {
                         estimators.put(s.name(), bn);
@@ -195,7 +198,7 @@ public final class Calibrator {
     }
 
     private static Layer layerOf(OnnxModel original, QuantizerSite s) {
-        if (s.layer() == null) {
+        if (s.layer() == null || original == null) {
             return null;
         }
         for (Layer l : original.layers()) {

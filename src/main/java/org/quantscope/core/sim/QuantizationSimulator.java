@@ -103,8 +103,33 @@ public final class QuantizationSimulator {
     public static QuantizedModel prepare(OnnxModel original, QuantSettings settings, Dataset calibPool,
                                          CalibrationSettings calibration, SessionSettings session,
                                          ProgressListener progress, CancellationToken cancel) {
+        return prepare(original, null, settings, calibPool, calibration, session, progress, cancel);
+    }
+
+    /**
+     * Like {@link #prepare(OnnxModel, QuantSettings, Dataset, CalibrationSettings, SessionSettings,
+     * ProgressListener, CancellationToken)}, on a model already folded and transformed by post-training fixes (for
+     * example {@link org.quantscope.core.transform.CrossLayerEqualization}) instead of {@code original} folded. The
+     * transformed model must keep the original's node names (quantizers are still named after the original's
+     * weights). BN-based activation ranges are not available then (the BN statistics no longer describe the
+     * rescaled channels): {@code bn} falls back to min-max with a note.
+     *
+     * @param original    the model as loaded
+     * @param transformed the folded, transformed model, or null to fold {@code original} per the settings
+     * @param settings    quantization settings
+     * @param calibPool   calibration pool
+     * @param calibration calibration draw
+     * @param session     ONNX Runtime settings
+     * @param progress    progress of the calibration
+     * @param cancel      cancellation
+     * @return the quantized model
+     */
+    public static QuantizedModel prepare(OnnxModel original, OnnxModel transformed, QuantSettings settings,
+                                         Dataset calibPool, CalibrationSettings calibration, SessionSettings session,
+                                         ProgressListener progress, CancellationToken cancel) {
         List<String> warnings = new ArrayList<>();
-        OnnxModel prepared = settings.foldBatchNorm() ? BatchNormFolding.fold(original) : original;
+        OnnxModel prepared = transformed != null ? transformed
+                : settings.foldBatchNorm() ? BatchNormFolding.fold(original) : original;
         warnings.addAll(prepared.warnings());
         if (!settings.foldBatchNorm()) {
             long bns = original.layers().stream().filter(l -> l.batchNorm() != null).count();
@@ -117,8 +142,8 @@ public final class QuantizationSimulator {
         check(original, settings, sites);
         SubsetDataset calib = CalibrationSampler.sample(calibPool, calibration.sampling(), calibration.size(),
                 calibration.seed());
-        Map<String, ActivationCalibration> acts = Calibrator.calibrate(prepared, original, sites, settings, calib,
-                calibration.batchSize(), session, progress, cancel);
+        Map<String, ActivationCalibration> acts = Calibrator.calibrate(prepared, transformed == null ? original : null,
+                sites, settings, calib, calibration.batchSize(), session, progress, cancel);
         List<QuantizerState> states = new ArrayList<>();
         for (QuantizerSite s : sites) {
             cancel.throwIfCancelled();
@@ -224,6 +249,34 @@ public final class QuantizationSimulator {
                                             QuantSettings settings, CalibrationSettings calibration,
                                             EvaluationSettings eval, SessionSettings session, EvaluationResult fp32,
                                             ProgressListener progress, CancellationToken cancel) {
+        return simulate(original, null, test, calibPool, settings, calibration, eval, session, fp32, progress,
+                cancel);
+    }
+
+    /**
+     * {@link #simulate(OnnxModel, Dataset, Dataset, QuantSettings, CalibrationSettings, EvaluationSettings,
+     * SessionSettings, EvaluationResult, ProgressListener, CancellationToken)} on a transformed model (see
+     * {@link #prepare(OnnxModel, OnnxModel, QuantSettings, Dataset, CalibrationSettings, SessionSettings,
+     * ProgressListener, CancellationToken)}); the FP32 figures are those of {@code original}.
+     *
+     * @param original    the model as loaded
+     * @param transformed folded and transformed model, or null
+     * @param test        labelled test data
+     * @param calibPool   calibration pool
+     * @param settings    quantization settings
+     * @param calibration calibration draw
+     * @param eval        evaluation batch size and limit
+     * @param session     ONNX Runtime settings
+     * @param fp32        FP32 result of {@code original} to reuse, or null
+     * @param progress    progress
+     * @param cancel      cancellation
+     * @return FP32 and quantized accuracy
+     */
+    public static SimulationResult simulate(OnnxModel original, OnnxModel transformed, Dataset test,
+                                            Dataset calibPool, QuantSettings settings,
+                                            CalibrationSettings calibration, EvaluationSettings eval,
+                                            SessionSettings session, EvaluationResult fp32,
+                                            ProgressListener progress, CancellationToken cancel) {
         long start = System.nanoTime();
         EvaluationResult base = fp32;
         if (base == null) {
@@ -231,7 +284,7 @@ public final class QuantizationSimulator {
                 base = Evaluator.evaluate(s, test, eval, stage(progress, "FP32: evaluating"), cancel);
             }
         }
-        QuantizedModel qm = prepare(original, settings, calibPool, calibration, session,
+        QuantizedModel qm = prepare(original, transformed, settings, calibPool, calibration, session,
                 stage(progress, "Calibrating"), cancel);
         EvaluationResult quant = evaluate(qm, test, eval, session, stage(progress, "Quantized: evaluating"), cancel);
         double seconds = (System.nanoTime() - start) / 1e9;
