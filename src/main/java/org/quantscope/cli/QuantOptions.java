@@ -106,6 +106,11 @@ final class QuantOptions {
             + "between equalized layers is replaced by ReLU, as in the paper (the FP32 effect is reported).")
     boolean cle;
 
+    @Option(names = "--bias-correction", paramLabel = "M",
+            description = "Correct the mean shift the weight quantization causes in each layer's output (white paper "
+                    + "§3.3): empirical (eq. 27, measured on the calibration samples).")
+    String biasCorrection;
+
     @Option(names = "--disable", paramLabel = "NAME", split = ",",
             description = "Leave these quantizers in float (names as listed in the quantizer table), or every "
                     + "quantizer of a layer (its node name, as diagnose lists it: float fallback); 'weights' or "
@@ -132,6 +137,18 @@ final class QuantOptions {
         }
         return org.quantscope.core.transform.CrossLayerEqualization.equalize(
                 org.quantscope.core.onnx.BatchNormFolding.fold(model), true);
+    }
+
+    /** Whether empirical bias correction was asked for; any other method is refused. */
+    boolean empiricalBiasCorrection() {
+        if (biasCorrection == null) {
+            return false;
+        }
+        if (!biasCorrection.trim().equalsIgnoreCase("empirical")) {
+            throw new InputException("--bias-correction must be empirical (eq. 27, from calibration data), got '"
+                    + biasCorrection + "'; the analytic form (eq. 28, from BN statistics) is not available yet");
+        }
+        return true;
     }
 
     /** The calibration pool spec; the demo pool with {@code --demo}. */

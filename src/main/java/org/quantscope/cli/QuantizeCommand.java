@@ -1,6 +1,7 @@
 package org.quantscope.cli;
 
 import org.quantscope.core.InputException;
+import org.quantscope.core.data.CalibrationSampler;
 import org.quantscope.core.data.DataSpec;
 import org.quantscope.core.data.Dataset;
 import org.quantscope.core.data.DatasetLoader;
@@ -9,6 +10,7 @@ import org.quantscope.core.eval.EvaluationSettings;
 import org.quantscope.core.eval.Evaluator;
 import org.quantscope.core.data.ExpectedInput;
 import org.quantscope.core.eval.ModelInputs;
+import org.quantscope.core.onnx.BatchNormFolding;
 import org.quantscope.core.onnx.InferenceSession;
 import org.quantscope.core.onnx.OnnxModel;
 import org.quantscope.core.onnx.OnnxModelLoader;
@@ -17,7 +19,9 @@ import org.quantscope.core.onnx.SessionSettings;
 import org.quantscope.core.sim.QdqExport;
 import org.quantscope.core.sim.QuantSettings;
 import org.quantscope.core.sim.QuantizationSimulator;
+import org.quantscope.core.sim.QuantizedModel;
 import org.quantscope.core.sim.SimulationResult;
+import org.quantscope.core.transform.BiasCorrection;
 import org.quantscope.core.transform.CrossLayerEqualization;
 import org.quantscope.core.util.CancellationToken;
 import org.quantscope.report.EncodingsJson;
@@ -111,6 +115,8 @@ final class QuantizeCommand implements Callable<Integer> {
         SessionSettings session = new SessionSettings(threads, true);
         ExpectedInput expected = ModelInputs.expected(model);
         CrossLayerEqualization.Result cle = quant.transforms(model, settings);
+        boolean correctBias = quant.empiricalBiasCorrection();
+        BiasCorrection.Result bc = null;
         SimulationResult r;
         SimulationResult before = null;
         EvaluationResult fp32AfterFixes = null;
@@ -119,12 +125,25 @@ final class QuantizeCommand implements Callable<Integer> {
             EvaluationSettings eval = new EvaluationSettings(batch, 0);
             r = QuantizationSimulator.simulate(model, test, pool, settings, quant.calibration(), eval, session, null,
                     progress, cancel);
-            if (cle != null) {
+            OnnxModel transformed = cle == null ? null : cle.model();
+            if (correctBias) {
+                OnnxModel base = transformed != null ? transformed
+                        : settings.foldBatchNorm() ? BatchNormFolding.fold(model) : model;
+                QuantizedModel q0 = QuantizationSimulator.prepare(model, base, settings, pool, quant.calibration(),
+                        session, progress, cancel);
+                Dataset calib = CalibrationSampler.sample(pool, q0.calibration().sampling(), q0.calibration().size(),
+                        q0.calibration().seed());
+                bc = BiasCorrection.empirical(q0, calib, q0.calibration().batchSize(), session, progress, cancel);
+                transformed = bc.model();
+            }
+            if (transformed != null) {
                 before = r;
-                try (InferenceSession s = InferenceSession.open(cle.model(), session)) {
-                    fp32AfterFixes = Evaluator.evaluate(s, test, eval, progress, cancel);
+                if (cle != null) {
+                    try (InferenceSession s = InferenceSession.open(cle.model(), session)) {
+                        fp32AfterFixes = Evaluator.evaluate(s, test, eval, progress, cancel);
+                    }
                 }
-                r = QuantizationSimulator.simulate(model, cle.model(), test, pool, settings, quant.calibration(),
+                r = QuantizationSimulator.simulate(model, transformed, test, pool, settings, quant.calibration(),
                         eval, session, before.fp32(), progress, cancel);
             }
         }
@@ -132,11 +151,19 @@ final class QuantizeCommand implements Callable<Integer> {
         more.put("calibrationPool", calibSpec.data().toAbsolutePath().toString());
         r = new SimulationResult(r.fp32(), r.quantized(), r.model(), r.seconds(), r.provenance().withSettings(more));
         ResultTables.printSimulation(out, r);
+        if (bc != null) {
+            out.printf(java.util.Locale.ROOT, "%nFix: empirical bias correction of %d layers (mean |shift| per layer: %s)"
+                    + "; quantized %.2f %% before the fixes -> %.2f %% after%n", bc.corrections().size(),
+                    String.join(", ", bc.corrections().stream().map(c -> String.format(java.util.Locale.ROOT, "%.3g",
+                            c.meanAbsShift())).toList()), 100 * before.quantized().accuracy(),
+                    100 * r.quantized().accuracy());
+        }
         if (cle != null) {
             out.printf(java.util.Locale.ROOT, "%nFix: cross-layer equalization of %d layer pairs (%d sweeps), %d ReLU6 "
-                    + "replaced by ReLU: FP32 %.2f %% -> %.2f %%; quantized %.2f %% before the fix -> %.2f %% after%n",
+                    + "replaced by ReLU: FP32 %.2f %% -> %.2f %%; quantized %.2f %% before the fixes -> %.2f %% after%n",
                     cle.pairs().size(), cle.iterations(), cle.relu6Replaced().size(), 100 * r.fp32().accuracy(),
-                    100 * fp32AfterFixes.accuracy(), 100 * before.quantized().accuracy(), 100 * r.quantized().accuracy());
+                    100 * fp32AfterFixes.accuracy(), 100 * before.quantized().accuracy(),
+                    100 * r.quantized().accuracy());
         }
         if (exportOnnx != null) {
             OnnxModel qdq = QdqExport.deployable(r.model(), storage);
@@ -154,6 +181,7 @@ final class QuantizeCommand implements Callable<Integer> {
         }
         if (json != null) {
             Map<String, Object> tree = QuantizationJson.tree(r);
+            List<Map<String, Object>> fixes = new java.util.ArrayList<>();
             if (cle != null) {
                 Map<String, Object> fix = new LinkedHashMap<>();
                 fix.put("name", "cle");
@@ -162,7 +190,25 @@ final class QuantizeCommand implements Callable<Integer> {
                 fix.put("sweeps", cle.iterations());
                 fix.put("fp32AccuracyAfter", fp32AfterFixes.accuracy());
                 fix.put("fp32PerClassAccuracyAfter", Json.nums(fp32AfterFixes.perClassAccuracy()));
-                tree.put("fixes", List.of(fix));
+                fixes.add(fix);
+            }
+            if (bc != null) {
+                Map<String, Object> fix = new LinkedHashMap<>();
+                fix.put("name", "biasCorrection");
+                fix.put("method", "empirical");
+                List<Map<String, Object>> layers = new java.util.ArrayList<>();
+                for (BiasCorrection.LayerCorrection c : bc.corrections()) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("layer", c.layer());
+                    m.put("meanAbsShiftBefore", c.meanAbsShift());
+                    m.put("correction", Json.nums(c.correction()));
+                    layers.add(m);
+                }
+                fix.put("layers", layers);
+                fixes.add(fix);
+            }
+            if (before != null) {
+                tree.put("fixes", fixes);
                 Map<String, Object> b = new LinkedHashMap<>();
                 b.put("accuracy", before.quantized().accuracy());
                 b.put("perClassAccuracy", Json.nums(before.quantized().perClassAccuracy()));

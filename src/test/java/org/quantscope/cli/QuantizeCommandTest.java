@@ -111,6 +111,22 @@ class QuantizeCommandTest {
     }
 
     @Test
+    void biasCorrectionReportsEveryLayerAndHelpsW4() throws Exception {
+        Path json = dir.resolve("bc.json");
+        CliTest.Run r = CliTest.run("quantize", "--demo", "--w-bits", "4", "--w-granularity", "per-channel",
+                "--bias-correction", "empirical", "--json", json.toString(), "-q");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(json.toFile());
+        JsonNode fix = j.get("fixes").get(0);
+        assertEquals("biasCorrection", fix.get("name").asText());
+        assertEquals(10, fix.get("layers").size());
+        assertTrue(j.get("quantized").get("accuracy").asDouble() > j.get("beforeFixes").get("accuracy").asDouble(),
+                "bias correction improves W4A8 per-channel on the demo");
+        CliTest.assertInputError(CliTest.run("quantize", "--demo", "--bias-correction", "analytic", "-q"),
+                "--bias-correction must be empirical");
+    }
+
+    @Test
     void aFlagAgreeingWithThePresetIsAccepted() {
         CliTest.Run r = CliTest.run("quantize", "--demo", "--preset", "tvm", "--scale-type", "pot", "--w-symmetry",
                 "symmetric", "--list-quantizers");
