@@ -108,7 +108,8 @@ final class QuantOptions {
 
     @Option(names = "--bias-correction", paramLabel = "M",
             description = "Correct the mean shift the weight quantization causes in each layer's output (white paper "
-                    + "§3.3): empirical (eq. 27, measured on the calibration samples).")
+                    + "§3.3): empirical (eq. 27, measured on the calibration samples) or analytic (eq. 28, from the "
+                    + "BatchNorm statistics of the layer feeding it).")
     String biasCorrection;
 
     @Option(names = "--disable", paramLabel = "NAME", split = ",",
@@ -139,16 +140,21 @@ final class QuantOptions {
                 org.quantscope.core.onnx.BatchNormFolding.fold(model), true);
     }
 
-    /** Whether empirical bias correction was asked for; any other method is refused. */
-    boolean empiricalBiasCorrection() {
+    /** The bias correction method asked for ({@code empirical} or {@code analytic}), or null. */
+    String biasCorrectionMethod() {
         if (biasCorrection == null) {
-            return false;
+            return null;
         }
-        if (!biasCorrection.trim().equalsIgnoreCase("empirical")) {
-            throw new InputException("--bias-correction must be empirical (eq. 27, from calibration data), got '"
-                    + biasCorrection + "'; the analytic form (eq. 28, from BN statistics) is not available yet");
+        String m = biasCorrection.trim().toLowerCase(Locale.ROOT);
+        if (!m.equals("empirical") && !m.equals("analytic")) {
+            throw new InputException("--bias-correction must be empirical (eq. 27, from calibration data) or "
+                    + "analytic (eq. 28, from BN statistics), got '" + biasCorrection + "'");
         }
-        return true;
+        if (m.equals("analytic") && cle) {
+            throw new InputException("--bias-correction analytic needs the BN statistics of the model as folded, "
+                    + "which cross-layer equalization rescales; use --bias-correction empirical with --cle");
+        }
+        return m;
     }
 
     /** The calibration pool spec; the demo pool with {@code --demo}. */

@@ -115,7 +115,7 @@ final class QuantizeCommand implements Callable<Integer> {
         SessionSettings session = new SessionSettings(threads, true);
         ExpectedInput expected = ModelInputs.expected(model);
         CrossLayerEqualization.Result cle = quant.transforms(model, settings);
-        boolean correctBias = quant.empiricalBiasCorrection();
+        String biasCorrection = quant.biasCorrectionMethod();
         BiasCorrection.Result bc = null;
         SimulationResult r;
         SimulationResult before = null;
@@ -126,7 +126,10 @@ final class QuantizeCommand implements Callable<Integer> {
             r = QuantizationSimulator.simulate(model, test, pool, settings, quant.calibration(), eval, session, null,
                     progress, cancel);
             OnnxModel transformed = cle == null ? null : cle.model();
-            if (correctBias) {
+            if ("analytic".equals(biasCorrection)) {
+                bc = BiasCorrection.analytic(r.model());
+                transformed = bc.model();
+            } else if ("empirical".equals(biasCorrection)) {
                 OnnxModel base = transformed != null ? transformed
                         : settings.foldBatchNorm() ? BatchNormFolding.fold(model) : model;
                 QuantizedModel q0 = QuantizationSimulator.prepare(model, base, settings, pool, quant.calibration(),
@@ -152,8 +155,8 @@ final class QuantizeCommand implements Callable<Integer> {
         r = new SimulationResult(r.fp32(), r.quantized(), r.model(), r.seconds(), r.provenance().withSettings(more));
         ResultTables.printSimulation(out, r);
         if (bc != null) {
-            out.printf(java.util.Locale.ROOT, "%nFix: empirical bias correction of %d layers (mean |shift| per layer: %s)"
-                    + "; quantized %.2f %% before the fixes -> %.2f %% after%n", bc.corrections().size(),
+            out.printf(java.util.Locale.ROOT, "%nFix: %s bias correction of %d layers (mean |shift| per layer: %s)"
+                    + "; quantized %.2f %% before the fixes -> %.2f %% after%n", biasCorrection, bc.corrections().size(),
                     String.join(", ", bc.corrections().stream().map(c -> String.format(java.util.Locale.ROOT, "%.3g",
                             c.meanAbsShift())).toList()), 100 * before.quantized().accuracy(),
                     100 * r.quantized().accuracy());
@@ -195,7 +198,7 @@ final class QuantizeCommand implements Callable<Integer> {
             if (bc != null) {
                 Map<String, Object> fix = new LinkedHashMap<>();
                 fix.put("name", "biasCorrection");
-                fix.put("method", "empirical");
+                fix.put("method", biasCorrection);
                 List<Map<String, Object>> layers = new java.util.ArrayList<>();
                 for (BiasCorrection.LayerCorrection c : bc.corrections()) {
                     Map<String, Object> m = new LinkedHashMap<>();

@@ -122,8 +122,17 @@ class QuantizeCommandTest {
         assertEquals(10, fix.get("layers").size());
         assertTrue(j.get("quantized").get("accuracy").asDouble() > j.get("beforeFixes").get("accuracy").asDouble(),
                 "bias correction improves W4A8 per-channel on the demo");
-        CliTest.assertInputError(CliTest.run("quantize", "--demo", "--bias-correction", "analytic", "-q"),
+        Path analytic = dir.resolve("analytic.json");
+        assertEquals(0, CliTest.run("quantize", "--demo", "--w-bits", "4", "--w-granularity", "per-channel",
+                "--bias-correction", "analytic", "--json", analytic.toString(), "-q").code());
+        JsonNode a = new ObjectMapper().readTree(analytic.toFile());
+        assertEquals("analytic", a.get("fixes").get(0).get("method").asText());
+        assertTrue(a.get("quantized").get("accuracy").asDouble() > a.get("beforeFixes").get("accuracy").asDouble(),
+                "analytic bias correction improves W4A8 per-channel on the demo");
+        CliTest.assertInputError(CliTest.run("quantize", "--demo", "--bias-correction", "mean", "-q"),
                 "--bias-correction must be empirical");
+        CliTest.assertInputError(CliTest.run("quantize", "--demo", "--cle", "--bias-correction", "analytic", "-q"),
+                "cross-layer equalization rescales");
     }
 
     @Test

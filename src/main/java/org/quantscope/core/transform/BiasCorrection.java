@@ -13,6 +13,7 @@ import org.quantscope.core.onnx.WeightReplacement;
 import org.quantscope.core.onnx.WeightTensor;
 import org.quantscope.core.sim.QuantizationSimulator;
 import org.quantscope.core.sim.QuantizedModel;
+import org.quantscope.core.sim.QuantizerState;
 import org.quantscope.core.util.CancellationToken;
 import org.quantscope.core.util.ProgressListener;
 
@@ -20,7 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Empirical bias correction (white paper §3.3, eq. 25-27): the weight quantization error of a layer shifts the mean
+ * Bias correction (white paper §3.3, eq. 25-28), empirical ({@link #empirical}) or analytic ({@link #analytic}).
+ * Empirical bias correction: the weight quantization error of a layer shifts the mean
  * of its output, E[W^ x] - E[W x] = dW E[x], most in depthwise layers with few weights per channel. For each layer
  * with a quantized weight and a bias, the shift is measured per output channel on the calibration data, layer-wise:
  * only that layer's weight quantizer is applied and its input is the FP32 network's (eq. 27); the shift is then
@@ -96,6 +98,177 @@ public final class BiasCorrection {
             progress.onProgress(++done, layers.size(), "Bias correction: " + l.name());
         }
         return new Result(QuantizedGraphWriter.simulation(prepared, biases, List.of()), corrections);
+    }
+
+    /**
+     * Analytic bias correction (white paper eq. 28, data-free): for a layer whose input comes straight from a layer
+     * group with a BatchNormalization (and ReLU, ReLU6/Clip or no activation), the input of channel i is modelled as
+     * a normal distribution with mean beta_i and standard deviation |gamma_i| of that BN, clipped by the activation;
+     * E[x] is that clipped normal's mean (eq. 28 for ReLU), and the bias is corrected by dW E[x], dW = W^ - W
+     * (zero padding at the borders is ignored, as in the paper). Layers whose input has no such BN are left alone
+     * and listed with a zero correction. Needs the BN statistics, so it runs on the BN-folded model only (not after
+     * cross-layer equalization, which rescales the channels).
+     *
+     * @param qm a quantized model whose prepared graph is the original model BN-folded
+     * @return the model with corrected biases
+     */
+    public static Result analytic(QuantizedModel qm) {
+        OnnxModel prepared = qm.prepared();
+        OnnxModel original = qm.original();
+        List<LayerCorrection> corrections = new ArrayList<>();
+        List<WeightReplacement> biases = new ArrayList<>();
+        for (Layer l : prepared.layers()) {
+            QuantizerState w = qm.quantizersOfLayer(l.name()).stream().filter(q -> q.enabled() && q.site().isWeight())
+                    .findFirst().orElse(null);
+            if (w == null || l.biasName() == null || prepared.constant(l.biasName()).isEmpty()) {
+                continue;
+            }
+            double[] ex = expectedInput(original, original.resolveIdentity(l.linear().input(0)));
+            if (ex == null) {
+                continue;
+            }
+            WeightTensor wt = prepared.constant(l.weightName()).orElseThrow();
+            float[] fq = new float[wt.floats().length];
+            org.quantscope.core.quant.FakeQuantizer.quantizeDequantize(wt.floats(), w.site().intShape(), w.encoding(),
+                    fq);
+            double[] corr = deltaTimesMean(l, wt.floats(), fq, wt.dims(), ex);
+            if (corr == null) {
+                continue;
+            }
+            WeightTensor b = prepared.constant(l.biasName()).orElseThrow();
+            float[] nb = b.floats().clone();
+            double beta = l.linear().opType().equals("Gemm") ? l.linear().doubleAttr("beta", 1.0) : 1.0;
+            double abs = 0;
+            for (int c = 0; c < nb.length && c < corr.length; c++) {
+                nb[c] = (float) (nb[c] - corr[c] / beta);
+                abs += Math.abs(corr[c]);
+            }
+            corrections.add(new LayerCorrection(l.name(), abs / Math.max(1, corr.length), corr));
+            biases.add(WeightReplacement.floats(l.linear().name(), 2, b.dims(), nb));
+        }
+        return new Result(QuantizedGraphWriter.simulation(prepared, biases, List.of()), corrections);
+    }
+
+    /** E[x] per channel of a layer-group output with a BN (clipped normal), or null when no BN produces it. */
+    private static double[] expectedInput(OnnxModel original, String tensor) {
+        for (Layer p : original.layers()) {
+            if (!original.resolveIdentity(p.output()).equals(tensor) || p.batchNorm() == null) {
+                continue;
+            }
+            float[] gamma = original.constant(p.batchNorm().input(1)).map(WeightTensor::floats).orElse(null);
+            float[] beta = original.constant(p.batchNorm().input(2)).map(WeightTensor::floats).orElse(null);
+            if (gamma == null || beta == null) {
+                return null;
+            }
+            double lo;
+            double hi;
+            switch (p.activationKind()) {
+                case NONE -> {
+                    lo = Double.NEGATIVE_INFINITY;
+                    hi = Double.POSITIVE_INFINITY;
+                }
+                case RELU -> {
+                    lo = 0;
+                    hi = Double.POSITIVE_INFINITY;
+                }
+                case RELU6, CLIP -> {
+                    lo = Double.isNaN(p.clipMin()) ? Double.NEGATIVE_INFINITY : p.clipMin();
+                    hi = Double.isNaN(p.clipMax()) ? Double.POSITIVE_INFINITY : p.clipMax();
+                }
+                default -> {
+                    return null;
+                }
+            }
+            double[] ex = new double[gamma.length];
+            for (int c = 0; c < ex.length; c++) {
+                ex[c] = clippedNormalMean(beta[c], Math.abs(gamma[c]), lo, hi);
+            }
+            return ex;
+        }
+        return null;
+    }
+
+    /**
+     * Mean of clamp(X, lo, hi) for X ~ N(mu, sigma^2): mu [Phi(b) - Phi(a)] + sigma [phi(a) - phi(b)] + lo Phi(a)
+     * + hi [1 - Phi(b)] with a = (lo - mu) / sigma, b = (hi - mu) / sigma; for lo = 0, hi = infinity this is eq. 28.
+     */
+    static double clippedNormalMean(double mu, double sigma, double lo, double hi) {
+        if (sigma == 0) {
+            return Math.max(lo, Math.min(hi, mu));
+        }
+        double a = (lo - mu) / sigma;
+        double b = (hi - mu) / sigma;
+        double pa = Double.isInfinite(a) ? (a < 0 ? 0 : 1) : cdf(a);
+        double pb = Double.isInfinite(b) ? (b < 0 ? 0 : 1) : cdf(b);
+        double da = Double.isInfinite(a) ? 0 : pdf(a);
+        double db = Double.isInfinite(b) ? 0 : pdf(b);
+        double m = mu * (pb - pa) + sigma * (da - db);
+        if (!Double.isInfinite(lo)) {
+            m += lo * pa;
+        }
+        if (!Double.isInfinite(hi)) {
+            m += hi * (1 - pb);
+        }
+        return m;
+    }
+
+    private static double pdf(double x) {
+        return Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+    }
+
+    /** Standard normal CDF via erfc (Numerical Recipes' Chebyshev fit, relative error below 1.2e-7). */
+    static double cdf(double x) {
+        double z = Math.abs(x) / Math.sqrt(2);
+        double t = 1 / (1 + 0.5 * z);
+        double erfc = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
+                + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223
+                + t * 0.17087277)))))))));
+        return x >= 0 ? 1 - 0.5 * erfc : 0.5 * erfc;
+    }
+
+    /** dW E[x] per output channel for Conv (plain or depthwise) and Gemm; null for other layers. */
+    private static double[] deltaTimesMean(Layer l, float[] w, float[] fq, long[] dims, double[] ex) {
+        switch (l.kind()) {
+            case CONV, DEPTHWISE_CONV -> {
+                int out = (int) dims[0];
+                int in = (int) dims[1];
+                int k = w.length / (out * in);
+                boolean depthwise = l.kind() == org.quantscope.core.onnx.LayerKind.DEPTHWISE_CONV;
+                double[] corr = new double[out];
+                for (int o = 0; o < out; o++) {
+                    for (int i = 0; i < in; i++) {
+                        int channel = depthwise ? o : i;
+                        if (channel >= ex.length) {
+                            return null;
+                        }
+                        for (int j = 0; j < k; j++) {
+                            int idx = (o * in + i) * k + j;
+                            corr[o] += ((double) fq[idx] - w[idx]) * ex[channel];
+                        }
+                    }
+                }
+                return corr;
+            }
+            case GEMM -> {
+                boolean transB = l.linear().longAttr("transB", 0) == 1;
+                int out = (int) (transB ? dims[0] : dims[1]);
+                int in = (int) (transB ? dims[1] : dims[0]);
+                if (in != ex.length) {
+                    return null;
+                }
+                double[] corr = new double[out];
+                for (int o = 0; o < out; o++) {
+                    for (int i = 0; i < in; i++) {
+                        int idx = transB ? o * in + i : i * out + o;
+                        corr[o] += ((double) fq[idx] - w[idx]) * ex[i];
+                    }
+                }
+                return corr;
+            }
+            default -> {
+                return null;
+            }
+        }
     }
 
     /**

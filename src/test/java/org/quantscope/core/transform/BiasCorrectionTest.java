@@ -72,6 +72,25 @@ class BiasCorrectionTest {
         }
     }
 
+    /** Eq. 28 and its clipped generalization against hand-computed values (standard normal tables). */
+    @Test
+    void clippedNormalMeans() {
+        assertEquals(0.975002, BiasCorrection.cdf(1.96), 1e-6);
+        assertEquals(0.5, BiasCorrection.cdf(0), 1e-7);
+        // E[ReLU(X)], X ~ N(0, 1) = phi(0) = 1/sqrt(2 pi)
+        assertEquals(1 / Math.sqrt(2 * Math.PI), BiasCorrection.clippedNormalMean(0, 1, 0, Double.POSITIVE_INFINITY),
+                1e-7);
+        // eq. 28 with beta = 1, gamma = 2: gamma phi(-1/2) + beta (1 - Phi(-1/2)) = 2 * 0.3520653 + 0.6914625
+        assertEquals(1.3955931, BiasCorrection.clippedNormalMean(1, 2, 0, Double.POSITIVE_INFINITY), 1e-6);
+        // no clipping: the mean itself; clipping far away changes nothing
+        assertEquals(-0.7, BiasCorrection.clippedNormalMean(-0.7, 0.3, Double.NEGATIVE_INFINITY,
+                Double.POSITIVE_INFINITY), 1e-12);
+        assertEquals(3, BiasCorrection.clippedNormalMean(3, 0.01, 0, 6), 1e-9);
+        // ReLU6 of N(6, small): half the mass clips at 6 -> mean just below 6
+        double m = BiasCorrection.clippedNormalMean(6, 0.1, 0, 6);
+        assertEquals(6 - 0.1 / Math.sqrt(2 * Math.PI), m, 1e-6);
+    }
+
     private static double meanAbs(double[] v) {
         double s = 0;
         for (double d : v) {
