@@ -106,6 +106,10 @@ final class QuantOptions {
             + "between equalized layers is replaced by ReLU, as in the paper (the FP32 effect is reported).")
     boolean cle;
 
+    @Option(names = "--bias-absorption", description = "With --cle: absorb high biases into the next layer (white "
+            + "paper eq. 23-24, c = max(0, beta - 3 gamma) from the BatchNorm statistics).")
+    boolean biasAbsorption;
+
     @Option(names = "--bias-correction", paramLabel = "M",
             description = "Correct the mean shift the weight quantization causes in each layer's output (white paper "
                     + "§3.3): empirical (eq. 27, measured on the calibration samples) or analytic (eq. 28, from the "
@@ -129,6 +133,10 @@ final class QuantOptions {
      */
     org.quantscope.core.transform.CrossLayerEqualization.Result transforms(org.quantscope.core.onnx.OnnxModel model,
                                                                             QuantSettings settings) {
+        if (biasAbsorption && !cle) {
+            throw new InputException("--bias-absorption moves biases between the layers cross-layer equalization "
+                    + "pairs; give --cle too");
+        }
         if (!cle) {
             return null;
         }
@@ -136,9 +144,21 @@ final class QuantOptions {
             throw new InputException("--cle needs BatchNormalization folded first (white paper Fig. 8); drop "
                     + "--no-bn-fold, or use a preset that folds BN (academic does not)");
         }
-        return org.quantscope.core.transform.CrossLayerEqualization.equalize(
-                org.quantscope.core.onnx.BatchNormFolding.fold(model), true);
+        org.quantscope.core.transform.CrossLayerEqualization.Result r =
+                org.quantscope.core.transform.CrossLayerEqualization.equalize(
+                        org.quantscope.core.onnx.BatchNormFolding.fold(model), true);
+        if (!biasAbsorption) {
+            return r;
+        }
+        org.quantscope.core.transform.BiasAbsorption.Result a =
+                org.quantscope.core.transform.BiasAbsorption.absorb(r, model);
+        absorbed = a.absorbed();
+        return new org.quantscope.core.transform.CrossLayerEqualization.Result(r.folded(), a.model(), r.pairs(),
+                r.relu6Replaced(), r.iterations());
     }
+
+    /** What bias absorption did in the last {@link #transforms} call (empty without --bias-absorption). */
+    List<org.quantscope.core.transform.BiasAbsorption.Absorbed> absorbed = List.of();
 
     /** The bias correction method asked for ({@code empirical} or {@code analytic}), or null. */
     String biasCorrectionMethod() {

@@ -162,10 +162,12 @@ final class QuantizeCommand implements Callable<Integer> {
                     100 * r.quantized().accuracy());
         }
         if (cle != null) {
-            out.printf(java.util.Locale.ROOT, "%nFix: cross-layer equalization of %d layer pairs (%d sweeps), %d ReLU6 "
-                    + "replaced by ReLU: FP32 %.2f %% -> %.2f %%; quantized %.2f %% before the fixes -> %.2f %% after%n",
-                    cle.pairs().size(), cle.iterations(), cle.relu6Replaced().size(), 100 * r.fp32().accuracy(),
-                    100 * fp32AfterFixes.accuracy(), 100 * before.quantized().accuracy(),
+            String absorption = quant.biasAbsorption ? "; high biases absorbed in " + quant.absorbed.size()
+                    + " of the pairs" : "";
+            out.printf(java.util.Locale.ROOT, "%nFix: cross-layer equalization of %d layer pairs (%d sweeps; %d ReLU6 "
+                    + "replaced by ReLU%s): FP32 %.2f %% -> %.2f %%; quantized %.2f %% before the fixes -> %.2f %% "
+                    + "after%n", cle.pairs().size(), cle.iterations(), cle.relu6Replaced().size(), absorption,
+                    100 * r.fp32().accuracy(), 100 * fp32AfterFixes.accuracy(), 100 * before.quantized().accuracy(),
                     100 * r.quantized().accuracy());
         }
         if (exportOnnx != null) {
@@ -194,6 +196,13 @@ final class QuantizeCommand implements Callable<Integer> {
                 fix.put("fp32AccuracyAfter", fp32AfterFixes.accuracy());
                 fix.put("fp32PerClassAccuracyAfter", Json.nums(fp32AfterFixes.perClassAccuracy()));
                 fixes.add(fix);
+                if (quant.biasAbsorption) {
+                    Map<String, Object> ab = new LinkedHashMap<>();
+                    ab.put("name", "biasAbsorption");
+                    ab.put("pairs", quant.absorbed.stream().map(x -> Map.of("first", x.first(), "second", x.second(),
+                            "absorbed", Json.nums(x.absorbed()))).toList());
+                    fixes.add(ab);
+                }
             }
             if (bc != null) {
                 Map<String, Object> fix = new LinkedHashMap<>();
