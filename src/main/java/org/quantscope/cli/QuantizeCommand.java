@@ -195,6 +195,7 @@ final class QuantizeCommand implements Callable<Integer> {
                 fix.put("sweeps", cle.iterations());
                 fix.put("fp32AccuracyAfter", fp32AfterFixes.accuracy());
                 fix.put("fp32PerClassAccuracyAfter", Json.nums(fp32AfterFixes.perClassAccuracy()));
+                fix.put("weightRangeRatio", rangeRatios(cle.folded(), cle.model()));
                 fixes.add(fix);
                 if (quant.biasAbsorption) {
                     Map<String, Object> ab = new LinkedHashMap<>();
@@ -232,6 +233,35 @@ final class QuantizeCommand implements Callable<Integer> {
             out.println("Wrote " + json);
         }
         return 0;
+    }
+
+    /**
+     * Per layer, the weight range ratio (largest over median output-channel range) before and after a transform:
+     * what equalization is for (the per-channel ranges flatten).
+     */
+    private static List<Map<String, Object>> rangeRatios(OnnxModel before, OnnxModel after) {
+        List<Map<String, Object>> rows = new java.util.ArrayList<>();
+        for (org.quantscope.core.onnx.Layer l : before.layers()) {
+            org.quantscope.core.onnx.Layer a = after.layers().stream().filter(x -> x.name().equals(l.name()))
+                    .findFirst().orElse(null);
+            if (a == null) {
+                continue;
+            }
+            int axis = l.kind() == org.quantscope.core.onnx.LayerKind.GEMM && l.linear().longAttr("transB", 0) == 0
+                    ? 1 : 0;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("layer", l.name());
+            m.put("before", Json.num(ratio(before, l, axis)));
+            m.put("after", Json.num(ratio(after, a, axis)));
+            rows.add(m);
+        }
+        return rows;
+    }
+
+    private static double ratio(OnnxModel m, org.quantscope.core.onnx.Layer l, int axis) {
+        float[] w = m.constant(l.linear().input(1)).orElseThrow().floats();
+        return org.quantscope.core.analysis.WeightStatistics.of(l.weightName(), l.name(), w, l.weightShape(), axis,
+                Double.NaN, Double.NaN).rangeRatio();
     }
 
     private static QdqExport.WeightStorage weightStorage(String v) {

@@ -106,6 +106,12 @@ class QuantizeCommandTest {
         assertEquals(fix.get("pairs").size(), fix.get("relu6ReplacedByRelu").size());
         assertTrue(Math.abs(fix.get("fp32AccuracyAfter").asDouble() - j.get("fp32").get("accuracy").asDouble()) < 0.01,
                 "ReLU6 -> ReLU costs little FP32 accuracy");
+        for (JsonNode row : fix.get("weightRangeRatio")) {
+            if (row.get("layer").asText().equals("/features/features.3/Conv")) {
+                assertTrue(row.get("before").asDouble() > 50 && row.get("after").asDouble() < 5,
+                        "equalization flattens the depthwise channel ranges: " + row);
+            }
+        }
         CliTest.assertInputError(CliTest.run("quantize", "--demo", "--cle", "--no-bn-fold", "-q"),
                 "--cle needs BatchNormalization folded first");
     }
