@@ -141,6 +141,23 @@ class QuantizeCommandTest {
                 "cross-layer equalization rescales");
     }
 
+    /** nn.Linear on a 3-D tensor (MatMul + bias Add): int32 biases and bias correction rewrite the Add's input. */
+    @Test
+    void matMulBiasesAreRewrittenWhereTheyAreRead() throws Exception {
+        String model = "src/test/resources/models/generality/linear3d.onnx";
+        Path onnx = dir.resolve("l3.onnx");
+        Path json = dir.resolve("l3.json");
+        CliTest.Run r = CliTest.run("quantize", "--demo", "--model", model, "--bias", "int32", "--bias-correction",
+                "empirical", "--export-onnx", onnx.toString(), "--json", json.toString(), "-q");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(2, new ObjectMapper().readTree(json.toFile()).get("fixes").get(0).get("layers").size());
+        Path eval = dir.resolve("eval.json");
+        assertEquals(0, CliTest.run("eval", "--demo", "--model", onnx.toString(), "--json", eval.toString(), "-q")
+                .code());
+        assertEquals(new ObjectMapper().readTree(json.toFile()).get("quantized").get("accuracy").asDouble(),
+                new ObjectMapper().readTree(eval.toFile()).get("accuracy").asDouble(), 0.001);
+    }
+
     @Test
     void aFlagAgreeingWithThePresetIsAccepted() {
         CliTest.Run r = CliTest.run("quantize", "--demo", "--preset", "tvm", "--scale-type", "pot", "--w-symmetry",

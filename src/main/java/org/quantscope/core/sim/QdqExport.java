@@ -108,7 +108,8 @@ public final class QdqExport {
         for (BiasQuantization b : qm.biases()) {
             Layer l = prepared.layers().stream().filter(x -> x.name().equals(b.layer())).findFirst().orElseThrow();
             WeightTensor bias = prepared.constant(l.biasName()).orElseThrow();
-            weights.add(WeightReplacement.integers(l.linear().name(), 2, bias.dims(), b.values(), 6, b.scales(),
+            org.quantscope.core.onnx.BiasInput at = org.quantscope.core.onnx.BiasInput.of(prepared, l);
+            weights.add(WeightReplacement.integers(at.node(), at.input(), bias.dims(), b.values(), 6, b.scales(),
                     new int[b.scales().length], b.scales().length > 1 ? 0 : -1));
         }
         return QuantizedGraphWriter.deployable(prepared, weights, acts);

@@ -102,7 +102,8 @@ final class SimulationGraphBuilder {
                     deq[c] = (float) bq.values()[c] * bq.scales()[bq.scales().length == 1 ? 0 : c];
                 }
                 biases.add(bq);
-                replacements.add(WeightReplacement.floats(l.linear().name(), 2, b.dims(), deq));
+                org.quantscope.core.onnx.BiasInput at = org.quantscope.core.onnx.BiasInput.of(prepared, l);
+                replacements.add(WeightReplacement.floats(at.node(), at.input(), b.dims(), deq));
             }
         }
         return new Built(QuantizedGraphWriter.simulation(part, replacements, fakeQuants), biases, warnings);

@@ -94,7 +94,8 @@ public final class BiasCorrection {
                 abs += Math.abs(shift[c]);
             }
             corrections.add(new LayerCorrection(l.name(), abs / Math.max(1, shift.length), shift));
-            biases.add(WeightReplacement.floats(l.linear().name(), 2, b.dims(), nb));
+            org.quantscope.core.onnx.BiasInput at = org.quantscope.core.onnx.BiasInput.of(prepared, l);
+            biases.add(WeightReplacement.floats(at.node(), at.input(), b.dims(), nb));
             progress.onProgress(++done, layers.size(), "Bias correction: " + l.name());
         }
         return new Result(QuantizedGraphWriter.simulation(prepared, biases, List.of()), corrections);
@@ -144,7 +145,8 @@ public final class BiasCorrection {
                 abs += Math.abs(corr[c]);
             }
             corrections.add(new LayerCorrection(l.name(), abs / Math.max(1, corr.length), corr));
-            biases.add(WeightReplacement.floats(l.linear().name(), 2, b.dims(), nb));
+            org.quantscope.core.onnx.BiasInput at = org.quantscope.core.onnx.BiasInput.of(prepared, l);
+            biases.add(WeightReplacement.floats(at.node(), at.input(), b.dims(), nb));
         }
         return new Result(QuantizedGraphWriter.simulation(prepared, biases, List.of()), corrections);
     }
