@@ -53,7 +53,8 @@ public final class QuantizationJson {
     }
 
     static Map<String, Object> settings(QuantizedModel qm) {
-        Map<String, Object> m = new LinkedHashMap<>(qm.settings().describe());
+        Map<String, Object> m = new LinkedHashMap<>();
+        qm.settings().describe().forEach((k, v) -> m.put(k, typed(v)));
         m.put("calibrationSize", qm.calibration().size());
         m.put("calibrationSeed", qm.calibration().seed());
         m.put("calibrationSampling", qm.calibration().sampling().name().toLowerCase(java.util.Locale.ROOT));
@@ -68,8 +69,19 @@ public final class QuantizationJson {
             e.put("rangeMethod", v.rangeMethod());
             o.put(k, e);
         });
-        m.put("overrides", o);
+        m.put("overrides", o); // replaces the count from describe() by the overrides themselves
         return m;
+    }
+
+    /** Numbers and booleans of the settings as JSON numbers and booleans, other values as text. */
+    private static Object typed(String v) {
+        if (v.equals("true") || v.equals("false")) {
+            return Boolean.parseBoolean(v);
+        }
+        if (v.matches("-?\\d{1,18}")) {
+            return Long.parseLong(v);
+        }
+        return v;
     }
 
     /** One object per quantizer: where it is, what it does, what calibration chose. */

@@ -48,6 +48,8 @@ class QuantizeCommandTest {
         assertEquals("per-channel", settings.get("weightGranularity").asText());
         assertEquals("pytorch", settings.get("scaleConvention").asText());
         assertEquals(256, settings.get("calibrationSize").asInt());
+        assertTrue(settings.get("weightBits").isInt() && settings.get("foldBatchNorm").isBoolean(),
+                "numbers and booleans are typed: " + settings);
         int channels = 0;
         for (JsonNode rq : ref.get("W8A8 per-channel").get("quantizers")) {
             if (rq.get("tensor").asText().equals("features.3.weight")) {
