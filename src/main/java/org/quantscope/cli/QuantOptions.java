@@ -127,54 +127,26 @@ final class QuantOptions {
                     + "logits:range=ce. Keys: bits, granularity, range.")
     List<String> overrides = new ArrayList<>();
 
-    /**
-     * The model after the requested post-training transforms (BN folded, then cross-layer equalization), or null
-     * when none was requested.
-     */
-    org.quantscope.core.transform.CrossLayerEqualization.Result transforms(org.quantscope.core.onnx.OnnxModel model,
-                                                                            QuantSettings settings) {
+    /** The post-training fixes asked for, checked (messages name the flags). */
+    org.quantscope.core.transform.PtqPipeline.Fixes fixes() {
         if (biasAbsorption && !cle) {
             throw new InputException("--bias-absorption moves biases between the layers cross-layer equalization "
                     + "pairs; give --cle too");
         }
-        if (!cle) {
-            return null;
-        }
-        if (!settings.foldBatchNorm()) {
-            throw new InputException("--cle needs BatchNormalization folded first (white paper Fig. 8); drop "
-                    + "--no-bn-fold, or use a preset that folds BN (academic does not)");
-        }
-        org.quantscope.core.transform.CrossLayerEqualization.Result r =
-                org.quantscope.core.transform.CrossLayerEqualization.equalize(
-                        org.quantscope.core.onnx.BatchNormFolding.fold(model), true);
-        if (!biasAbsorption) {
-            return r;
-        }
-        org.quantscope.core.transform.BiasAbsorption.Result a =
-                org.quantscope.core.transform.BiasAbsorption.absorb(r, model);
-        absorbed = a.absorbed();
-        return new org.quantscope.core.transform.CrossLayerEqualization.Result(r.folded(), a.model(), r.pairs(),
-                r.relu6Replaced(), r.iterations());
-    }
-
-    /** What bias absorption did in the last {@link #transforms} call (empty without --bias-absorption). */
-    List<org.quantscope.core.transform.BiasAbsorption.Absorbed> absorbed = List.of();
-
-    /** The bias correction method asked for ({@code empirical} or {@code analytic}), or null. */
-    String biasCorrectionMethod() {
-        if (biasCorrection == null) {
-            return null;
-        }
-        String m = biasCorrection.trim().toLowerCase(Locale.ROOT);
-        if (!m.equals("empirical") && !m.equals("analytic")) {
+        String bc = biasCorrection == null ? null : biasCorrection.trim().toLowerCase(Locale.ROOT);
+        if (bc != null && !bc.equals("empirical") && !bc.equals("analytic")) {
             throw new InputException("--bias-correction must be empirical (eq. 27, from calibration data) or "
                     + "analytic (eq. 28, from BN statistics), got '" + biasCorrection + "'");
         }
-        if (m.equals("analytic") && cle) {
+        if ("analytic".equals(bc) && cle) {
             throw new InputException("--bias-correction analytic needs the BN statistics of the model as folded, "
                     + "which cross-layer equalization rescales; use --bias-correction empirical with --cle");
         }
-        return m;
+        if (cle && noBnFold != null && noBnFold) {
+            throw new InputException("--cle needs BatchNormalization folded first (white paper Fig. 8); drop "
+                    + "--no-bn-fold, or use a preset that folds BN (academic does not)");
+        }
+        return new org.quantscope.core.transform.PtqPipeline.Fixes(cle, biasAbsorption, bc);
     }
 
     /** The calibration pool spec; the demo pool with {@code --demo}. */

@@ -1,17 +1,13 @@
 package org.quantscope.cli;
 
 import org.quantscope.core.InputException;
-import org.quantscope.core.data.CalibrationSampler;
 import org.quantscope.core.data.DataSpec;
 import org.quantscope.core.data.Dataset;
 import org.quantscope.core.data.DatasetLoader;
 import org.quantscope.core.eval.EvaluationResult;
 import org.quantscope.core.eval.EvaluationSettings;
-import org.quantscope.core.eval.Evaluator;
 import org.quantscope.core.data.ExpectedInput;
 import org.quantscope.core.eval.ModelInputs;
-import org.quantscope.core.onnx.BatchNormFolding;
-import org.quantscope.core.onnx.InferenceSession;
 import org.quantscope.core.onnx.OnnxModel;
 import org.quantscope.core.onnx.OnnxModelLoader;
 import org.quantscope.core.onnx.QuantizedGraphWriter;
@@ -19,9 +15,9 @@ import org.quantscope.core.onnx.SessionSettings;
 import org.quantscope.core.sim.QdqExport;
 import org.quantscope.core.sim.QuantSettings;
 import org.quantscope.core.sim.QuantizationSimulator;
-import org.quantscope.core.sim.QuantizedModel;
 import org.quantscope.core.sim.SimulationResult;
 import org.quantscope.core.transform.BiasCorrection;
+import org.quantscope.core.transform.PtqPipeline;
 import org.quantscope.core.transform.CrossLayerEqualization;
 import org.quantscope.core.util.CancellationToken;
 import org.quantscope.report.EncodingsJson;
@@ -114,42 +110,19 @@ final class QuantizeCommand implements Callable<Integer> {
         DataSpec calibSpec = quant.calibSpec(modelOptions.demo, dataOptions);
         SessionSettings session = new SessionSettings(threads, true);
         ExpectedInput expected = ModelInputs.expected(model);
-        CrossLayerEqualization.Result cle = quant.transforms(model, settings);
-        String biasCorrection = quant.biasCorrectionMethod();
-        BiasCorrection.Result bc = null;
-        SimulationResult r;
-        SimulationResult before = null;
-        EvaluationResult fp32AfterFixes = null;
+        PtqPipeline.Fixes fixes = quant.fixes();
+        PtqPipeline.Outcome outcome;
         try (Dataset test = DatasetLoader.open(testSpec, expected, progress, cancel);
              Dataset pool = DatasetLoader.open(calibSpec, expected, false, progress, cancel)) {
-            EvaluationSettings eval = new EvaluationSettings(batch, 0);
-            r = QuantizationSimulator.simulate(model, test, pool, settings, quant.calibration(), eval, session, null,
-                    progress, cancel);
-            OnnxModel transformed = cle == null ? null : cle.model();
-            if ("analytic".equals(biasCorrection)) {
-                bc = BiasCorrection.analytic(r.model());
-                transformed = bc.model();
-            } else if ("empirical".equals(biasCorrection)) {
-                OnnxModel base = transformed != null ? transformed
-                        : settings.foldBatchNorm() ? BatchNormFolding.fold(model) : model;
-                QuantizedModel q0 = QuantizationSimulator.prepare(model, base, settings, pool, quant.calibration(),
-                        session, progress, cancel);
-                Dataset calib = CalibrationSampler.sample(pool, q0.calibration().sampling(), q0.calibration().size(),
-                        q0.calibration().seed());
-                bc = BiasCorrection.empirical(q0, calib, q0.calibration().batchSize(), session, progress, cancel);
-                transformed = bc.model();
-            }
-            if (transformed != null) {
-                before = r;
-                if (cle != null) {
-                    try (InferenceSession s = InferenceSession.open(cle.model(), session)) {
-                        fp32AfterFixes = Evaluator.evaluate(s, test, eval, progress, cancel);
-                    }
-                }
-                r = QuantizationSimulator.simulate(model, transformed, test, pool, settings, quant.calibration(),
-                        eval, session, before.fp32(), progress, cancel);
-            }
+            outcome = PtqPipeline.run(model, test, pool, settings, quant.calibration(),
+                    new EvaluationSettings(batch, 0), session, fixes, null, progress, cancel);
         }
+        SimulationResult r = outcome.after();
+        SimulationResult before = fixes.any() ? outcome.before() : null;
+        CrossLayerEqualization.Result cle = outcome.cle();
+        BiasCorrection.Result bc = outcome.biasCorrection();
+        EvaluationResult fp32AfterFixes = outcome.fp32AfterCle();
+        String biasCorrection = fixes.biasCorrection();
         Map<String, String> more = new LinkedHashMap<>(dataOptions.provenance(testSpec, threads, limit));
         more.put("calibrationPool", calibSpec.data().toAbsolutePath().toString());
         r = new SimulationResult(r.fp32(), r.quantized(), r.model(), r.seconds(), r.provenance().withSettings(more));
@@ -162,7 +135,7 @@ final class QuantizeCommand implements Callable<Integer> {
                     100 * r.quantized().accuracy());
         }
         if (cle != null) {
-            String absorption = quant.biasAbsorption ? "; high biases absorbed in " + quant.absorbed.size()
+            String absorption = fixes.biasAbsorption() ? "; high biases absorbed in " + outcome.absorbed().size()
                     + " of the pairs" : "";
             out.printf(java.util.Locale.ROOT, "%nFix: cross-layer equalization of %d layer pairs (%d sweeps; %d ReLU6 "
                     + "replaced by ReLU%s): FP32 %.2f %% -> %.2f %%; quantized %.2f %% before the fixes -> %.2f %% "
@@ -186,7 +159,7 @@ final class QuantizeCommand implements Callable<Integer> {
         }
         if (json != null) {
             Map<String, Object> tree = QuantizationJson.tree(r);
-            List<Map<String, Object>> fixes = new java.util.ArrayList<>();
+            List<Map<String, Object>> applied = new java.util.ArrayList<>();
             if (cle != null) {
                 Map<String, Object> fix = new LinkedHashMap<>();
                 fix.put("name", "cle");
@@ -196,13 +169,13 @@ final class QuantizeCommand implements Callable<Integer> {
                 fix.put("fp32AccuracyAfter", fp32AfterFixes.accuracy());
                 fix.put("fp32PerClassAccuracyAfter", Json.nums(fp32AfterFixes.perClassAccuracy()));
                 fix.put("weightRangeRatio", rangeRatios(cle.folded(), cle.model()));
-                fixes.add(fix);
-                if (quant.biasAbsorption) {
+                applied.add(fix);
+                if (fixes.biasAbsorption()) {
                     Map<String, Object> ab = new LinkedHashMap<>();
                     ab.put("name", "biasAbsorption");
-                    ab.put("pairs", quant.absorbed.stream().map(x -> Map.of("first", x.first(), "second", x.second(),
+                    ab.put("pairs", outcome.absorbed().stream().map(x -> Map.of("first", x.first(), "second", x.second(),
                             "absorbed", Json.nums(x.absorbed()))).toList());
-                    fixes.add(ab);
+                    applied.add(ab);
                 }
             }
             if (bc != null) {
@@ -218,10 +191,10 @@ final class QuantizeCommand implements Callable<Integer> {
                     layers.add(m);
                 }
                 fix.put("layers", layers);
-                fixes.add(fix);
+                applied.add(fix);
             }
             if (before != null) {
-                tree.put("fixes", fixes);
+                tree.put("fixes", applied);
                 Map<String, Object> b = new LinkedHashMap<>();
                 b.put("accuracy", before.quantized().accuracy());
                 b.put("perClassAccuracy", Json.nums(before.quantized().perClassAccuracy()));

@@ -1,0 +1,156 @@
+package org.quantscope.core.transform;
+
+import org.quantscope.core.InputException;
+import org.quantscope.core.data.CalibrationSampler;
+import org.quantscope.core.data.Dataset;
+import org.quantscope.core.eval.EvaluationResult;
+import org.quantscope.core.eval.EvaluationSettings;
+import org.quantscope.core.eval.Evaluator;
+import org.quantscope.core.onnx.BatchNormFolding;
+import org.quantscope.core.onnx.InferenceSession;
+import org.quantscope.core.onnx.OnnxModel;
+import org.quantscope.core.onnx.SessionSettings;
+import org.quantscope.core.sim.CalibrationSettings;
+import org.quantscope.core.sim.QuantSettings;
+import org.quantscope.core.sim.QuantizationSimulator;
+import org.quantscope.core.sim.QuantizedModel;
+import org.quantscope.core.sim.SimulationResult;
+import org.quantscope.core.util.CancellationToken;
+import org.quantscope.core.util.ProgressListener;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The standard post-training pipeline (white paper Fig. 8) with the fixes the user picked, measured against the same
+ * quantization without them: BN folding -> cross-layer equalization -> bias absorption -> weight quantization ->
+ * bias correction -> activation calibration -> evaluation. The command line and the window run exactly this.
+ */
+public final class PtqPipeline {
+
+    /**
+     * Which fixes to apply.
+     *
+     * @param cle            cross-layer equalization (ReLU6 between equalized layers becomes ReLU)
+     * @param biasAbsorption absorb high biases after equalization (needs {@code cle})
+     * @param biasCorrection {@code null}, {@code empirical} or {@code analytic} (analytic cannot follow {@code cle})
+     */
+    public record Fixes(boolean cle, boolean biasAbsorption, String biasCorrection) {
+
+        /** No fix. */
+        public static final Fixes NONE = new Fixes(false, false, null);
+
+        /** Validates the combination. */
+        public Fixes {
+            if (biasCorrection != null) {
+                biasCorrection = biasCorrection.trim().toLowerCase(Locale.ROOT);
+                if (!biasCorrection.equals("empirical") && !biasCorrection.equals("analytic")) {
+                    throw new InputException("bias correction must be empirical (eq. 27, from calibration data) or "
+                            + "analytic (eq. 28, from BN statistics), got '" + biasCorrection + "'");
+                }
+                if (biasCorrection.equals("analytic") && cle) {
+                    throw new InputException("analytic bias correction needs the BN statistics of the model as "
+                            + "folded, which cross-layer equalization rescales; use empirical bias correction with "
+                            + "cross-layer equalization");
+                }
+            }
+            if (biasAbsorption && !cle) {
+                throw new InputException("bias absorption moves biases between the layers cross-layer equalization "
+                        + "pairs; turn cross-layer equalization on too");
+            }
+        }
+
+        /** Whether any fix is asked for. */
+        public boolean any() {
+            return cle || biasAbsorption || biasCorrection != null;
+        }
+    }
+
+    /**
+     * What the pipeline measured.
+     *
+     * @param before           the quantization without fixes (same settings and calibration draw)
+     * @param after            with the fixes ({@code before} itself when none was asked for)
+     * @param cle              the equalization, or null
+     * @param absorbed         what bias absorption moved (empty without it)
+     * @param biasCorrection   the bias correction, or null
+     * @param fp32AfterCle     FP32 accuracy of the equalized model (ReLU6 replaced), or null without CLE
+     */
+    public record Outcome(SimulationResult before, SimulationResult after, CrossLayerEqualization.Result cle,
+                          List<BiasAbsorption.Absorbed> absorbed, BiasCorrection.Result biasCorrection,
+                          EvaluationResult fp32AfterCle) {
+
+        /** Copies the list. */
+        public Outcome {
+            absorbed = List.copyOf(absorbed);
+        }
+    }
+
+    private PtqPipeline() {
+    }
+
+    /**
+     * Runs the pipeline.
+     *
+     * @param model       the model as loaded
+     * @param test        labelled test data
+     * @param pool        calibration pool
+     * @param settings    quantization settings
+     * @param calibration calibration draw
+     * @param eval        evaluation batch size and limit
+     * @param session     ONNX Runtime settings
+     * @param fixes       which fixes
+     * @param fp32        FP32 result of {@code model} on {@code test} to reuse, or null
+     * @param progress    progress of every step
+     * @param cancel      cancellation
+     * @return before and after
+     */
+    public static Outcome run(OnnxModel model, Dataset test, Dataset pool, QuantSettings settings,
+                              CalibrationSettings calibration, EvaluationSettings eval, SessionSettings session,
+                              Fixes fixes, EvaluationResult fp32, ProgressListener progress, CancellationToken cancel) {
+        if (fixes.cle() && !settings.foldBatchNorm()) {
+            throw new InputException("cross-layer equalization needs BatchNormalization folded first (white paper "
+                    + "Fig. 8); turn BN folding on, or use a preset that folds BN (academic does not)");
+        }
+        SimulationResult before = QuantizationSimulator.simulate(model, test, pool, settings, calibration, eval,
+                session, fp32, progress, cancel);
+        if (!fixes.any()) {
+            return new Outcome(before, before, null, List.of(), null, null);
+        }
+        CrossLayerEqualization.Result cle = null;
+        List<BiasAbsorption.Absorbed> absorbed = List.of();
+        OnnxModel transformed = null;
+        if (fixes.cle()) {
+            cle = CrossLayerEqualization.equalize(BatchNormFolding.fold(model), true);
+            transformed = cle.model();
+            if (fixes.biasAbsorption()) {
+                BiasAbsorption.Result a = BiasAbsorption.absorb(cle, model);
+                absorbed = a.absorbed();
+                transformed = a.model();
+            }
+        }
+        BiasCorrection.Result bc = null;
+        if ("analytic".equals(fixes.biasCorrection())) {
+            bc = BiasCorrection.analytic(before.model());
+            transformed = bc.model();
+        } else if ("empirical".equals(fixes.biasCorrection())) {
+            OnnxModel base = transformed != null ? transformed
+                    : settings.foldBatchNorm() ? BatchNormFolding.fold(model) : model;
+            QuantizedModel q0 = QuantizationSimulator.prepare(model, base, settings, pool, calibration, session,
+                    progress, cancel);
+            Dataset calib = CalibrationSampler.sample(pool, calibration.sampling(), calibration.size(),
+                    calibration.seed());
+            bc = BiasCorrection.empirical(q0, calib, calibration.batchSize(), session, progress, cancel);
+            transformed = bc.model();
+        }
+        EvaluationResult fp32AfterCle = null;
+        if (cle != null) {
+            try (InferenceSession s = InferenceSession.open(cle.model(), session)) {
+                fp32AfterCle = Evaluator.evaluate(s, test, eval, progress, cancel);
+            }
+        }
+        SimulationResult after = QuantizationSimulator.simulate(model, transformed, test, pool, settings, calibration,
+                eval, session, before.fp32(), progress, cancel);
+        return new Outcome(before, after, cle, absorbed, bc, fp32AfterCle);
+    }
+}
