@@ -112,8 +112,8 @@ final class DiagnoseCommand implements Callable<Integer> {
         java.util.List<org.quantscope.core.analysis.ActivationStats> acts;
         try (Dataset test = DatasetLoader.open(testSpec, expected, progress, cancel);
              Dataset pool = DatasetLoader.open(calibSpec, expected, false, progress, cancel)) {
-            QuantizedModel qm = QuantizationSimulator.prepare(model, settings, pool, quant.calibration(), session,
-                    progress, cancel);
+            QuantizedModel qm = org.quantscope.core.transform.PtqPipeline.prepare(model, pool, settings,
+                    quant.calibration(), session, quant.fixes(), progress, cancel);
             r = LayerDiagnostics.diagnose(qm, test, ds, session, progress, cancel);
             Dataset calib = org.quantscope.core.data.CalibrationSampler.sample(pool, qm.calibration().sampling(),
                     qm.calibration().size(), qm.calibration().seed());
@@ -123,6 +123,11 @@ final class DiagnoseCommand implements Callable<Integer> {
         r = new DiagnosisResult(r.full(), r.sanity(), r.weightsOnly(), r.activationsOnly(), r.layers(), r.settings(),
                 r.model(), r.provenance().withSettings(dataOptions.provenance(testSpec, threads, 0)));
         DiagnosisTables.print(out, r);
+        if (quant.fixes().any()) {
+            out.println("note: the diagnosis ran on the model after the post-training fixes; its FP32 sanity check "
+                    + "compares that model with the model as loaded, so a fix that changes the FP32 function "
+                    + "(cross-layer equalization replaces ReLU6 by ReLU) shows up there.");
+        }
         if (json != null) {
             DiagnosisJson.write(r, acts, json);
             out.println("Wrote " + json);

@@ -108,15 +108,70 @@ public final class PtqPipeline {
     public static Outcome run(OnnxModel model, Dataset test, Dataset pool, QuantSettings settings,
                               CalibrationSettings calibration, EvaluationSettings eval, SessionSettings session,
                               Fixes fixes, EvaluationResult fp32, ProgressListener progress, CancellationToken cancel) {
-        if (fixes.cle() && !settings.foldBatchNorm()) {
-            throw new InputException("cross-layer equalization needs BatchNormalization folded first (white paper "
-                    + "Fig. 8); turn BN folding on, or use a preset that folds BN (academic does not)");
-        }
+        checkFolding(settings, fixes);
         SimulationResult before = QuantizationSimulator.simulate(model, test, pool, settings, calibration, eval,
                 session, fp32, progress, cancel);
         if (!fixes.any()) {
             return new Outcome(before, before, null, List.of(), null, null);
         }
+        Transformed t = transform(model, pool, settings, calibration, session, fixes, before.model(), progress,
+                cancel);
+        CrossLayerEqualization.Result cle = t.cle();
+        EvaluationResult fp32AfterCle = null;
+        if (cle != null) {
+            try (InferenceSession s = InferenceSession.open(cle.model(), session)) {
+                fp32AfterCle = Evaluator.evaluate(s, test, eval, progress, cancel);
+            }
+        }
+        SimulationResult after = QuantizationSimulator.simulate(model, t.model(), test, pool, settings, calibration,
+                eval, session, before.fp32(), progress, cancel);
+        return new Outcome(before, after, cle, t.absorbed(), t.biasCorrection(), fp32AfterCle);
+    }
+
+    /**
+     * The quantized model with the fixes applied, without evaluating anything (for analyses such as the layer
+     * diagnosis).
+     *
+     * @param model       the model as loaded
+     * @param pool        calibration pool
+     * @param settings    quantization settings
+     * @param calibration calibration draw
+     * @param session     ONNX Runtime settings
+     * @param fixes       which fixes
+     * @param progress    progress
+     * @param cancel      cancellation
+     * @return the calibrated model after the fixes
+     */
+    public static QuantizedModel prepare(OnnxModel model, Dataset pool, QuantSettings settings,
+                                         CalibrationSettings calibration, SessionSettings session, Fixes fixes,
+                                         ProgressListener progress, CancellationToken cancel) {
+        checkFolding(settings, fixes);
+        QuantizedModel plain = QuantizationSimulator.prepare(model, settings, pool, calibration, session, progress,
+                cancel);
+        if (!fixes.any()) {
+            return plain;
+        }
+        Transformed t = transform(model, pool, settings, calibration, session, fixes, plain, progress, cancel);
+        return QuantizationSimulator.prepare(model, t.model(), settings, pool, calibration, session, progress,
+                cancel);
+    }
+
+    /** The transformed model and the records of each step. */
+    private record Transformed(OnnxModel model, CrossLayerEqualization.Result cle,
+                               List<BiasAbsorption.Absorbed> absorbed, BiasCorrection.Result biasCorrection) {
+    }
+
+    private static void checkFolding(QuantSettings settings, Fixes fixes) {
+        if (fixes.cle() && !settings.foldBatchNorm()) {
+            throw new InputException("cross-layer equalization needs BatchNormalization folded first (white paper "
+                    + "Fig. 8); turn BN folding on, or use a preset that folds BN (academic does not)");
+        }
+    }
+
+    /** Equalization, absorption and bias correction; {@code plain} is the model quantized without fixes. */
+    private static Transformed transform(OnnxModel model, Dataset pool, QuantSettings settings,
+                                         CalibrationSettings calibration, SessionSettings session, Fixes fixes,
+                                         QuantizedModel plain, ProgressListener progress, CancellationToken cancel) {
         CrossLayerEqualization.Result cle = null;
         List<BiasAbsorption.Absorbed> absorbed = List.of();
         OnnxModel transformed = null;
@@ -131,7 +186,7 @@ public final class PtqPipeline {
         }
         BiasCorrection.Result bc = null;
         if ("analytic".equals(fixes.biasCorrection())) {
-            bc = BiasCorrection.analytic(before.model());
+            bc = BiasCorrection.analytic(plain);
             transformed = bc.model();
         } else if ("empirical".equals(fixes.biasCorrection())) {
             OnnxModel base = transformed != null ? transformed
@@ -143,14 +198,6 @@ public final class PtqPipeline {
             bc = BiasCorrection.empirical(q0, calib, calibration.batchSize(), session, progress, cancel);
             transformed = bc.model();
         }
-        EvaluationResult fp32AfterCle = null;
-        if (cle != null) {
-            try (InferenceSession s = InferenceSession.open(cle.model(), session)) {
-                fp32AfterCle = Evaluator.evaluate(s, test, eval, progress, cancel);
-            }
-        }
-        SimulationResult after = QuantizationSimulator.simulate(model, transformed, test, pool, settings, calibration,
-                eval, session, before.fp32(), progress, cancel);
-        return new Outcome(before, after, cle, absorbed, bc, fp32AfterCle);
+        return new Transformed(transformed, cle, absorbed, bc);
     }
 }
