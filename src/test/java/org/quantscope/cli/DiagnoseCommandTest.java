@@ -65,6 +65,19 @@ class DiagnoseCommandTest {
     }
 
     @Test
+    void diagnosisAfterEqualizationNoLongerSuggestsPerChannel() throws Exception {
+        Path json = dir.resolve("cle.json");
+        CliTest.Run r = CliTest.run("diagnose", "--demo", "--cle", "--samples", "200", "--no-sensitivity", "--json",
+                json.toString(), "-q");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("post-training fixes"), r.out());
+        for (JsonNode l : new ObjectMapper().readTree(json.toFile()).get("layers")) {
+            assertTrue(l.get("weightRangeRatio").asDouble() < 5, "equalized: " + l);
+            assertTrue(!l.get("suggestion").asText().startsWith("per-channel"), l.toString());
+        }
+    }
+
+    @Test
     void badInputExitsWith2() {
         CliTest.assertInputError(CliTest.run("diagnose", "--demo", "--samples", "0", "-q"), "--samples");
         CliTest.assertInputError(CliTest.run("diagnose", "--demo", "--threshold", "-1", "-q"), "--threshold");
