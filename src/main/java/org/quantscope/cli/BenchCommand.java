@@ -108,6 +108,10 @@ final class BenchCommand implements Callable<Integer> {
         if (repeat < 1 || batch < 1 || warmup < 0) {
             throw new InputException("--repeat and --batch must be at least 1, --warmup at least 0.");
         }
+        if (quant.fixes().any()) {
+            throw new InputException("bench measures quantization without post-training fixes; drop --cle, "
+                    + "--bias-absorption and --bias-correction");
+        }
         return switch (target) {
             case eval -> eval();
             case quantize -> new QuantizeBench(this).run();

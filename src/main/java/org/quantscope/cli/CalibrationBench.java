@@ -40,10 +40,6 @@ final class CalibrationBench {
      * made it reserve, so sizes must be compared in separate processes.
      */
     int run() {
-        if (cmd.quant.fixes().any()) {
-            throw new org.quantscope.core.InputException("bench measures quantization without post-training fixes; "
-                    + "drop --cle, --bias-absorption and --bias-correction");
-        }
         PrintWriter out = cmd.spec.commandLine().getOut();
         OnnxModel model = OnnxModelLoader.load(cmd.modelOptions.resolveModel());
         QuantSettings settings = cmd.quant.settings();

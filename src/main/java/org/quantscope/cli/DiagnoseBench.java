@@ -43,10 +43,6 @@ final class DiagnoseBench {
     }
 
     int run() {
-        if (cmd.quant.fixes().any()) {
-            throw new org.quantscope.core.InputException("bench measures quantization without post-training fixes; "
-                    + "drop --cle, --bias-absorption and --bias-correction");
-        }
         PrintWriter out = cmd.spec.commandLine().getOut();
         if (cmd.samples < 1) {
             throw new InputException("--samples must be at least 1, got " + cmd.samples + ".");

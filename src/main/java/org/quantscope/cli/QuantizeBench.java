@@ -36,10 +36,6 @@ final class QuantizeBench {
      * with the same session settings (the simulated side with QDQ fusion off, exactly as {@code quantize} runs it).
      */
     int run() {
-        if (cmd.quant.fixes().any()) {
-            throw new org.quantscope.core.InputException("bench measures quantization without post-training fixes; "
-                    + "drop --cle, --bias-absorption and --bias-correction");
-        }
         PrintWriter out = cmd.spec.commandLine().getOut();
         OnnxModel model = OnnxModelLoader.load(cmd.modelOptions.resolveModel());
         QuantSettings settings = cmd.quant.settings();
