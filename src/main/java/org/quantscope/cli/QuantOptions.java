@@ -116,6 +116,23 @@ final class QuantOptions {
                     + "BatchNorm statistics of the layer feeding it).")
     String biasCorrection;
 
+    @Option(names = "--adaround", description = "AdaRound (white paper §3.4, eq. 32-35): learn each weight's "
+            + "rounding layer by layer on calibration samples instead of rounding to nearest.")
+    boolean adaround;
+
+    @Option(names = "--adaround-iters", paramLabel = "N",
+            description = "AdaRound iterations per layer (default 10000, the paper's; a few hundred for a live demo).")
+    Integer adaroundIters;
+
+    @Option(names = "--adaround-samples", paramLabel = "N",
+            description = "Calibration samples AdaRound learns from (default 1024), drawn from the calibration pool "
+                    + "with --calib-sampling and --seed.")
+    Integer adaroundSamples;
+
+    @Option(names = "--adaround-lr", paramLabel = "R",
+            description = "Adam learning rate of AdaRound's rounding variables (default 0.01; the paper leaves it open).")
+    Double adaroundLr;
+
     @Option(names = "--disable", paramLabel = "NAME", split = ",",
             description = "Leave these quantizers in float (names as listed in the quantizer table), or every "
                     + "quantizer of a layer (its node name, as diagnose lists it: float fallback); 'weights' or "
@@ -146,7 +163,37 @@ final class QuantOptions {
             throw new InputException("--cle needs BatchNormalization folded first (white paper Fig. 8); drop "
                     + "--no-bn-fold, or use a preset that folds BN (academic does not)");
         }
-        return new org.quantscope.core.transform.PtqPipeline.Fixes(cle, biasAbsorption, bc);
+        if ((adaroundIters != null || adaroundSamples != null || adaroundLr != null) && !adaround) {
+            throw new InputException("--adaround-iters, --adaround-samples and --adaround-lr tune AdaRound; give "
+                    + "--adaround too");
+        }
+        if (adaround && bc != null) {
+            throw new InputException("--adaround and --bias-correction do not go together: AdaRound already "
+                    + "minimizes each layer's output error, its mean shift included; pick one");
+        }
+        org.quantscope.core.transform.AdaRoundSettings ada = null;
+        if (adaround) {
+            if (adaroundIters != null && adaroundIters < 1) {
+                throw new InputException("--adaround-iters must be at least 1, got " + adaroundIters);
+            }
+            if (adaroundSamples != null && adaroundSamples < 1) {
+                throw new InputException("--adaround-samples must be at least 1, got " + adaroundSamples);
+            }
+            ada = org.quantscope.core.transform.AdaRoundSettings.DEFAULT.withSeed(seed);
+            if (adaroundIters != null) {
+                ada = ada.withIterations(adaroundIters);
+            }
+            if (adaroundSamples != null) {
+                ada = ada.withSamples(adaroundSamples);
+            }
+            if (adaroundLr != null) {
+                if (!(adaroundLr > 0)) {
+                    throw new InputException("--adaround-lr must be positive, got " + adaroundLr);
+                }
+                ada = ada.withLearningRate(adaroundLr);
+            }
+        }
+        return new org.quantscope.core.transform.PtqPipeline.Fixes(cle, biasAbsorption, bc, ada);
     }
 
     /** The calibration pool spec; the demo pool with {@code --demo}. */

@@ -16,11 +16,15 @@ import org.quantscope.core.sim.QdqExport;
 import org.quantscope.core.sim.QuantSettings;
 import org.quantscope.core.sim.QuantizationSimulator;
 import org.quantscope.core.sim.SimulationResult;
+import org.quantscope.core.transform.AdaRound;
 import org.quantscope.core.transform.BiasCorrection;
-import org.quantscope.core.transform.PtqPipeline;
 import org.quantscope.core.transform.CrossLayerEqualization;
+import org.quantscope.core.transform.FixEffects;
+import org.quantscope.core.transform.PtqPipeline;
 import org.quantscope.core.util.CancellationToken;
+import org.quantscope.core.util.ProgressListener;
 import org.quantscope.report.EncodingsJson;
+import org.quantscope.report.FixesJson;
 import org.quantscope.report.Json;
 import org.quantscope.report.QuantizationJson;
 import picocli.CommandLine.ArgGroup;
@@ -42,6 +46,9 @@ import java.util.concurrent.Callable;
         description = "Simulate quantization (weights and activations) with ONNX Runtime: FP32 versus quantized "
                 + "accuracy, overall and per class; export encodings and a deployable QDQ model.")
 final class QuantizeCommand implements Callable<Integer> {
+
+    /** Test samples the per-layer error before and after the fixes is measured on. */
+    static final int EFFECT_SAMPLES = 1000;
 
     @Mixin
     ModelOptions modelOptions;
@@ -143,6 +150,22 @@ final class QuantizeCommand implements Callable<Integer> {
                     100 * r.fp32().accuracy(), 100 * fp32AfterFixes.accuracy(), 100 * before.quantized().accuracy(),
                     100 * r.quantized().accuracy());
         }
+        AdaRound.Result ada = outcome.adaround();
+        if (ada != null) {
+            long kept = ada.layers().stream().filter(x -> x.kept().equals("adaround")).count();
+            out.printf(java.util.Locale.ROOT, "%nFix: AdaRound, %d iterations per layer on %d samples, %.1f s; learned "
+                    + "rounding kept in %d of %d layers; quantized %.2f %% with round-to-nearest -> %.2f %%%n",
+                    ada.settings().iterations(), ada.settings().samples(), ada.seconds(), kept, ada.layers().size(),
+                    100 * before.quantized().accuracy(), 100 * r.quantized().accuracy());
+            FixTables.printAdaRound(out, ada);
+        }
+        FixEffects effects = null;
+        if (fixes.any()) {
+            try (Dataset test = DatasetLoader.open(testSpec, expected, ProgressListener.NONE, cancel)) {
+                effects = FixEffects.measure(outcome, test, EFFECT_SAMPLES, batch, session, progress, cancel);
+            }
+            FixTables.printFixEffects(out, effects);
+        }
         if (exportOnnx != null) {
             OnnxModel qdq = QdqExport.deployable(r.model(), storage);
             QuantizedGraphWriter.save(qdq, exportOnnx);
@@ -159,82 +182,11 @@ final class QuantizeCommand implements Callable<Integer> {
         }
         if (json != null) {
             Map<String, Object> tree = QuantizationJson.tree(r);
-            List<Map<String, Object>> applied = new java.util.ArrayList<>();
-            if (cle != null) {
-                Map<String, Object> fix = new LinkedHashMap<>();
-                fix.put("name", "cle");
-                fix.put("pairs", cle.pairs().stream().map(p -> p.first() + " -> " + p.second()).toList());
-                fix.put("relu6ReplacedByRelu", cle.relu6Replaced());
-                fix.put("sweeps", cle.iterations());
-                fix.put("fp32AccuracyAfter", fp32AfterFixes.accuracy());
-                fix.put("fp32PerClassAccuracyAfter", Json.nums(fp32AfterFixes.perClassAccuracy()));
-                fix.put("weightRangeRatio", rangeRatios(cle.folded(), cle.model()));
-                applied.add(fix);
-                if (fixes.biasAbsorption()) {
-                    Map<String, Object> ab = new LinkedHashMap<>();
-                    ab.put("name", "biasAbsorption");
-                    ab.put("pairs", outcome.absorbed().stream().map(x -> Map.of("first", x.first(), "second", x.second(),
-                            "absorbed", Json.nums(x.absorbed()))).toList());
-                    applied.add(ab);
-                }
-            }
-            if (bc != null) {
-                Map<String, Object> fix = new LinkedHashMap<>();
-                fix.put("name", "biasCorrection");
-                fix.put("method", biasCorrection);
-                List<Map<String, Object>> layers = new java.util.ArrayList<>();
-                for (BiasCorrection.LayerCorrection c : bc.corrections()) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("layer", c.layer());
-                    m.put("meanAbsShiftBefore", c.meanAbsShift());
-                    m.put("correction", Json.nums(c.correction()));
-                    layers.add(m);
-                }
-                fix.put("layers", layers);
-                applied.add(fix);
-            }
-            if (before != null) {
-                tree.put("fixes", applied);
-                Map<String, Object> b = new LinkedHashMap<>();
-                b.put("accuracy", before.quantized().accuracy());
-                b.put("perClassAccuracy", Json.nums(before.quantized().perClassAccuracy()));
-                b.put("drop", before.dropPoints());
-                b.put("perClassDrop", Json.nums(before.perClassDropPoints()));
-                tree.put("beforeFixes", b);
-            }
+            FixesJson.add(tree, fixes, outcome, effects);
             Json.write(tree, json);
             out.println("Wrote " + json);
         }
         return 0;
-    }
-
-    /**
-     * Per layer, the weight range ratio (largest over median output-channel range) before and after a transform:
-     * what equalization is for (the per-channel ranges flatten).
-     */
-    private static List<Map<String, Object>> rangeRatios(OnnxModel before, OnnxModel after) {
-        List<Map<String, Object>> rows = new java.util.ArrayList<>();
-        for (org.quantscope.core.onnx.Layer l : before.layers()) {
-            org.quantscope.core.onnx.Layer a = after.layers().stream().filter(x -> x.name().equals(l.name()))
-                    .findFirst().orElse(null);
-            if (a == null) {
-                continue;
-            }
-            int axis = l.kind() == org.quantscope.core.onnx.LayerKind.GEMM && l.linear().longAttr("transB", 0) == 0
-                    ? 1 : 0;
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("layer", l.name());
-            m.put("before", Json.num(ratio(before, l, axis)));
-            m.put("after", Json.num(ratio(after, a, axis)));
-            rows.add(m);
-        }
-        return rows;
-    }
-
-    private static double ratio(OnnxModel m, org.quantscope.core.onnx.Layer l, int axis) {
-        float[] w = m.constant(l.linear().input(1)).orElseThrow().floats();
-        return org.quantscope.core.analysis.WeightStatistics.of(l.weightName(), l.name(), w, l.weightShape(), axis,
-                Double.NaN, Double.NaN).rangeRatio();
     }
 
     private static QdqExport.WeightStorage weightStorage(String v) {

@@ -127,6 +127,31 @@ public final class QuantizationSimulator {
     public static QuantizedModel prepare(OnnxModel original, OnnxModel transformed, QuantSettings settings,
                                          Dataset calibPool, CalibrationSettings calibration, SessionSettings session,
                                          ProgressListener progress, CancellationToken cancel) {
+        return prepare(original, transformed, settings, calibPool, calibration, session, Map.of(), progress,
+                cancel);
+    }
+
+    /**
+     * Like {@link #prepare(OnnxModel, OnnxModel, QuantSettings, Dataset, CalibrationSettings, SessionSettings,
+     * ProgressListener, CancellationToken)}, with some weight encodings given instead of computed from the weights:
+     * after AdaRound the weights already lie on their grids, and a range computed again from them could be narrower
+     * (a largest weight rounded down) and move the grid.
+     *
+     * @param original     the model as loaded
+     * @param transformed  the folded, transformed model, or null
+     * @param settings     quantization settings
+     * @param calibPool    calibration pool
+     * @param calibration  calibration draw
+     * @param session      ONNX Runtime settings
+     * @param frozen       weight encodings to keep, by quantizer name (the others are computed)
+     * @param progress     progress of the calibration
+     * @param cancel       cancellation
+     * @return the quantized model
+     */
+    public static QuantizedModel prepare(OnnxModel original, OnnxModel transformed, QuantSettings settings,
+                                         Dataset calibPool, CalibrationSettings calibration, SessionSettings session,
+                                         Map<String, Encoding> frozen, ProgressListener progress,
+                                         CancellationToken cancel) {
         List<String> warnings = new ArrayList<>();
         OnnxModel prepared = transformed != null ? transformed
                 : settings.foldBatchNorm() ? BatchNormFolding.fold(original) : original;
@@ -158,10 +183,23 @@ public final class QuantizationSimulator {
                         original.path() + ": weight '" + s.tensor() + "' of " + s.node() + " is not a constant"));
                 int[] shape = s.intShape();
                 String method = settings.rangeMethod(s);
-                Range[] ranges = RangeEstimators.forWeights(method, w.floats(), shape, spec);
-                Encoding e = spec.granularity() == Granularity.PER_CHANNEL
-                        ? EncodingCalculator.computePerChannel(spec, ranges)
-                        : EncodingCalculator.compute(spec, ranges[0]);
+                Encoding e = frozen.get(s.name());
+                Range[] ranges;
+                if (e != null && !e.spec().equals(spec)) {
+                    throw new IllegalArgumentException("frozen encoding of " + s.name() + " is " + e.spec()
+                            + " but the settings ask for " + spec);
+                }
+                if (e != null) {
+                    ranges = new Range[e.channels()];
+                    for (int c = 0; c < ranges.length; c++) {
+                        ranges[c] = new Range(e.mins()[c], e.maxs()[c]);
+                    }
+                } else {
+                    ranges = RangeEstimators.forWeights(method, w.floats(), shape, spec);
+                    e = spec.granularity() == Granularity.PER_CHANNEL
+                            ? EncodingCalculator.computePerChannel(spec, ranges)
+                            : EncodingCalculator.compute(spec, ranges[0]);
+                }
                 FakeQuantStats st = FakeQuantizer.quantizeDequantize(w.floats(), shape, e,
                         new float[w.floats().length]);
                 RunningMinMax mm = new RunningMinMax();
@@ -277,6 +315,36 @@ public final class QuantizationSimulator {
                                             CalibrationSettings calibration, EvaluationSettings eval,
                                             SessionSettings session, EvaluationResult fp32,
                                             ProgressListener progress, CancellationToken cancel) {
+        return simulate(original, transformed, test, calibPool, settings, calibration, eval, session, fp32, Map.of(),
+                progress, cancel);
+    }
+
+    /**
+     * {@link #simulate(OnnxModel, OnnxModel, Dataset, Dataset, QuantSettings, CalibrationSettings,
+     * EvaluationSettings, SessionSettings, EvaluationResult, ProgressListener, CancellationToken)} keeping the given
+     * weight encodings (see {@link #prepare(OnnxModel, OnnxModel, QuantSettings, Dataset, CalibrationSettings,
+     * SessionSettings, Map, ProgressListener, CancellationToken)}).
+     *
+     * @param original    the model as loaded
+     * @param transformed folded and transformed model, or null
+     * @param test        labelled test data
+     * @param calibPool   calibration pool
+     * @param settings    quantization settings
+     * @param calibration calibration draw
+     * @param eval        evaluation batch size and limit
+     * @param session     ONNX Runtime settings
+     * @param fp32        FP32 result of {@code original} to reuse, or null
+     * @param frozen      weight encodings to keep, by quantizer name
+     * @param progress    progress
+     * @param cancel      cancellation
+     * @return FP32 and quantized accuracy
+     */
+    public static SimulationResult simulate(OnnxModel original, OnnxModel transformed, Dataset test,
+                                            Dataset calibPool, QuantSettings settings,
+                                            CalibrationSettings calibration, EvaluationSettings eval,
+                                            SessionSettings session, EvaluationResult fp32,
+                                            Map<String, Encoding> frozen, ProgressListener progress,
+                                            CancellationToken cancel) {
         long start = System.nanoTime();
         EvaluationResult base = fp32;
         if (base == null) {
@@ -284,7 +352,7 @@ public final class QuantizationSimulator {
                 base = Evaluator.evaluate(s, test, eval, stage(progress, "FP32: evaluating"), cancel);
             }
         }
-        QuantizedModel qm = prepare(original, transformed, settings, calibPool, calibration, session,
+        QuantizedModel qm = prepare(original, transformed, settings, calibPool, calibration, session, frozen,
                 stage(progress, "Calibrating"), cancel);
         EvaluationResult quant = evaluate(qm, test, eval, session, stage(progress, "Quantized: evaluating"), cancel);
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -10,6 +10,7 @@ import org.quantscope.core.onnx.BatchNormFolding;
 import org.quantscope.core.onnx.InferenceSession;
 import org.quantscope.core.onnx.OnnxModel;
 import org.quantscope.core.onnx.SessionSettings;
+import org.quantscope.core.quant.Encoding;
 import org.quantscope.core.sim.CalibrationSettings;
 import org.quantscope.core.sim.QuantSettings;
 import org.quantscope.core.sim.QuantizationSimulator;
@@ -20,6 +21,7 @@ import org.quantscope.core.util.ProgressListener;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The standard post-training pipeline (white paper Fig. 8) with the fixes the user picked, measured against the same
@@ -34,11 +36,25 @@ public final class PtqPipeline {
      * @param cle            cross-layer equalization (ReLU6 between equalized layers becomes ReLU)
      * @param biasAbsorption absorb high biases after equalization (needs {@code cle})
      * @param biasCorrection {@code null}, {@code empirical} or {@code analytic} (analytic cannot follow {@code cle})
+     * @param adaround       AdaRound hyper-parameters, or {@code null} for round-to-nearest weights (not together
+     *                       with bias correction: AdaRound already minimizes each layer's output error, mean
+     *                       included)
      */
-    public record Fixes(boolean cle, boolean biasAbsorption, String biasCorrection) {
+    public record Fixes(boolean cle, boolean biasAbsorption, String biasCorrection, AdaRoundSettings adaround) {
 
         /** No fix. */
-        public static final Fixes NONE = new Fixes(false, false, null);
+        public static final Fixes NONE = new Fixes(false, false, null, null);
+
+        /**
+         * Fixes without AdaRound.
+         *
+         * @param cle            cross-layer equalization
+         * @param biasAbsorption bias absorption
+         * @param biasCorrection bias correction or null
+         */
+        public Fixes(boolean cle, boolean biasAbsorption, String biasCorrection) {
+            this(cle, biasAbsorption, biasCorrection, null);
+        }
 
         /** Validates the combination. */
         public Fixes {
@@ -54,6 +70,10 @@ public final class PtqPipeline {
                             + "cross-layer equalization");
                 }
             }
+            if (adaround != null && biasCorrection != null) {
+                throw new InputException("AdaRound and bias correction do not go together: AdaRound already "
+                        + "minimizes each layer's output error, its mean shift included (white paper §3.4); pick one");
+            }
             if (biasAbsorption && !cle) {
                 throw new InputException("bias absorption moves biases between the layers cross-layer equalization "
                         + "pairs; turn cross-layer equalization on too");
@@ -62,7 +82,7 @@ public final class PtqPipeline {
 
         /** Whether any fix is asked for. */
         public boolean any() {
-            return cle || biasAbsorption || biasCorrection != null;
+            return cle || biasAbsorption || biasCorrection != null || adaround != null;
         }
     }
 
@@ -75,10 +95,14 @@ public final class PtqPipeline {
      * @param absorbed         what bias absorption moved (empty without it)
      * @param biasCorrection   the bias correction, or null
      * @param fp32AfterCle     FP32 accuracy of the equalized model (ReLU6 replaced), or null without CLE
+     * @param adaround         the AdaRound record, or null
+     * @param reference        the FP32 graph the fixed quantization approximates: the model as folded, or after
+     *                         equalization and absorption (before bias correction and AdaRound, which change only
+     *                         how it is quantized)
      */
     public record Outcome(SimulationResult before, SimulationResult after, CrossLayerEqualization.Result cle,
                           List<BiasAbsorption.Absorbed> absorbed, BiasCorrection.Result biasCorrection,
-                          EvaluationResult fp32AfterCle) {
+                          EvaluationResult fp32AfterCle, AdaRound.Result adaround, OnnxModel reference) {
 
         /** Copies the list. */
         public Outcome {
@@ -108,11 +132,11 @@ public final class PtqPipeline {
     public static Outcome run(OnnxModel model, Dataset test, Dataset pool, QuantSettings settings,
                               CalibrationSettings calibration, EvaluationSettings eval, SessionSettings session,
                               Fixes fixes, EvaluationResult fp32, ProgressListener progress, CancellationToken cancel) {
-        checkFolding(settings, fixes);
+        check(settings, fixes, pool);
         SimulationResult before = QuantizationSimulator.simulate(model, test, pool, settings, calibration, eval,
                 session, fp32, progress, cancel);
         if (!fixes.any()) {
-            return new Outcome(before, before, null, List.of(), null, null);
+            return new Outcome(before, before, null, List.of(), null, null, null, before.model().prepared());
         }
         Transformed t = transform(model, pool, settings, calibration, session, fixes, before.model(), progress,
                 cancel);
@@ -124,8 +148,9 @@ public final class PtqPipeline {
             }
         }
         SimulationResult after = QuantizationSimulator.simulate(model, t.model(), test, pool, settings, calibration,
-                eval, session, before.fp32(), progress, cancel);
-        return new Outcome(before, after, cle, t.absorbed(), t.biasCorrection(), fp32AfterCle);
+                eval, session, before.fp32(), t.frozen(), progress, cancel);
+        return new Outcome(before, after, cle, t.absorbed(), t.biasCorrection(), fp32AfterCle, t.adaround(),
+                t.reference());
     }
 
     /**
@@ -145,23 +170,34 @@ public final class PtqPipeline {
     public static QuantizedModel prepare(OnnxModel model, Dataset pool, QuantSettings settings,
                                          CalibrationSettings calibration, SessionSettings session, Fixes fixes,
                                          ProgressListener progress, CancellationToken cancel) {
-        checkFolding(settings, fixes);
+        check(settings, fixes, pool);
         QuantizedModel plain = QuantizationSimulator.prepare(model, settings, pool, calibration, session, progress,
                 cancel);
         if (!fixes.any()) {
             return plain;
         }
         Transformed t = transform(model, pool, settings, calibration, session, fixes, plain, progress, cancel);
-        return QuantizationSimulator.prepare(model, t.model(), settings, pool, calibration, session, progress,
-                cancel);
+        return QuantizationSimulator.prepare(model, t.model(), settings, pool, calibration, session, t.frozen(),
+                progress, cancel);
     }
 
     /** The transformed model and the records of each step. */
     private record Transformed(OnnxModel model, CrossLayerEqualization.Result cle,
-                               List<BiasAbsorption.Absorbed> absorbed, BiasCorrection.Result biasCorrection) {
+                               List<BiasAbsorption.Absorbed> absorbed, BiasCorrection.Result biasCorrection,
+                               AdaRound.Result adaround, OnnxModel reference) {
+
+        /** Weight encodings the final calibration must keep (AdaRound's grids). */
+        Map<String, Encoding> frozen() {
+            return adaround == null ? Map.of() : adaround.encodings();
+        }
     }
 
-    private static void checkFolding(QuantSettings settings, Fixes fixes) {
+    private static void check(QuantSettings settings, Fixes fixes, Dataset pool) {
+        if (fixes.adaround() != null && fixes.adaround().samples() > pool.size()) {
+            throw new InputException("AdaRound asks for " + fixes.adaround().samples() + " calibration samples but "
+                    + "the calibration pool " + pool.description() + " has " + pool.size()
+                    + "; lower the AdaRound sample count");
+        }
         if (fixes.cle() && !settings.foldBatchNorm()) {
             throw new InputException("cross-layer equalization needs BatchNormalization folded first (white paper "
                     + "Fig. 8); turn BN folding on, or use a preset that folds BN (academic does not)");
@@ -184,6 +220,7 @@ public final class PtqPipeline {
                 transformed = a.model();
             }
         }
+        OnnxModel reference = transformed != null ? transformed : plain.prepared();
         BiasCorrection.Result bc = null;
         if ("analytic".equals(fixes.biasCorrection())) {
             bc = BiasCorrection.analytic(plain);
@@ -198,6 +235,17 @@ public final class PtqPipeline {
             bc = BiasCorrection.empirical(q0, calib, calibration.batchSize(), session, progress, cancel);
             transformed = bc.model();
         }
-        return new Transformed(transformed, cle, absorbed, bc);
+        AdaRound.Result ada = null;
+        if (fixes.adaround() != null) {
+            OnnxModel base = transformed != null ? transformed
+                    : settings.foldBatchNorm() ? BatchNormFolding.fold(model) : model;
+            QuantizedModel q0 = transformed == null ? plain : QuantizationSimulator.prepare(model, base, settings,
+                    pool, calibration, session, progress, cancel);
+            AdaRoundSettings as = fixes.adaround();
+            Dataset samples = CalibrationSampler.sample(pool, calibration.sampling(), as.samples(), as.seed());
+            ada = AdaRound.apply(q0, samples, calibration.batchSize(), as, session, progress, cancel);
+            transformed = ada.model();
+        }
+        return new Transformed(transformed, cle, absorbed, bc, ada, reference);
     }
 }
