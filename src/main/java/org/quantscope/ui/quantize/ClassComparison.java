@@ -9,8 +9,22 @@ import java.util.Locale;
  * @param fp32Percent      FP32 accuracy in percent (0 when the class has no samples)
  * @param quantizedPercent quantized accuracy in percent
  * @param samples          samples of this class
+ * @param beforeFixesPercent quantized accuracy without the post-training fixes, NaN when none was applied
  */
-public record ClassComparison(String className, double fp32Percent, double quantizedPercent, int samples) {
+public record ClassComparison(String className, double fp32Percent, double quantizedPercent, int samples,
+                              double beforeFixesPercent) {
+
+    /**
+     * A class without post-training fixes.
+     *
+     * @param className        the class name
+     * @param fp32Percent      FP32 accuracy in percent
+     * @param quantizedPercent quantized accuracy in percent
+     * @param samples          samples of this class
+     */
+    public ClassComparison(String className, double fp32Percent, double quantizedPercent, int samples) {
+        this(className, fp32Percent, quantizedPercent, samples, Double.NaN);
+    }
 
     /** Drop in percentage points (positive = the quantized model is worse). */
     public double dropPoints() {
@@ -21,6 +35,11 @@ public record ClassComparison(String className, double fp32Percent, double quant
     public String describe() {
         if (samples == 0) {
             return className + ": no samples in the data";
+        }
+        if (!Double.isNaN(beforeFixesPercent)) {
+            return String.format(Locale.ROOT, "%s: FP32 %.2f %% → quantized %.2f %% without the fixes, %.2f %% with "
+                    + "them (drop %.2f points, %,d samples)", className, fp32Percent, beforeFixesPercent,
+                    quantizedPercent, dropPoints(), samples);
         }
         return String.format(Locale.ROOT, "%s: FP32 %.2f %% → quantized %.2f %% (drop %.2f points, %,d samples)",
                 className, fp32Percent, quantizedPercent, dropPoints(), samples);

@@ -28,7 +28,7 @@ final class ClassComparisonChart {
     private final Label placeholder = new Label("Press Simulate to compare FP32 and quantized accuracy per class");
 
     ClassComparisonChart(QuantizationViewModel vm) {
-        Label heading = new Label("Per-class accuracy: FP32 vs quantized");
+        Label heading = new Label("Per-class accuracy: FP32 vs quantized (and before the fixes, when applied)");
         heading.getStyleClass().add("card-title");
         NumberAxis percent = new NumberAxis(0, 100, 10);
         percent.setLabel("Accuracy (%)");
@@ -62,15 +62,22 @@ final class ClassComparisonChart {
     private void show(List<ClassComparison> rows) {
         XYChart.Series<Number, String> fp32 = new XYChart.Series<>();
         fp32.setName("FP32");
+        boolean fixed = !rows.isEmpty() && !Double.isNaN(rows.get(0).beforeFixesPercent());
+        XYChart.Series<Number, String> before = new XYChart.Series<>();
+        before.setName("Quantized, no fixes");
         XYChart.Series<Number, String> quantized = new XYChart.Series<>();
-        quantized.setName("Quantized");
+        quantized.setName(fixed ? "Quantized, with fixes" : "Quantized");
         // A vertical category axis lists its first category at the bottom: add in reverse so class 0 is on top.
         for (int i = rows.size() - 1; i >= 0; i--) {
             ClassComparison c = rows.get(i);
             fp32.getData().add(bar(c.fp32Percent(), c));
             quantized.getData().add(bar(c.quantizedPercent(), c));
+            if (fixed) {
+                before.getData().add(bar(c.beforeFixesPercent(), c));
+            }
         }
-        chart.getData().setAll(List.of(fp32, quantized));
+        // Series order fixes the default colours: FP32 blue, quantized orange, and the third (before) colour.
+        chart.getData().setAll(fixed ? List.of(fp32, quantized, before) : List.of(fp32, quantized));
         boolean empty = rows.isEmpty();
         placeholder.setVisible(empty);
         chart.setOpacity(empty ? 0.35 : 1);

@@ -43,6 +43,7 @@ public final class QuantizationForm {
     private final ObjectProperty<Integer> seed = new SimpleObjectProperty<>((int) CalibrationSettings.DEFAULT.seed());
     private final ObjectProperty<CalibrationSampler.Strategy> sampling =
             new SimpleObjectProperty<>(CalibrationSettings.DEFAULT.sampling());
+    private final FixesForm fixes = new FixesForm();
     private final BooleanBinding presetChosen = preset.isNotEqualTo(CUSTOM);
     private final StringBinding schemeText;
 
@@ -75,10 +76,20 @@ public final class QuantizationForm {
         return QuantSettings.ACTIVATION_METHODS;
     }
 
-    /** Every property, for bindings that follow all settings. */
+    /** Every property, the fixes' included, for bindings that follow all settings. */
     Observable[] dependencies() {
-        return new Observable[] {preset, weightBits, activationBits, granularity, weightRange, activationRange,
+        Observable[] own = {preset, weightBits, activationBits, granularity, weightRange, activationRange,
             calibrationSize, seed, sampling};
+        Observable[] more = fixes.dependencies();
+        Observable[] all = new Observable[own.length + more.length];
+        System.arraycopy(own, 0, all, 0, own.length);
+        System.arraycopy(more, 0, all, own.length, more.length);
+        return all;
+    }
+
+    /** The post-training fixes. */
+    public FixesForm fixesForm() {
+        return fixes;
     }
 
     /**

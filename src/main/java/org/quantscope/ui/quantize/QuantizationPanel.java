@@ -10,6 +10,8 @@ import javafx.scene.control.Label;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.OverrunStyle;
 import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -94,7 +96,14 @@ public final class QuantizationPanel {
         top.setOrientation(Orientation.HORIZONTAL);
         top.setDividerPositions(0.45);
         top.getStyleClass().add("panels");
-        SplitPane body = new SplitPane(top, new QuantizerTable(vm).root());
+        Tab quantizerTab = new Tab("Quantizers", new QuantizerTable(vm).root());
+        Tab fixTab = new Tab("Fix effects", new FixEffectsTable(vm).root());
+        fixTab.setId("fixEffectsTab");
+        TabPane bottom = new TabPane(quantizerTab, fixTab);
+        bottom.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        vm.fixOutcomeProperty().addListener((o, was, now) -> bottom.getSelectionModel().select(now == null
+                ? quantizerTab : fixTab));
+        SplitPane body = new SplitPane(top, bottom);
         body.setOrientation(Orientation.VERTICAL);
         body.setDividerPositions(0.6);
         body.getStyleClass().add("panels");

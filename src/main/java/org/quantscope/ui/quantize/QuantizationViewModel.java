@@ -18,10 +18,13 @@ import org.quantscope.core.eval.EvaluationResult;
 import org.quantscope.core.eval.EvaluationSettings;
 import org.quantscope.core.onnx.OnnxModel;
 import org.quantscope.core.onnx.SessionSettings;
+import org.quantscope.core.sim.CalibrationSettings;
 import org.quantscope.core.sim.QuantSettings;
 import org.quantscope.core.sim.QuantizationSimulator;
 import org.quantscope.core.sim.QuantizerSite;
 import org.quantscope.core.sim.SimulationResult;
+import org.quantscope.core.transform.FixEffects;
+import org.quantscope.core.transform.PtqPipeline;
 import org.quantscope.ui.main.DataSelection;
 import org.quantscope.ui.main.DatasetOpener;
 import org.quantscope.ui.main.JobTracker;
@@ -57,6 +60,7 @@ public final class QuantizationViewModel {
     private final ReadOnlyStringWrapper calibrationText = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper calibrationHint = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<SimulationResult> result = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyObjectWrapper<PtqPipeline.Outcome> outcome = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<SimulationRequest> resultRequest = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyStringWrapper quantizerCaption = new ReadOnlyStringWrapper("");
     private final ObservableList<LayerChoice> layerChoices = FXCollections.observableArrayList();
@@ -139,21 +143,46 @@ public final class QuantizationViewModel {
             try (Dataset testData = testOpener.open(test, model, p, c);
                  Dataset poolData = pool == null ? testOpener.open(test, model, p, c)
                          : poolOpener.open(pool, model, p, c)) {
-                SimulationResult r = QuantizationSimulator.simulate(model, testData, poolData, request.settings(),
-                        request.calibration(), EvaluationSettings.DEFAULT, SessionSettings.DEFAULT, fp32, p, c);
+                PtqPipeline.Outcome o = PtqPipeline.run(model, testData, poolData, request.settings(),
+                        request.calibration(), EvaluationSettings.DEFAULT, SessionSettings.DEFAULT, request.fixes(),
+                        fp32, p, c);
+                FixEffects effects = request.fixes().any() ? FixEffects.measure(o, testData, EFFECT_SAMPLES,
+                        EvaluationSettings.DEFAULT.batchSize(), SessionSettings.DEFAULT, p, c) : null;
+                SimulationResult r = o.after();
                 String poolPath = (pool == null ? test : pool).data().toAbsolutePath().toString();
-                return new SimulationResult(r.fp32(), r.quantized(), r.model(), r.seconds(),
+                r = new SimulationResult(r.fp32(), r.quantized(), r.model(), r.seconds(),
                         r.provenance().withSettings(Map.of("calibrationPool", poolPath)));
+                return new Run(r, request.fixes().any() ? o : null, effects);
             }
-        }, r -> {
+        }, run -> {
             if (model != main.modelProperty().get() || test != main.dataProperty().get()) {
                 return;
             }
             if (fp32 == null) {
-                main.acceptEvaluation(r.fp32());
+                main.acceptEvaluation(run.result().fp32());
             }
-            applyResult(r, request);
+            applyResult(run, request);
         }, "Simulation failed");
+    }
+
+    /** Test samples the per-layer error before and after the fixes is measured on. */
+    static final int EFFECT_SAMPLES = 1000;
+
+    /** What one Simulate produced: the result, and with fixes what the pipeline measured. */
+    private record Run(SimulationResult result, PtqPipeline.Outcome outcome, FixEffects effects) {
+    }
+
+    /**
+     * Turns equalization (and bias absorption) on and simulates again: the Equalize action of the per-channel range
+     * chart, where the evidence for it is.
+     */
+    public void equalize() {
+        form.fixesForm().cleProperty().set(true);
+        form.fixesForm().biasAbsorptionProperty().set(true);
+        if ("analytic".equals(form.fixesForm().biasCorrectionProperty().get())) {
+            form.fixesForm().biasCorrectionProperty().set("empirical");
+        }
+        simulate();
     }
 
     /**
@@ -218,16 +247,19 @@ public final class QuantizationViewModel {
         }, "Cannot list the quantizers");
     }
 
-    private void applyResult(SimulationResult r, SimulationRequest request) {
+    private void applyResult(Run run, SimulationRequest request) {
+        SimulationResult r = run.result();
+        outcome.set(run.outcome());
         result.set(r);
         resultRequest.set(request);
-        view.show(r, request);
+        view.show(r, request, run.outcome(), run.effects());
         showQuantizers();
         jobs.setStatus(String.format(Locale.ROOT, "Quantized accuracy %.2f %% (FP32 %.2f %%, drop %.2f points) with %s",
                 r.quantized().accuracy() * 100, r.fp32().accuracy() * 100, r.dropPoints(), request.shortName()));
     }
 
     private void clearResult() {
+        outcome.set(null);
         result.set(null);
         resultRequest.set(null);
         view.clear();
@@ -291,7 +323,9 @@ public final class QuantizationViewModel {
     }
 
     private SimulationRequest currentRequest() {
-        return new SimulationRequest(form.settings(), form.calibration(), calibrationPool.get());
+        CalibrationSettings calibration = form.calibration();
+        return new SimulationRequest(form.settings(), calibration, calibrationPool.get(),
+                form.fixesForm().fixes(calibration.seed()));
     }
 
     private SimulationRequest currentRequestOrNull() {
@@ -312,6 +346,11 @@ public final class QuantizationViewModel {
     /** Tile texts, per-class comparison and provenance of the last result. */
     public SimulationView result() {
         return view;
+    }
+
+    /** What the post-training fixes of the last simulation did (before and after), or {@code null} without fixes. */
+    public ReadOnlyObjectProperty<PtqPipeline.Outcome> fixOutcomeProperty() {
+        return outcome.getReadOnlyProperty();
     }
 
     /** The last simulation, or {@code null}. */

@@ -8,6 +8,7 @@ import javafx.geometry.HPos;
 import javafx.geometry.Insets;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
@@ -42,6 +43,8 @@ final class SettingsSidebar {
     private final Spinner<Integer> seed;
     private final Spinner<Integer> weightBits;
     private final Spinner<Integer> activationBits;
+    private final Spinner<Integer> adaroundIterations;
+    private final Spinner<Integer> adaroundSamples;
 
     SettingsSidebar(QuantizationViewModel vm) {
         this.vm = vm;
@@ -121,6 +124,31 @@ final class SettingsSidebar {
         hint.visibleProperty().bind(vm.calibrationHintProperty().isNotEmpty());
         hint.managedProperty().bind(hint.visibleProperty());
 
+        FixesForm fixes = form.fixesForm();
+        CheckBox cle = check("cleCheck", "Cross-layer equalization", fixes.cleProperty(),
+                "White paper §4.1: rescale consecutive layers so their per-channel weight ranges match (BN folded "
+                        + "first; ReLU6 between them becomes ReLU, its FP32 effect is reported).");
+        CheckBox absorb = check("biasAbsorptionCheck", "Bias absorption", fixes.biasAbsorptionProperty(),
+                "Eq. 23-24: move high biases into the next layer after equalization (needs equalization).");
+        absorb.disableProperty().bind(fixes.cleProperty().not());
+        ComboBox<String> bc = combo("biasCorrectionChoice", FixesForm.BIAS_CORRECTIONS,
+                fixes.biasCorrectionProperty());
+        bc.setTooltip(new Tooltip("§3.3: remove the mean shift weight quantization causes in each layer's output: "
+                + "empirical (eq. 27, calibration data) or analytic (eq. 28, BN statistics; not after equalization)."));
+        CheckBox ada = check("adaroundCheck", "AdaRound", fixes.adaroundProperty(),
+                "§3.4: learn each weight's rounding layer by layer (eq. 35). The paper uses 10,000 iterations per "
+                        + "layer; fewer are quicker for a demo.");
+        adaroundIterations = spinner("adaroundIterationsSpinner", 1, 1_000_000, fixes.adaroundIterationsProperty());
+        adaroundSamples = spinner("adaroundSamplesSpinner", 1, 1_000_000, fixes.adaroundSamplesProperty());
+        adaroundIterations.disableProperty().bind(fixes.adaroundProperty().not());
+        adaroundSamples.disableProperty().bind(fixes.adaroundProperty().not());
+        GridPane fixGrid = grid();
+        row(fixGrid, 0, "Bias correction", bc);
+        row(fixGrid, 1, "AdaRound iterations", adaroundIterations);
+        row(fixGrid, 2, "AdaRound samples", adaroundSamples);
+        Label fixHint = muted(new javafx.beans.property.SimpleStringProperty("Applied in the order of the standard "
+                + "pipeline (Fig. 8); the result shows the quantization with and without them."));
+
         Button simulate = new Button("Simulate");
         simulate.setId("simulateButton");
         simulate.getStyleClass().add("accent");
@@ -139,7 +167,7 @@ final class SettingsSidebar {
 
         VBox box = new VBox(8, title("Settings"), caption("Hardware preset"), preset, presetSummary, quant,
                 schemeTitle, scheme, new Separator(), title("Calibration"), calib, caption("Calibration data"), data,
-                hint);
+                hint, new Separator(), title("Post-training fixes"), cle, absorb, ada, fixGrid, fixHint);
         box.setPadding(new Insets(12, 14, 8, 14));
         ScrollPane scroll = new ScrollPane(box);
         scroll.setFitToWidth(true);
@@ -163,7 +191,8 @@ final class SettingsSidebar {
 
     /** Takes over numbers typed into the spinners (a spinner commits its text only on Enter otherwise). */
     private void commitEditors() {
-        for (Spinner<Integer> s : List.of(weightBits, activationBits, calibrationSize, seed)) {
+        for (Spinner<Integer> s : List.of(weightBits, activationBits, calibrationSize, seed, adaroundIterations,
+                adaroundSamples)) {
             commit(s);
         }
     }
@@ -189,6 +218,17 @@ final class SettingsSidebar {
         HardwarePreset p = HardwarePreset.byName(id);
         String text = p.summary();
         return Character.toUpperCase(text.charAt(0)) + text.substring(1) + ".";
+    }
+
+    private static CheckBox check(String id, String text, javafx.beans.property.BooleanProperty value,
+                                  String tip) {
+        CheckBox c = new CheckBox(text);
+        c.setId(id);
+        c.selectedProperty().bindBidirectional(value);
+        c.setTooltip(new Tooltip(tip));
+        c.getTooltip().setWrapText(true);
+        c.getTooltip().setMaxWidth(420);
+        return c;
     }
 
     private static <T> ComboBox<T> combo(String id, List<T> items, ObjectProperty<T> value) {

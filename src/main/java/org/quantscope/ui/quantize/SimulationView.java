@@ -8,6 +8,8 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.quantscope.core.eval.EvaluationResult;
 import org.quantscope.core.sim.SimulationResult;
+import org.quantscope.core.transform.FixEffects;
+import org.quantscope.core.transform.PtqPipeline;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -34,13 +36,17 @@ public final class SimulationView {
     private final ReadOnlyStringWrapper warnings = new ReadOnlyStringWrapper("");
     private final ObservableList<ClassComparison> classes = FXCollections.observableArrayList();
     private final ObservableList<ClassComparison> classesView = FXCollections.unmodifiableObservableList(classes);
+    private final ReadOnlyStringWrapper fixesText = new ReadOnlyStringWrapper("");
+    private final ObservableList<FixEffectRow> effects = FXCollections.observableArrayList();
+    private final ObservableList<FixEffectRow> effectsView = FXCollections.unmodifiableObservableList(effects);
 
     SimulationView() {
         clear();
     }
 
-    void show(SimulationResult r, SimulationRequest request) {
+    void show(SimulationResult r, SimulationRequest request, PtqPipeline.Outcome outcome, FixEffects fixEffects) {
         EvaluationResult f = r.fp32();
+        EvaluationResult before = outcome == null ? null : outcome.before().quantized();
         EvaluationResult q = r.quantized();
         fp32Text.set(percent(f.accuracy()));
         fp32Detail.set(String.format(Locale.ROOT, "%,d test samples", f.samples()));
@@ -54,7 +60,8 @@ public final class SimulationView {
         for (int k = 0; k < f.classNames().size(); k++) {
             int n = f.classCounts()[k];
             rows.add(new ClassComparison(f.classNames().get(k), n == 0 ? 0 : f.perClassAccuracy()[k] * 100,
-                    n == 0 ? 0 : q.perClassAccuracy()[k] * 100, n));
+                    n == 0 ? 0 : q.perClassAccuracy()[k] * 100, n,
+                    before == null ? Double.NaN : n == 0 ? 0 : before.perClassAccuracy()[k] * 100));
         }
         classes.setAll(rows);
         ClassComparison worst = rows.stream().filter(c -> c.samples() > 0)
@@ -66,6 +73,14 @@ public final class SimulationView {
                 request.describe(), r.model().calibrationData(), r.provenance().modelSha256().substring(0, 12),
                 r.seconds()));
         warnings.set(String.join("\n", r.model().warnings()));
+        fixesText.set(outcome == null ? "" : FixTexts.summary(outcome, request));
+        List<FixEffectRow> er = new ArrayList<>();
+        if (fixEffects != null) {
+            for (FixEffects.LayerEffect e : fixEffects.layers()) {
+                er.add(FixEffectRow.of(e, outcome == null ? null : outcome.adaround()));
+            }
+        }
+        effects.setAll(er);
     }
 
     void clear() {
@@ -81,6 +96,8 @@ public final class SimulationView {
         provenance.set("");
         warnings.set("");
         classes.clear();
+        fixesText.set("");
+        effects.clear();
     }
 
     private static String percent(double fraction) {
@@ -140,6 +157,16 @@ public final class SimulationView {
     /** Remarks of the simulation (unfolded BN, range-method fallbacks, ...), one per line. */
     public ReadOnlyStringProperty warningsProperty() {
         return warnings.getReadOnlyProperty();
+    }
+
+    /** What the post-training fixes did, in a sentence or two; empty without fixes. */
+    public ReadOnlyStringProperty fixesTextProperty() {
+        return fixesText.getReadOnlyProperty();
+    }
+
+    /** Per-layer error before and after the fixes; empty without fixes. */
+    public ObservableList<FixEffectRow> fixEffects() {
+        return effectsView;
     }
 
     /** FP32 and quantized accuracy per class; empty before a result. */

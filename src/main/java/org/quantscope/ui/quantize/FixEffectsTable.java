@@ -1,0 +1,72 @@
+package org.quantscope.ui.quantize;
+
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * The card showing, per layer, the quantization error of the layer's output before and after the post-training
+ * fixes (SQNR and mean shift in the whole quantized network, on held-out test samples) and what AdaRound did, under
+ * the plain-language summary of the fixes.
+ */
+final class FixEffectsTable {
+
+    private final VBox root = new VBox(6);
+
+    FixEffectsTable(QuantizationViewModel vm) {
+        Label heading = new Label("Post-training fixes: before → after, per layer");
+        heading.getStyleClass().add("card-title");
+        Label summary = new Label();
+        summary.setId("fixesSummary");
+        summary.setWrapText(true);
+        summary.getStyleClass().add("muted");
+        summary.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() ->
+                vm.result().fixesTextProperty().get().isEmpty()
+                        ? "Tick a fix under Post-training fixes and press Simulate: each layer's error with and "
+                        + "without the fixes appears here."
+                        : vm.result().fixesTextProperty().get(), vm.result().fixesTextProperty()));
+        TableView<FixEffectRow> table = new TableView<>(vm.result().fixEffects());
+        table.setId("fixEffectsTable");
+        table.getStyleClass().add("compact-table");
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
+        table.setPlaceholder(new Label("No fixes applied"));
+        TableColumn<FixEffectRow, String> layer = new TableColumn<>("Layer");
+        layer.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().layer()));
+        layer.setPrefWidth(220);
+        table.getColumns().add(layer);
+        table.getColumns().add(number("SQNR before (dB)", FixEffectRow::sqnrBefore, "%.2f"));
+        table.getColumns().add(number("SQNR after (dB)", FixEffectRow::sqnrAfter, "%.2f"));
+        table.getColumns().add(number("Gain (dB)", FixEffectRow::sqnrGain, "%+.2f"));
+        table.getColumns().add(number("Mean |shift| before", FixEffectRow::shiftBefore, "%.3g"));
+        table.getColumns().add(number("Mean |shift| after", FixEffectRow::shiftAfter, "%.3g"));
+        TableColumn<FixEffectRow, String> ada = new TableColumn<>("AdaRound");
+        ada.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().adaround().isEmpty() ? "—"
+                : Double.isNaN(c.getValue().reconstructionGain()) ? c.getValue().adaround()
+                : String.format(Locale.ROOT, "%s (error x%.2f)", c.getValue().adaround(),
+                c.getValue().reconstructionGain())));
+        table.getColumns().add(ada);
+        VBox.setVgrow(table, Priority.ALWAYS);
+        root.getStyleClass().add("card");
+        root.getChildren().addAll(heading, summary, table);
+    }
+
+    VBox root() {
+        return root;
+    }
+
+    private static TableColumn<FixEffectRow, String> number(String title, Function<FixEffectRow, Double> value,
+                                                           String format) {
+        TableColumn<FixEffectRow, String> c = new TableColumn<>(title);
+        c.setCellValueFactory(r -> new SimpleObjectProperty<>(String.format(Locale.ROOT, format,
+                value.apply(r.getValue()))));
+        c.setStyle("-fx-alignment: CENTER-RIGHT;");
+        return c;
+    }
+}
