@@ -52,6 +52,9 @@ final class QuantizeCommand implements Callable<Integer> {
     @Mixin
     QuantOptions quant;
 
+    @Mixin
+    MixedPrecisionOptions mixed;
+
     @Option(names = "--batch", paramLabel = "B", defaultValue = "256", description = "Evaluation batch size "
             + "(default ${DEFAULT-VALUE}).")
     int batch;
@@ -111,14 +114,21 @@ final class QuantizeCommand implements Callable<Integer> {
         SessionSettings session = new SessionSettings(threads, true);
         ExpectedInput expected = ModelInputs.expected(model);
         PtqPipeline.Fixes fixes = quant.fixes();
+        org.quantscope.core.transform.MixedPrecisionTarget mpTarget = mixed.check(fixes);
+        MixedPrecisionOptions.Run mp = null;
         PtqPipeline.Outcome outcome;
         try (Dataset test = DatasetLoader.open(testSpec, expected, progress, cancel);
              Dataset pool = DatasetLoader.open(calibSpec, expected, false, progress, cancel)) {
             outcome = PtqPipeline.run(model, test, pool, settings, quant.calibration(),
                     new EvaluationSettings(batch, 0), session, fixes, null, progress, cancel);
+            if (mpTarget != null) {
+                mp = mixed.run(model, outcome, fixes, mpTarget, test, pool, calibSpec, expected, quant.calibration(),
+                        new EvaluationSettings(batch, 0), session, progress, cancel);
+            }
         }
-        SimulationResult r = outcome.after();
-        SimulationResult before = fixes.any() ? outcome.before() : null;
+        SimulationResult r = mp != null ? mp.after() : outcome.after();
+        SimulationResult fixed = outcome.after();
+        SimulationResult before = fixes.any() || mp != null ? outcome.before() : null;
         CrossLayerEqualization.Result cle = outcome.cle();
         BiasCorrection.Result bc = outcome.biasCorrection();
         EvaluationResult fp32AfterFixes = outcome.fp32AfterCle();
@@ -132,7 +142,7 @@ final class QuantizeCommand implements Callable<Integer> {
                     + "; quantized %.2f %% before the fixes -> %.2f %% after%n", biasCorrection, bc.corrections().size(),
                     String.join(", ", bc.corrections().stream().map(c -> String.format(java.util.Locale.ROOT, "%.3g",
                             c.meanAbsShift())).toList()), 100 * before.quantized().accuracy(),
-                    100 * r.quantized().accuracy());
+                    100 * fixed.quantized().accuracy());
         }
         if (cle != null) {
             String absorption = fixes.biasAbsorption() ? "; high biases absorbed in " + outcome.absorbed().size()
@@ -141,7 +151,14 @@ final class QuantizeCommand implements Callable<Integer> {
                     + "replaced by ReLU%s): FP32 %.2f %% -> %.2f %%; quantized %.2f %% before the fixes -> %.2f %% "
                     + "after%n", cle.pairs().size(), cle.iterations(), cle.relu6Replaced().size(), absorption,
                     100 * r.fp32().accuracy(), 100 * fp32AfterFixes.accuracy(), 100 * before.quantized().accuracy(),
-                    100 * r.quantized().accuracy());
+                    100 * fixed.quantized().accuracy());
+        }
+        if (mp != null) {
+            MixedPrecisionTables.print(out, mp);
+            if (mixed.exportPareto() != null) {
+                org.quantscope.report.MixedPrecisionJson.writeCsv(mp.search(), mp.chosen(), mixed.exportPareto());
+                out.println("Wrote " + mixed.exportPareto());
+            }
         }
         if (exportOnnx != null) {
             OnnxModel qdq = QdqExport.deployable(r.model(), storage);
@@ -192,6 +209,17 @@ final class QuantizeCommand implements Callable<Integer> {
                 }
                 fix.put("layers", layers);
                 applied.add(fix);
+            }
+            if (mp != null) {
+                Map<String, Object> fix = new LinkedHashMap<>();
+                fix.put("name", "mixedPrecision");
+                fix.put("target", mp.search().target() == null ? "full front" : mp.search().target().describe());
+                fix.put("changedQuantizers", List.copyOf(org.quantscope.core.transform.MixedPrecision.changed(
+                        mp.chosen(), mp.search().base())));
+                fix.put("avgWeightBits", mp.chosen().averageWeightBits());
+                applied.add(fix);
+                tree.put("mixedPrecision", org.quantscope.report.MixedPrecisionJson.tree(mp.search(), mp.chosen(),
+                        mp.before(), mp.after()));
             }
             if (before != null) {
                 tree.put("fixes", applied);
