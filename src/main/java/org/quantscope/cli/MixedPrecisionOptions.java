@@ -64,6 +64,11 @@ final class MixedPrecisionOptions {
             + "(the test set itself: the choice is then made on the data it is reported on).")
     String searchData;
 
+    @Option(names = "--mp-cache-mib", paramLabel = "MIB", defaultValue = "256", description = "Memory for the "
+            + "activations cached at layer cuts during the sensitivity phase (default ${DEFAULT-VALUE}; 0 runs every "
+            + "raise from the model input, same results).")
+    long cacheMib;
+
     @Option(names = "--mp-full-front", description = "Walk until every quantizer is at its highest candidate instead "
             + "of stopping at the target.")
     boolean fullFront;
@@ -115,8 +120,10 @@ final class MixedPrecisionOptions {
         if (samples < 1) {
             throw new InputException("--mp-samples must be at least 1, got " + samples);
         }
-        return new MixedPrecision.Options(c, axis, m, samples, 100, MixedPrecision.Options.DEFAULT.cacheBytes(),
-                fullFront);
+        if (cacheMib < 0) {
+            throw new InputException("--mp-cache-mib must be 0 (off) or more, got " + cacheMib);
+        }
+        return new MixedPrecision.Options(c, axis, m, samples, 100, cacheMib << 20, fullFront);
     }
 
     private boolean searchOnPool() {
