@@ -59,6 +59,9 @@ final class QuantizeCommand implements Callable<Integer> {
     @Mixin
     QuantOptions quant;
 
+    @Mixin
+    MixedPrecisionOptions mixed;
+
     @Option(names = "--batch", paramLabel = "B", defaultValue = "256", description = "Evaluation batch size "
             + "(default ${DEFAULT-VALUE}).")
     int batch;
@@ -118,14 +121,21 @@ final class QuantizeCommand implements Callable<Integer> {
         SessionSettings session = new SessionSettings(threads, true);
         ExpectedInput expected = ModelInputs.expected(model);
         PtqPipeline.Fixes fixes = quant.fixes();
+        org.quantscope.core.transform.MixedPrecisionTarget mpTarget = mixed.check(fixes);
+        MixedPrecisionOptions.Run mp = null;
         PtqPipeline.Outcome outcome;
         try (Dataset test = DatasetLoader.open(testSpec, expected, progress, cancel);
              Dataset pool = DatasetLoader.open(calibSpec, expected, false, progress, cancel)) {
             outcome = PtqPipeline.run(model, test, pool, settings, quant.calibration(),
                     new EvaluationSettings(batch, 0), session, fixes, null, progress, cancel);
+            if (mpTarget != null) {
+                mp = mixed.run(model, outcome, fixes, mpTarget, test, pool, calibSpec, expected, quant.calibration(),
+                        new EvaluationSettings(batch, 0), session, progress, cancel);
+            }
         }
-        SimulationResult r = outcome.after();
-        SimulationResult before = fixes.any() ? outcome.before() : null;
+        SimulationResult r = mp != null ? mp.after() : outcome.after();
+        SimulationResult fixed = outcome.after();
+        SimulationResult before = fixes.any() || mp != null ? outcome.before() : null;
         CrossLayerEqualization.Result cle = outcome.cle();
         BiasCorrection.Result bc = outcome.biasCorrection();
         EvaluationResult fp32AfterFixes = outcome.fp32AfterCle();
@@ -139,7 +149,7 @@ final class QuantizeCommand implements Callable<Integer> {
                     + "; quantized %.2f %% before the fixes -> %.2f %% after%n", biasCorrection, bc.corrections().size(),
                     String.join(", ", bc.corrections().stream().map(c -> String.format(java.util.Locale.ROOT, "%.3g",
                             c.meanAbsShift())).toList()), 100 * before.quantized().accuracy(),
-                    100 * r.quantized().accuracy());
+                    100 * fixed.quantized().accuracy());
         }
         if (cle != null) {
             String absorption = fixes.biasAbsorption() ? "; high biases absorbed in " + outcome.absorbed().size()
@@ -148,7 +158,14 @@ final class QuantizeCommand implements Callable<Integer> {
                     + "replaced by ReLU%s): FP32 %.2f %% -> %.2f %%; quantized %.2f %% before the fixes -> %.2f %% "
                     + "after%n", cle.pairs().size(), cle.iterations(), cle.relu6Replaced().size(), absorption,
                     100 * r.fp32().accuracy(), 100 * fp32AfterFixes.accuracy(), 100 * before.quantized().accuracy(),
-                    100 * r.quantized().accuracy());
+                    100 * fixed.quantized().accuracy());
+        }
+        if (mp != null) {
+            MixedPrecisionTables.print(out, mp);
+            if (mixed.exportPareto() != null) {
+                org.quantscope.report.MixedPrecisionJson.writeCsv(mp.search(), mp.chosen(), mixed.exportPareto());
+                out.println("Wrote " + mixed.exportPareto());
+            }
         }
         AdaRound.Result ada = outcome.adaround();
         if (ada != null) {
@@ -156,7 +173,7 @@ final class QuantizeCommand implements Callable<Integer> {
             out.printf(java.util.Locale.ROOT, "%nFix: AdaRound, %d iterations per layer on %d samples, %.1f s; learned "
                     + "rounding kept in %d of %d layers; quantized %.2f %% with round-to-nearest -> %.2f %%%n",
                     ada.settings().iterations(), ada.settings().samples(), ada.seconds(), kept, ada.layers().size(),
-                    100 * before.quantized().accuracy(), 100 * r.quantized().accuracy());
+                    100 * before.quantized().accuracy(), 100 * fixed.quantized().accuracy());
             FixTables.printAdaRound(out, ada);
         }
         FixEffects effects = null;
@@ -183,6 +200,17 @@ final class QuantizeCommand implements Callable<Integer> {
         if (json != null) {
             Map<String, Object> tree = QuantizationJson.tree(r);
             FixesJson.add(tree, fixes, outcome, effects);
+            if (mp != null) {
+                Map<String, Object> fix = new LinkedHashMap<>();
+                fix.put("name", "mixedPrecision");
+                fix.put("target", mp.search().target() == null ? "full front" : mp.search().target().describe());
+                fix.put("changedQuantizers", List.copyOf(org.quantscope.core.transform.MixedPrecision.changed(
+                        mp.chosen(), mp.search().base())));
+                fix.put("avgWeightBits", mp.chosen().averageWeightBits());
+                FixesJson.append(tree, fix, outcome.before());
+                tree.put("mixedPrecision", org.quantscope.report.MixedPrecisionJson.tree(mp.search(), mp.chosen(),
+                        mp.before(), mp.after()));
+            }
             Json.write(tree, json);
             out.println("Wrote " + json);
         }

@@ -4,6 +4,7 @@ import org.quantscope.core.analysis.WeightStatistics;
 import org.quantscope.core.onnx.Layer;
 import org.quantscope.core.onnx.LayerKind;
 import org.quantscope.core.onnx.OnnxModel;
+import org.quantscope.core.sim.SimulationResult;
 import org.quantscope.core.transform.AdaRound;
 import org.quantscope.core.transform.BiasAbsorption;
 import org.quantscope.core.transform.BiasCorrection;
@@ -82,15 +83,35 @@ public final class FixesJson {
             applied.add(adaround(ada));
         }
         tree.put("fixes", applied);
-        Map<String, Object> b = new LinkedHashMap<>();
-        b.put("accuracy", outcome.before().quantized().accuracy());
-        b.put("perClassAccuracy", Json.nums(outcome.before().quantized().perClassAccuracy()));
-        b.put("drop", outcome.before().dropPoints());
-        b.put("perClassDrop", Json.nums(outcome.before().perClassDropPoints()));
-        tree.put("beforeFixes", b);
+        tree.put("beforeFixes", before(outcome.before()));
         if (effects != null) {
             tree.put("layerEffects", layerEffects(effects));
         }
+    }
+
+    /**
+     * Appends one more fix record (a step run after the pipeline, such as the mixed-precision search), creating the
+     * {@code fixes} list and {@code beforeFixes} when no pipeline fix made them.
+     *
+     * @param tree   the quantize JSON tree
+     * @param fix    the record
+     * @param before the quantization without any fix
+     */
+    @SuppressWarnings("unchecked")
+    public static void append(Map<String, Object> tree, Map<String, Object> fix, SimulationResult before) {
+        List<Map<String, Object>> applied = (List<Map<String, Object>>) tree.computeIfAbsent("fixes",
+                k -> new ArrayList<Map<String, Object>>());
+        applied.add(fix);
+        tree.putIfAbsent("beforeFixes", before(before));
+    }
+
+    private static Map<String, Object> before(SimulationResult before) {
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("accuracy", before.quantized().accuracy());
+        b.put("perClassAccuracy", Json.nums(before.quantized().perClassAccuracy()));
+        b.put("drop", before.dropPoints());
+        b.put("perClassDrop", Json.nums(before.perClassDropPoints()));
+        return b;
     }
 
     private static Map<String, Object> adaround(AdaRound.Result ada) {

@@ -360,14 +360,38 @@ final class SensitivityCache {
      * @return the comparison (no intermediate tensors)
      */
     ComparisonResult allButThisLayer(LayerPlan p, ProgressListener progress, CancellationToken cancel) {
+        OnnxModel sim = QuantizationSimulator.simulationOfPart(qm, suffix(p), p.own.negate(), appliedAtCut(p));
+        return run(p, sim, quant, List.of(), Map.of(), progress, cancel);
+    }
+
+    /**
+     * Every quantizer as in the cached model except L's, which take their state from {@code variant} (the same
+     * prepared graph, differing from the cached model only in L's quantizers, for example one of them at other bits:
+     * mixed precision), run from the fully quantized tensors at L's cut. Exact for the same reason as
+     * {@link #allButThisLayer}, which is the case of L's quantizers off: the graph before the cut holds none of L's
+     * quantizers.
+     *
+     * @param p        a cached layer whose segment is {@link #fill filled}
+     * @param variant  the model whose states L's quantizers take
+     * @param progress samples done / total
+     * @param cancel   cancellation
+     * @return the comparison (no intermediate tensors)
+     */
+    ComparisonResult withLayerOf(LayerPlan p, QuantizedModel variant, ProgressListener progress,
+                                 CancellationToken cancel) {
+        OnnxModel sim = QuantizationSimulator.simulationOfPart(variant, suffix(p), q -> true, appliedAtCut(p));
+        return run(p, sim, quant, List.of(), Map.of(), progress, cancel);
+    }
+
+    /** The activation tensors at L's cut whose cached quantized values already carry their quantizer. */
+    private Set<String> appliedAtCut(LayerPlan p) {
         Set<String> applied = new java.util.HashSet<>();
         for (QuantizerState q : qm.quantizers()) {
             if (q.enabled() && !q.site().isWeight() && p.quantTensors.contains(q.site().tensor())) {
                 applied.add(q.site().tensor());
             }
         }
-        OnnxModel sim = QuantizationSimulator.simulationOfPart(qm, suffix(p), p.own.negate(), applied);
-        return run(p, sim, quant, List.of(), Map.of(), progress, cancel);
+        return applied;
     }
 
     private OnnxModel suffix(LayerPlan p) {

@@ -148,6 +148,45 @@ class QuantizationViewModelTest {
         assertFalse(vm.staleBinding().get());
     }
 
+    /**
+     * Equalize (the action of the per-channel range chart) turns CLE and bias absorption on and simulates: per-tensor
+     * W8A8 recovers, the chart gets the "before fixes" bars, and the per-layer effects table fills; an impossible
+     * combination of fixes gives a message instead of a run.
+     */
+    @Test
+    void equalizeShowsBeforeAndAfterSideBySide() {
+        vm.equalize();
+
+        assertEquals(List.of(), messages);
+        SimulationView r = vm.result();
+        assertNotNull(vm.fixOutcomeProperty().get());
+        double before = vm.fixOutcomeProperty().get().before().quantized().accuracy();
+        double after = vm.simulationProperty().get().quantized().accuracy();
+        assertTrue(before < 0.5 && after > 0.9, "CLE rescues per-tensor W8A8: " + before + " -> " + after);
+        assertTrue(r.quantizedDetailProperty().get().contains("+ CLE, bias absorption"),
+                r.quantizedDetailProperty().get());
+        assertTrue(r.fixesTextProperty().get().startsWith("CLE, bias absorption: quantized"),
+                r.fixesTextProperty().get());
+        for (ClassComparison c : r.classes()) {
+            assertFalse(Double.isNaN(c.beforeFixesPercent()), c.toString());
+        }
+        assertEquals(main.layers().size(), r.fixEffects().size());
+        assertTrue(r.fixEffects().stream().filter(e -> e.sqnrGain() > 0).count() >= main.layers().size() - 1,
+                "equalization raises the SQNR of (almost) every layer: " + r.fixEffects());
+        assertFalse(vm.staleBinding().get());
+        vm.form().fixesForm().cleProperty().set(false);
+        assertTrue(vm.staleBinding().get(), "changing a fix makes the result stale");
+        assertFalse(vm.form().fixesForm().biasAbsorptionProperty().get(), "no absorption without equalization");
+
+        vm.form().fixesForm().adaroundProperty().set(true);
+        vm.form().fixesForm().biasCorrectionProperty().set("empirical");
+        vm.simulate();
+        assertEquals(1, messages.size());
+        assertTrue(messages.get(0).text().contains("AdaRound and bias correction do not go together"),
+                messages.get(0).text());
+        assertEquals(after, vm.simulationProperty().get().quantized().accuracy(), "the previous result stays");
+    }
+
     @Test
     void aPresetFixesTheGranularityAndLeavesBitsEditable() {
         QuantizationForm form = vm.form();
