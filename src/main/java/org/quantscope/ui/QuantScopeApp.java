@@ -35,6 +35,12 @@ public final class QuantScopeApp extends Application {
     /** System property that opens the diagnostics tab and runs Simulate, then Diagnose, once the demo is open. */
     public static final String AUTO_DIAGNOSE = "quantscope.autoDiagnose";
 
+    /**
+     * System property with post-training fixes to tick before the automatic Simulate, comma-separated:
+     * {@code cle}, {@code absorption}, {@code bc=empirical|analytic}, {@code adaround=ITERATIONS}.
+     */
+    public static final String AUTO_FIXES = "quantscope.autoFixes";
+
     /** System property naming the layer to select after the automatic diagnosis. */
     public static final String SELECT_LAYER = "quantscope.selectLayer";
 
@@ -78,8 +84,31 @@ public final class QuantScopeApp extends Application {
         vm.openDemo(Boolean.getBoolean(AUTO_EVALUATE));
     }
 
+    /** Ticks the fixes named by {@link #AUTO_FIXES}. */
+    private static void tickFixes(Workbench workbench) {
+        org.quantscope.ui.quantize.FixesForm f = workbench.quantization().form().fixesForm();
+        for (String item : System.getProperty(AUTO_FIXES, "").split(",")) {
+            String[] kv = item.trim().split("=", 2);
+            switch (kv[0]) {
+                case "cle" -> f.cleProperty().set(true);
+                case "absorption" -> f.biasAbsorptionProperty().set(true);
+                case "bc" -> f.biasCorrectionProperty().set(kv.length > 1 ? kv[1] : "empirical");
+                case "adaround" -> {
+                    f.adaroundProperty().set(true);
+                    if (kv.length > 1) {
+                        f.adaroundIterationsProperty().set(Integer.parseInt(kv[1]));
+                    }
+                }
+                default -> {
+                    // unknown or empty: ignored (a hidden demo switch)
+                }
+            }
+        }
+    }
+
     /** Shows the quantization tab and runs Simulate once the demo data is open (for demos and screenshots). */
     private static void simulateWhenDataIsReady(Workbench workbench) {
+        tickFixes(workbench);
         workbench.view().tabs().getSelectionModel().select(1);
         workbench.main().dataProperty().addListener(new ChangeListener<>() {
             @Override

@@ -1,7 +1,9 @@
 package org.quantscope.ui.diagnose;
 
 import javafx.collections.FXCollections;
+import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
+import javafx.scene.control.Tooltip;
 import javafx.scene.control.ComboBox;
 import org.quantscope.ui.chart.Axis;
 import org.quantscope.ui.chart.ChartCard;
@@ -36,7 +38,15 @@ final class ChannelRangeChart {
         sorted.setId("sortedToggle");
         sorted.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         kind.setPrefWidth(122);
-        card = new ChartCard("channelRangeChart", "Channel ranges", kind, sorted);
+        Button equalize = new Button("Equalize");
+        equalize.setId("equalizeButton");
+        equalize.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        equalize.setTooltip(new Tooltip("Cross-layer equalization (white paper §4.1) with bias absorption: rescale "
+                + "consecutive layers so their per-channel weight ranges match, then simulate again. The ranges "
+                + "before stay drawn in grey."));
+        equalize.setOnAction(e -> vm.equalize());
+        equalize.disableProperty().bind(vm.canDiagnoseBinding().not());
+        card = new ChartCard("channelRangeChart", "Channel ranges", kind, sorted, equalize);
         card.view().setOnKeyClicked(key -> {
             if (WEIGHTS.equals(kind.getValue())) {
                 vm.perChannelProperty().set(true);
@@ -44,6 +54,7 @@ final class ChannelRangeChart {
             }
         });
         vm.weightRangesProperty().addListener((o, was, now) -> update());
+        vm.weightRangesBeforeProperty().addListener((o, was, now) -> update());
         vm.activationRangesProperty().addListener((o, was, now) -> update());
         kind.valueProperty().addListener((o, was, now) -> update());
         sorted.selectedProperty().addListener((o, was, now) -> update());
@@ -62,11 +73,13 @@ final class ChannelRangeChart {
     private void update() {
         boolean weights = WEIGHTS.equals(kind.getValue());
         ChannelRanges r = weights ? vm.weightRangesProperty().get() : vm.activationRangesProperty().get();
-        Plot p = r == null ? null : plot(r, sorted.isSelected());
+        ChannelRanges before = weights ? vm.weightRangesBeforeProperty().get() : null;
+        Plot p = r == null ? null : plot(r, before, sorted.isSelected());
         card.show(p, vm.selectedLayerProperty().get() == null ? "Select a layer" : weights
                 ? "Simulate on the Quantization tab to see this layer's weight ranges"
                 : "Press Diagnose to collect the activation ranges on the calibration samples");
-        card.caption().setText(r == null ? "" : caption(r));
+        card.caption().setText(r == null ? "" : before == null ? caption(r)
+                : "After the fixes: " + caption(r) + " · before: " + ratioText(before));
     }
 
     /**
@@ -77,6 +90,21 @@ final class ChannelRangeChart {
      * @return the plot
      */
     static Plot plot(ChannelRanges r, boolean sorted) {
+        return plot(r, null, sorted);
+    }
+
+    /**
+     * The chart, with the ranges before the post-training fixes drawn behind in grey.
+     *
+     * @param r      the ranges
+     * @param before the same layer's ranges without the fixes, or null
+     * @param sorted widest channel first instead of channel order
+     * @return the plot
+     */
+    static Plot plot(ChannelRanges r, ChannelRanges before, boolean sorted) {
+        if (before != null && before.channels() != r.channels()) {
+            before = null;
+        }
         float[] min = r.min();
         float[] max = r.max();
         double[] clip = r.channelClip();
@@ -92,6 +120,14 @@ final class ChannelRangeChart {
             lo = Math.min(lo, min[c]);
             hi = Math.max(hi, max[c]);
         }
+        float[] bmin = before == null ? null : before.min();
+        float[] bmax = before == null ? null : before.max();
+        if (before != null) {
+            for (int c = 0; c < n; c++) {
+                lo = Math.min(lo, bmin[c]);
+                hi = Math.max(hi, bmax[c]);
+            }
+        }
         double[] pad = HistogramPlots.padded(lo, hi);
         Axis x = Axis.linear(sorted ? "Channels, widest range first" : "Output channel", -0.5, n - 0.5, 8, false);
         Axis y = Axis.linear(r.kind().equals(WEIGHTS) ? "Weight value" : "Activation value", pad[0], pad[1], 5,
@@ -99,6 +135,12 @@ final class ChannelRangeChart {
         List<Plot.Mark> marks = new ArrayList<>();
         double width = r.tensorMax() - r.tensorMin();
         double half = n > 200 ? 0.5 : 0.36;
+        for (int i = 0; i < n && before != null; i++) {
+            int c = order.get(i);
+            marks.add(new Plot.Box(i - half - 0.06, i + half + 0.06, bmin[c], bmax[c], Palette.BEFORE, "before",
+                    null, String.format(Locale.ROOT, "channel %d before the fixes: [%s, %s]", c,
+                    HistogramPlots.num(bmin[c]), HistogramPlots.num(bmax[c]))));
+        }
         for (int i = 0; i < n; i++) {
             int c = order.get(i);
             if (clip.length == 2 * n) {
@@ -122,22 +164,29 @@ final class ChannelRangeChart {
         if (clip.length == 2 * n) {
             legend.add(new Plot.Legend("per-channel clipping", Palette.CHANNEL_CLIP, false));
         }
+        if (before != null) {
+            legend.add(new Plot.Legend("before the fixes", Palette.BEFORE, false));
+        }
         return new Plot(x, y, marks, legend);
     }
 
-    static String caption(ChannelRanges r) {
+    /** e.g. {@code widest channel 120x the median}. */
+    static String ratioText(ChannelRanges r) {
         float[] min = r.min();
         float[] max = r.max();
-        double[] ranges = new double[r.channels()];
-        for (int c = 0; c < ranges.length; c++) {
-            ranges[c] = (double) max[c] - min[c];
+        double[] s = new double[r.channels()];
+        for (int c = 0; c < s.length; c++) {
+            s[c] = (double) max[c] - min[c];
         }
-        double[] s = ranges.clone();
         java.util.Arrays.sort(s);
         double median = s.length == 0 ? 0 : s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1]
                 + s[s.length / 2]) / 2;
-        String ratio = median > 0 ? String.format(Locale.ROOT, "widest channel %.0fx the median", s[s.length - 1]
-                / median) : "median channel range is 0";
+        return median > 0 ? String.format(Locale.ROOT, "widest channel %.0fx the median", s[s.length - 1] / median)
+                : "median channel range is 0";
+    }
+
+    static String caption(ChannelRanges r) {
+        String ratio = ratioText(r);
         return String.format(Locale.ROOT, "%d of %d channels span under 10 %% of the per-tensor range [%s, %s] · %s",
                 r.narrowChannels(), r.channels(), HistogramPlots.num(r.tensorMin()), HistogramPlots.num(r.tensorMax()),
                 ratio) + (r.kind().equals(WEIGHTS) ? " · click a channel for its histogram" : "");

@@ -82,6 +82,7 @@ public final class DiagnosticsViewModel {
     private final ReadOnlyObjectWrapper<LayerFinding> selectedFinding = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<WeightHistogram> weightHistogram = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<ChannelRanges> weightRanges = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyObjectWrapper<ChannelRanges> weightRangesBefore = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<ChannelRanges> activationRanges = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<ActivationHistogram> activationHistogram = new ReadOnlyObjectWrapper<>();
     private final StringBinding staleReason;
@@ -235,6 +236,25 @@ public final class DiagnosticsViewModel {
         return sim != null ? sim.model() : d == null ? null : d.result().model();
     }
 
+    /** The layer's weight ranges in the quantization without the fixes, when the shown simulation applied fixes. */
+    private ChannelRanges rangesBeforeFixes(String layer) {
+        org.quantscope.core.transform.PtqPipeline.Outcome o = quantization.fixOutcomeProperty().get();
+        if (o == null) {
+            return null;
+        }
+        QuantizedModel before = o.before().model();
+        return LayerViews.weightQuantizer(before, layer).map(q -> LayerViews.weightRanges(q,
+                WeightStatistics.of(before.prepared(), q))).orElse(null);
+    }
+
+    /**
+     * Turns on cross-layer equalization (with bias absorption) and simulates again: the action of the per-channel
+     * range chart, where the evidence for it is. The chart then shows the ranges before and after.
+     */
+    public void equalize() {
+        quantization.equalize();
+    }
+
     /** Recomputes the chart data of the selected layer. */
     private void refresh() {
         if (refreshing) {
@@ -257,6 +277,7 @@ public final class DiagnosticsViewModel {
         if (q == null) {
             channels.set(0);
             weightHistogram.set(null);
+            weightRangesBefore.set(null);
             weightRanges.set(null);
             return;
         }
@@ -270,6 +291,7 @@ public final class DiagnosticsViewModel {
             channel.set(0);
         }
         weightHistogram.set(LayerViews.weightHistogram(qm, q, s, perChannel.get() ? channel.get() : -1));
+        weightRangesBefore.set(rangesBeforeFixes(layer));
         weightRanges.set(LayerViews.weightRanges(q, s));
     }
 
@@ -354,6 +376,14 @@ public final class DiagnosticsViewModel {
     /** Per-channel weight ranges of the selected layer, or null. */
     public ReadOnlyObjectProperty<ChannelRanges> weightRangesProperty() {
         return weightRanges.getReadOnlyProperty();
+    }
+
+    /**
+     * The selected layer's weight ranges without the post-training fixes, when the shown simulation applied some
+     * (drawn behind the current ranges), else {@code null}.
+     */
+    public ReadOnlyObjectProperty<ChannelRanges> weightRangesBeforeProperty() {
+        return weightRangesBefore.getReadOnlyProperty();
     }
 
     /** Per-channel ranges of the selected activation quantizer, or null. */

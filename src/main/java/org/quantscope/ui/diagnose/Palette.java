@@ -21,6 +21,7 @@ final class Palette {
     static final String MEDIUM = "#f2c94c";
     static final String HIGH = "#f0645a";
     static final String UNKNOWN = "#6b7280";
+    static final String BEFORE = "#5b6270";
 
     /** One colour per range method. */
     static final Map<String, String> METHODS = Map.of("minmax", "#f0645a", "percentile", "#f2c94c", "mse", "#5cc98a",

@@ -28,7 +28,7 @@ final class ClassComparisonChart {
     private final Label placeholder = new Label("Press Simulate to compare FP32 and quantized accuracy per class");
 
     ClassComparisonChart(QuantizationViewModel vm) {
-        Label heading = new Label("Per-class accuracy: FP32 vs quantized (and before the fixes, when applied)");
+        Label heading = new Label("Per-class accuracy: FP32 vs quantized");
         heading.getStyleClass().add("card-title");
         NumberAxis percent = new NumberAxis(0, 100, 10);
         percent.setLabel("Accuracy (%)");

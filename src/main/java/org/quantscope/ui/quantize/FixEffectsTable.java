@@ -37,19 +37,23 @@ final class FixEffectsTable {
         table.getStyleClass().add("compact-table");
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
         table.setPlaceholder(new Label("No fixes applied"));
+        table.setTooltip(new javafx.scene.control.Tooltip("Per layer, in the whole quantized network on "
+                + QuantizationViewModel.EFFECT_SAMPLES + " test samples: SQNR of the layer's output (dB) and mean "
+                + "|per-channel mean shift| against FP32, without and with the fixes; AdaRound: which rounding was "
+                + "kept and its reconstruction error relative to nearest rounding (eq. 35)."));
         TableColumn<FixEffectRow, String> layer = new TableColumn<>("Layer");
         layer.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().layer()));
         layer.setPrefWidth(220);
         table.getColumns().add(layer);
-        table.getColumns().add(number("SQNR before (dB)", FixEffectRow::sqnrBefore, "%.2f"));
-        table.getColumns().add(number("SQNR after (dB)", FixEffectRow::sqnrAfter, "%.2f"));
-        table.getColumns().add(number("Gain (dB)", FixEffectRow::sqnrGain, "%+.2f"));
-        table.getColumns().add(number("Mean |shift| before", FixEffectRow::shiftBefore, "%.3g"));
-        table.getColumns().add(number("Mean |shift| after", FixEffectRow::shiftAfter, "%.3g"));
+        table.getColumns().add(number("SQNR before", FixEffectRow::sqnrBefore, "%.2f"));
+        table.getColumns().add(number("SQNR after", FixEffectRow::sqnrAfter, "%.2f"));
+        table.getColumns().add(number("Gain dB", FixEffectRow::sqnrGain, "%+.2f"));
+        table.getColumns().add(number("|Shift| before", FixEffectRow::shiftBefore, "%.3g"));
+        table.getColumns().add(number("|Shift| after", FixEffectRow::shiftAfter, "%.3g"));
         TableColumn<FixEffectRow, String> ada = new TableColumn<>("AdaRound");
         ada.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().adaround().isEmpty() ? "—"
                 : Double.isNaN(c.getValue().reconstructionGain()) ? c.getValue().adaround()
-                : String.format(Locale.ROOT, "%s (error x%.2f)", c.getValue().adaround(),
+                : String.format(Locale.ROOT, "%s, error ×%.2f", c.getValue().adaround(),
                 c.getValue().reconstructionGain())));
         table.getColumns().add(ada);
         VBox.setVgrow(table, Priority.ALWAYS);
