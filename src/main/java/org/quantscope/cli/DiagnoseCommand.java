@@ -114,7 +114,7 @@ final class DiagnoseCommand implements Callable<Integer> {
              Dataset pool = DatasetLoader.open(calibSpec, expected, false, progress, cancel)) {
             QuantizedModel qm = org.quantscope.core.transform.PtqPipeline.prepare(model, pool, settings,
                     quant.calibration(), session, quant.fixes(), progress, cancel);
-            r = LayerDiagnostics.diagnose(qm, test, ds, session, progress, cancel);
+            r = LayerDiagnostics.diagnose(qm, quant.fixes().any(), test, ds, session, progress, cancel);
             Dataset calib = org.quantscope.core.data.CalibrationSampler.sample(pool, qm.calibration().sampling(),
                     qm.calibration().size(), qm.calibration().seed());
             acts = org.quantscope.core.analysis.ActivationStatistics.collect(qm, calib, calib.size(), batch, session,
@@ -125,8 +125,8 @@ final class DiagnoseCommand implements Callable<Integer> {
         DiagnosisTables.print(out, r);
         if (quant.fixes().any()) {
             out.println("note: the diagnosis ran on the model after the post-training fixes; its FP32 sanity check "
-                    + "compares that model with the model as loaded, so a fix that changes the FP32 function "
-                    + "(cross-layer equalization replaces ReLU6 by ReLU) shows up there.");
+                    + "compares the simulation with every quantizer off against the FP32 model after the fixes (what "
+                    + "the fixes do to FP32 accuracy itself, e.g. ReLU6 replaced by ReLU, is reported by quantize).");
         }
         if (json != null) {
             DiagnosisJson.write(r, acts, json);

@@ -19,9 +19,9 @@ final class DiagnosisTables {
         out.printf(Locale.ROOT, "Calibration %s%n", r.model().calibrationData());
         out.printf(Locale.ROOT, "Settings   %s%n", ResultTables.settingsLine(r.model().settings()));
         out.println();
-        out.printf(Locale.ROOT, "1 FP32 sanity        %s  (max |logit diff| %.2g, predictions agree on %.2f %%)%n",
-                r.sanity().passed() ? "passed" : "FAILED", r.sanity().maxAbsLogitDiff(),
-                100 * r.sanity().predictionAgreement());
+        out.printf(Locale.ROOT, "1 FP32 sanity        %s  (max |logit diff| %.2g, predictions agree on %.2f %%; "
+                + "against %s)%n", r.sanity().passed() ? "passed" : "FAILED", r.sanity().maxAbsLogitDiff(),
+                100 * r.sanity().predictionAgreement(), r.sanity().reference());
         out.printf(Locale.ROOT, "  FP32               %6.2f %%%n", 100 * r.full().fp32Accuracy());
         out.printf(Locale.ROOT, "  quantized          %6.2f %%  (drop %+.2f points)%n", 100 * r.full().accuracy(),
                 r.full().dropPoints());

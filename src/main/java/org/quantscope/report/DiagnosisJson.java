@@ -80,6 +80,7 @@ public final class DiagnosisJson {
         sanity.put("maxAbsLogitDiff", Json.num(r.sanity().maxAbsLogitDiff()));
         sanity.put("predictionAgreement", r.sanity().predictionAgreement());
         sanity.put("passed", r.sanity().passed());
+        sanity.put("reference", r.sanity().reference());
         root.put("sanity", sanity);
         root.put("fp32", Map.of("accuracy", r.full().fp32Accuracy()));
         root.put("quantized", comparison(r.full()));

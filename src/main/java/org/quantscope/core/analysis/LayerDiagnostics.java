@@ -54,6 +54,27 @@ public final class LayerDiagnostics {
     public static DiagnosisResult diagnose(QuantizedModel qm, Dataset data, DiagnoseSettings settings,
                                            SessionSettings session, ProgressListener progress,
                                            CancellationToken cancel) {
+        return diagnose(qm, false, data, settings, session, progress, cancel);
+    }
+
+    /**
+     * Runs the diagnosis of a model that post-training fixes may have changed. Fixes such as cross-layer equalization
+     * (ReLU6 replaced by ReLU) or AdaRound (weights moved onto their grid) change the FP32 function on purpose, and
+     * report that effect themselves; the sanity check then compares the simulation with every quantizer off against
+     * the prepared FP32 graph after the fixes, which checks the simulation's rewriting.
+     *
+     * @param qm       the calibrated model
+     * @param fixed    whether {@code qm.prepared()} was changed by post-training fixes
+     * @param data     labelled samples (normally the test data)
+     * @param settings samples, thresholds, sensitivity on/off
+     * @param session  ONNX Runtime settings
+     * @param progress overall progress (runs x samples)
+     * @param cancel   cancellation
+     * @return the diagnosis
+     */
+    public static DiagnosisResult diagnose(QuantizedModel qm, boolean fixed, Dataset data, DiagnoseSettings settings,
+                                           SessionSettings session, ProgressListener progress,
+                                           CancellationToken cancel) {
         OnnxModel fp32 = qm.prepared();
         List<Layer> layers = fp32.layers();
         int n = Math.min(settings.samples(), data.size());
@@ -69,10 +90,12 @@ public final class LayerDiagnostics {
         int runs = 4 + (settings.sensitivity() ? 2 * layers.size() : layers.size()) + cache.fillRuns();
         int[] run = {0};
 
-        ComparisonResult sanityRun = compare(qm.original(), QuantizationSimulator.withOnly(qm, q -> false), List.of(),
-                scales, data, n, settings, session, progress, run, runs, "FP32 sanity check", cancel);
+        ComparisonResult sanityRun = compare(fixed ? fp32 : qm.original(), QuantizationSimulator.withOnly(qm,
+                q -> false), List.of(), scales, data, n, settings, session, progress, run, runs, "FP32 sanity check",
+                cancel);
         SanityCheck sanity = new SanityCheck(sanityRun.maxAbsLogitDiff(), sanityRun.predictionAgreement(),
-                sanityRun.predictionAgreement() == 1.0 && sanityRun.maxAbsLogitDiff() <= SanityCheck.TOLERANCE);
+                sanityRun.predictionAgreement() == 1.0 && sanityRun.maxAbsLogitDiff() <= SanityCheck.TOLERANCE,
+                fixed ? SanityCheck.AFTER_FIXES : SanityCheck.AS_LOADED);
         ComparisonResult full = compare(fp32, qm, tensors, scales, data, n, settings, session, progress, run, runs,
                 "Full quantization", cancel);
         ComparisonResult weightsOnly = compare(fp32, QuantizationSimulator.withOnly(qm, q -> q.site().isWeight()),

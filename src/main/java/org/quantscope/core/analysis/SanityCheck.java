@@ -7,8 +7,16 @@ package org.quantscope.core.analysis;
  * @param maxAbsLogitDiff     largest |simulated - original| over every logit
  * @param predictionAgreement share of samples predicted identically
  * @param passed              agreement 100 % and max difference at most {@link #TOLERANCE}
+ * @param reference           what the simulation was compared with: {@link #AS_LOADED}, or {@link #AFTER_FIXES} for a
+ *                            model changed by post-training fixes (whose own FP32 effect is reported with the fixes)
  */
-public record SanityCheck(double maxAbsLogitDiff, double predictionAgreement, boolean passed) {
+public record SanityCheck(double maxAbsLogitDiff, double predictionAgreement, boolean passed, String reference) {
+
+    /** Reference: the model as loaded. */
+    public static final String AS_LOADED = "the model as loaded";
+
+    /** Reference: the FP32 graph after the post-training fixes. */
+    public static final String AFTER_FIXES = "the FP32 model after the post-training fixes";
 
     /** Largest logit difference accepted (BN folding changes summation order: ~1e-5 on the demo models). */
     public static final double TOLERANCE = 1e-4;

@@ -3,6 +3,8 @@ package org.quantscope.ui.diagnose;
 import javafx.collections.FXCollections;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
+import javafx.scene.control.Label;
+import javafx.scene.layout.HBox;
 import javafx.scene.control.Tooltip;
 import javafx.scene.control.ComboBox;
 import org.quantscope.ui.chart.Axis;
@@ -46,7 +48,15 @@ final class ChannelRangeChart {
                 + "before stay drawn in grey."));
         equalize.setOnAction(e -> vm.equalize());
         equalize.disableProperty().bind(vm.canDiagnoseBinding().not());
-        card = new ChartCard("channelRangeChart", "Channel ranges", kind, sorted, equalize);
+        card = new ChartCard("channelRangeChart", "Channel ranges", kind, sorted);
+        Label why = new Label("Channels far apart? Equalize them (CLE + bias absorption) and simulate again.");
+        why.getStyleClass().add("muted");
+        why.setWrapText(true);
+        why.setMinWidth(0);
+        HBox action = new HBox(8, equalize, why);
+        action.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        HBox.setHgrow(why, javafx.scene.layout.Priority.ALWAYS);
+        card.root().getChildren().add(action);
         card.view().setOnKeyClicked(key -> {
             if (WEIGHTS.equals(kind.getValue())) {
                 vm.perChannelProperty().set(true);
@@ -105,6 +115,12 @@ final class ChannelRangeChart {
         if (before != null && before.channels() != r.channels()) {
             before = null;
         }
+        boolean relative = before != null;
+        if (relative) {
+            // Fixes such as equalization rescale the weights: compare shapes, each relative to its largest |weight|
+            r = normalized(r);
+            before = normalized(before);
+        }
         float[] min = r.min();
         float[] max = r.max();
         double[] clip = r.channelClip();
@@ -130,8 +146,8 @@ final class ChannelRangeChart {
         }
         double[] pad = HistogramPlots.padded(lo, hi);
         Axis x = Axis.linear(sorted ? "Channels, widest range first" : "Output channel", -0.5, n - 0.5, 8, false);
-        Axis y = Axis.linear(r.kind().equals(WEIGHTS) ? "Weight value" : "Activation value", pad[0], pad[1], 5,
-                false);
+        Axis y = Axis.linear(relative ? "Weight / largest |weight|" : r.kind().equals(WEIGHTS) ? "Weight value"
+                : "Activation value", pad[0], pad[1], 5, false);
         List<Plot.Mark> marks = new ArrayList<>();
         double width = r.tensorMax() - r.tensorMin();
         double half = n > 200 ? 0.5 : 0.36;
@@ -168,6 +184,26 @@ final class ChannelRangeChart {
             legend.add(new Plot.Legend("before the fixes", Palette.BEFORE, false));
         }
         return new Plot(x, y, marks, legend);
+    }
+
+    /** The ranges divided by the largest magnitude of the tensor (its per-tensor range included). */
+    static ChannelRanges normalized(ChannelRanges r) {
+        float[] min = r.min();
+        float[] max = r.max();
+        double m = Math.max(Math.abs(r.tensorMin()), Math.abs(r.tensorMax()));
+        for (int c = 0; c < min.length; c++) {
+            m = Math.max(m, Math.max(Math.abs(min[c]), Math.abs(max[c])));
+        }
+        double k = m > 0 ? 1 / m : 1;
+        double[] clip = r.channelClip();
+        for (int c = 0; c < min.length; c++) {
+            min[c] = (float) (min[c] * k);
+            max[c] = (float) (max[c] * k);
+        }
+        for (int i = 0; i < clip.length; i++) {
+            clip[i] *= k;
+        }
+        return new ChannelRanges(r.kind(), r.quantizer(), min, max, r.tensorMin() * k, r.tensorMax() * k, clip);
     }
 
     /** e.g. {@code widest channel 120x the median}. */

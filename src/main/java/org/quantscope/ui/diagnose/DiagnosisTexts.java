@@ -69,8 +69,9 @@ public final class DiagnosisTexts {
         comparison(weights, r.weightsOnly(), "weights quantized");
         comparison(activations, r.activationsOnly(), "activations quantized");
         SanityCheck s = r.sanity();
-        sanity.set(s.passed() ? "passed" : "failed", String.format(Locale.ROOT, "max |Δ logit| %.1e · %.2f %% agree",
-                s.maxAbsLogitDiff(), s.predictionAgreement() * 100), s.passed() ? DropSeverity.SMALL
+        sanity.set(s.passed() ? "passed" : "failed", String.format(Locale.ROOT, "max |Δ logit| %.1e · %.2f %% agree%s",
+                s.maxAbsLogitDiff(), s.predictionAgreement() * 100, SanityCheck.AFTER_FIXES.equals(s.reference())
+                        ? " · vs FP32 after the fixes" : ""), s.passed() ? DropSeverity.SMALL
                 : DropSeverity.LARGE);
         QuantSettings qs = r.model().settings();
         long flagged = r.layers().stream().filter(l -> !l.flag().isEmpty()).count();

@@ -149,13 +149,14 @@ public final class DiagnosticsViewModel {
         }
         DataSelection pool = quantization.resultPool();
         QuantizedModel qm = sim.model();
+        boolean fixed = quantization.fixOutcomeProperty().get() != null;
         jobs.run("Diagnosing the quantized model", (p, c) -> {
             long start = System.nanoTime();
             p.onProgress(0, 0, "Opening " + test.displayName());
             try (Dataset testData = testOpener.open(test, model, p, c);
                  Dataset poolData = pool == null ? testOpener.open(test, model, p, c)
                          : poolOpener.open(pool, model, p, c)) {
-                DiagnosisResult r = LayerDiagnostics.diagnose(qm, testData, settings, SessionSettings.DEFAULT,
+                DiagnosisResult r = LayerDiagnostics.diagnose(qm, fixed, testData, settings, SessionSettings.DEFAULT,
                         phase(p, 0, 0.9), c);
                 Dataset calib = CalibrationSampler.sample(poolData, qm.calibration().sampling(),
                         qm.calibration().size(), qm.calibration().seed());
