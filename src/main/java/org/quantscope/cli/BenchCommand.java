@@ -47,7 +47,8 @@ import java.util.concurrent.Callable;
  *   <li>{@code calibration}: peak resident memory and peak Java heap of calibration alone
  *       ({@link QuantizationSimulator#prepare}); run one JVM per calibration size;</li>
  *   <li>{@code diagnose}: time and peak memory of the layer diagnosis, and its per-layer phase with activations
- *       cached at the layer cuts versus full re-runs from the model input ({@link DiagnoseBench}).</li>
+ *       cached at the layer cuts versus full re-runs from the model input ({@link DiagnoseBench});</li>
+ *   <li>{@code reliability}: time of a reliability experiment, preparation and trials ({@link ReliabilityBench}).</li>
  * </ul>
  * Throughput rounds alternate between the two sides, each with a fresh session (only one alive at a time); after
  * unmeasured warm-up rounds (JIT compilation of the data path), the median of the measured rounds is reported, and
@@ -57,7 +58,8 @@ import java.util.concurrent.Callable;
         description = "Benchmarks. 'bench eval': evaluation throughput versus a bare ONNX Runtime loop. "
                 + "'bench quantize': simulated quantized versus FP32 throughput. 'bench calibration': peak memory of "
                 + "calibration (one --calib-size per process). 'bench diagnose': layer diagnosis time and peak memory, "
-                + "per-layer sensitivity from cached activations versus full re-runs.")
+                + "per-layer sensitivity from cached activations versus full re-runs. 'bench reliability': time of a "
+                + "reliability experiment (--trials, --calib-size).")
 final class BenchCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "WHAT", description = "What to measure: ${COMPLETION-CANDIDATES}.")
@@ -90,6 +92,18 @@ final class BenchCommand implements Callable<Integer> {
             description = "diagnose: test samples the diagnosis runs on (default ${DEFAULT-VALUE}).")
     int samples;
 
+    @Option(names = "--trials", paramLabel = "K", defaultValue = "50",
+            description = "reliability: calibration seeds (default ${DEFAULT-VALUE}).")
+    int trials;
+
+    @Option(names = "--parallel", paramLabel = "P", defaultValue = "0",
+            description = "reliability: trials run at once (0 = one per core).")
+    int parallel;
+
+    @Option(names = "--cache-mib", paramLabel = "M", defaultValue = "256",
+            description = "reliability: memory for activations cached where trials share the graph (0 = off).")
+    long cacheMib;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Write the figures as JSON.")
     Path json;
 
@@ -101,7 +115,7 @@ final class BenchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /** Benchmarks available. */
-    enum Target { eval, quantize, calibration, diagnose }
+    enum Target { eval, quantize, calibration, diagnose, reliability }
 
     @Override
     public Integer call() {
@@ -117,6 +131,7 @@ final class BenchCommand implements Callable<Integer> {
             case quantize -> new QuantizeBench(this).run();
             case calibration -> new CalibrationBench(this).run();
             case diagnose -> new DiagnoseBench(this).run();
+            case reliability -> new ReliabilityBench(this).run();
         };
     }
 

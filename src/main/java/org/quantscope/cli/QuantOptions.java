@@ -87,7 +87,7 @@ final class QuantOptions {
     Boolean noBnFold;
 
     @Option(names = "--a-range", paramLabel = "M", defaultValue = "minmax",
-            description = "Activation range: minmax, percentile, mse, kl, ce, bn (default ${DEFAULT-VALUE}).")
+            description = "Activation range: minmax, percentile, mse, kl, cosine, ce, bn (default ${DEFAULT-VALUE}).")
     String activationRange;
 
     @Option(names = "--w-range", paramLabel = "M", defaultValue = "minmax",

@@ -3,6 +3,8 @@ package org.quantscope.ui;
 import javafx.scene.Parent;
 import javafx.stage.Stage;
 import org.quantscope.ui.diagnose.DiagnosticsPanel;
+import org.quantscope.ui.reliability.ReliabilityPanel;
+import org.quantscope.ui.reliability.ReliabilityViewModel;
 import org.quantscope.ui.diagnose.DiagnosticsViewModel;
 import org.quantscope.ui.main.DatasetOpener;
 import org.quantscope.ui.main.MainView;
@@ -15,7 +17,7 @@ import org.quantscope.ui.task.TaskRunner;
 
 /**
  * Puts the window together: the main view model and view, the quantization view model with its tab and menu items,
- * and the diagnostics view model with its tab. Every view model shares one job tracker. Used by {@link QuantScopeApp} and by the window tests.
+ * the diagnostics view model with its tab, and the reliability view model with its tab. Every view model shares one job tracker. Used by {@link QuantScopeApp} and by the window tests.
  */
 public final class Workbench {
 
@@ -24,6 +26,8 @@ public final class Workbench {
     private final DiagnosticsViewModel diagnostics;
     private final DiagnosticsPanel diagnosticsPanel;
     private final MainView view;
+    private final ReliabilityViewModel reliability;
+    private final ReliabilityPanel reliabilityPanel;
 
     /**
      * Builds the window content into {@code stage} (which gets no scene yet).
@@ -45,6 +49,19 @@ public final class Workbench {
         diagnostics = new DiagnosticsViewModel(main, quantization, testOpener, poolOpener, m -> main.showMessage(m));
         diagnosticsPanel = new DiagnosticsPanel(diagnostics, m -> main.showMessage(m));
         view.addTab("diagnosticsTab", "Diagnostics", diagnosticsPanel.root());
+        reliability = new ReliabilityViewModel(main, quantization, testOpener, poolOpener, m -> main.showMessage(m));
+        reliabilityPanel = new ReliabilityPanel(reliability, m -> main.showMessage(m));
+        view.addTab("reliabilityTab", "Reliability", reliabilityPanel.root());
+    }
+
+    /** The reliability view model. */
+    public ReliabilityViewModel reliability() {
+        return reliability;
+    }
+
+    /** The reliability tab. */
+    public ReliabilityPanel reliabilityPanel() {
+        return reliabilityPanel;
     }
 
     /** The main view model. */

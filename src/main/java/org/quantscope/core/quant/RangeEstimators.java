@@ -7,14 +7,15 @@ import org.quantscope.core.InputException;
 
 /**
  * Creates {@link RangeEstimator}s by the names the CLI uses. Activations: {@code minmax}, {@code percentile},
- * {@code mse}, {@code kl}, {@code bn} (BN-based needs the layer's BatchNorm parameters, so it is built directly as
- * {@link BatchNormEstimator}). Weights: {@code minmax}, {@code mse} (per channel via {@link PerChannelMinMax} and
+ * {@code mse}, {@code kl}, {@code cosine} ({@link CosineEstimator}), {@code bn} (BN-based needs the layer's BatchNorm
+ * parameters, so it is built directly as {@link BatchNormEstimator}). Weights: {@code minmax}, {@code mse} (per channel via {@link PerChannelMinMax} and
  * {@link MseEstimator#perChannel}).
  */
 public final class RangeEstimators {
 
     /** Names accepted for activation quantizers. */
-    public static final List<String> ACTIVATION_METHODS = List.of("minmax", "percentile", "mse", "kl", "bn");
+    public static final List<String> ACTIVATION_METHODS = List.of("minmax", "percentile", "mse", "kl", "cosine",
+            "bn");
 
     /** Names accepted for weight quantizers. */
     public static final List<String> WEIGHT_METHODS = List.of("minmax", "mse");
@@ -25,7 +26,7 @@ public final class RangeEstimators {
     /**
      * A data-driven estimator for an activation quantizer.
      *
-     * @param name one of minmax, percentile, mse, kl (case-insensitive)
+     * @param name one of minmax, percentile, mse, kl, cosine (case-insensitive)
      * @param spec a per-tensor spec
      * @return a fresh estimator
      * @throws InputException for an unknown name, or for bn (which needs BatchNorm parameters)
@@ -40,8 +41,10 @@ public final class RangeEstimators {
             case "percentile" -> new PercentileEstimator(spec);
             case "mse" -> new MseEstimator(spec);
             case "kl" -> new KlEstimator(spec);
+            case "cosine" -> new CosineEstimator(spec);
             case "bn" -> throw new InputException("range method 'bn' needs the BatchNorm parameters of the layer"
-                    + " that produces the activation; the layer has none, choose one of minmax, percentile, mse, kl");
+                    + " that produces the activation; the layer has none, choose one of minmax, percentile, mse, kl,"
+                    + " cosine");
             default -> throw new InputException("unknown activation range method '" + name + "'; choose one of "
                     + String.join(", ", ACTIVATION_METHODS));
         };

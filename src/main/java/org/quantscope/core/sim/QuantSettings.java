@@ -28,7 +28,7 @@ import java.util.Map;
  * @param scaleConstraint        free (float32) or power-of-two scales
  * @param convention             how ranges become scales ({@link ScaleConvention})
  * @param weightRange            weight range method: minmax or mse
- * @param activationRange        activation range method: minmax, percentile, mse, kl, ce or bn
+ * @param activationRange        activation range method: minmax, percentile, mse, kl, cosine, ce or bn
  * @param foldBatchNorm          fold BatchNormalization into the preceding layer before quantizing (eq. 10-12)
  * @param placement              which activations are quantized
  * @param biasInt32              quantize biases to int32 with scale s_w * s_in (else biases stay float)
@@ -42,7 +42,8 @@ public record QuantSettings(int weightBits, int activationBits, Granularity weig
                             boolean biasInt32, String preset, Map<String, QuantizerOverride> overrides) {
 
     /** Activation range methods. {@code ce} (cross-entropy, eq. 17) applies to model outputs, MSE elsewhere. */
-    public static final List<String> ACTIVATION_METHODS = List.of("minmax", "percentile", "mse", "kl", "ce", "bn");
+    public static final List<String> ACTIVATION_METHODS = List.of("minmax", "percentile", "mse", "kl", "cosine", "ce",
+            "bn");
 
     /**
      * The default: W8A8, per-tensor symmetric int8 weights, asymmetric uint8 activations, min-max ranges, float scales,

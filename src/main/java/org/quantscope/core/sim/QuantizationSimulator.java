@@ -221,6 +221,54 @@ public final class QuantizationSimulator {
     }
 
     /**
+     * The same quantized model with its activation quantizers calibrated again on other calibration samples (and
+     * possibly another activation range method), every weight quantizer reused as it is: no folding, placement or
+     * weight range setting is repeated. This is what repeated calibration trials need (the reliability experiment):
+     * per trial only the activation ranges change.
+     *
+     * @param qm              a calibrated model
+     * @param prepared        the graph to calibrate on, or null for {@code qm.prepared()}; another graph must have
+     *                        the same nodes and weights (only biases may differ, as after empirical bias correction)
+     * @param activationRange the activation range method (as in {@link QuantSettings#activationRange()})
+     * @param calib           the calibration samples, already drawn
+     * @param calibration     how they were drawn (recorded with the model)
+     * @param bnStatistics    whether the BN parameters of {@code qm.original()} describe the prepared graph (false
+     *                        after cross-layer equalization; {@code bn} then falls back to min-max)
+     * @param session         ONNX Runtime settings
+     * @param progress        progress of the calibration
+     * @param cancel          cancellation
+     * @return the recalibrated model with its simulation graph
+     */
+    public static QuantizedModel recalibrate(QuantizedModel qm, OnnxModel prepared, String activationRange,
+                                             Dataset calib, CalibrationSettings calibration, boolean bnStatistics,
+                                             SessionSettings session, ProgressListener progress,
+                                             CancellationToken cancel) {
+        OnnxModel graph = prepared == null ? qm.prepared() : prepared;
+        QuantSettings settings = qm.settings().withRanges(qm.settings().weightRange(), activationRange);
+        List<QuantizerSite> sites = qm.quantizers().stream().map(QuantizerState::site).toList();
+        Map<String, ActivationCalibration> acts = Calibrator.calibrate(graph, bnStatistics ? qm.original() : null,
+                sites, settings, calib, calibration.batchSize(), session, progress, cancel);
+        List<QuantizerState> states = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        for (QuantizerState q : qm.quantizers()) {
+            ActivationCalibration c = acts.get(q.site().name());
+            if (q.site().isWeight() || !q.enabled() || c == null) {
+                states.add(q);
+                continue;
+            }
+            states.add(new QuantizerState(q.site(), true, q.spec(), c.method(), c.observed(), c.chosen(),
+                    c.encoding(), null, c.note()));
+            if (!c.note().isEmpty()) {
+                warnings.add("Activation '" + q.site().name() + "': " + c.note() + ".");
+            }
+        }
+        SimulationGraphBuilder.Built built = SimulationGraphBuilder.build(graph, states, settings.biasInt32());
+        warnings.addAll(built.warnings());
+        return new QuantizedModel(qm.original(), graph, built.simulation(), states, built.biases(), settings,
+                calibration, calib.description(), warnings);
+    }
+
+    /**
      * The same quantized model with only the quantizers {@code keep} accepts applied, the others left in float. No
      * calibration is repeated: every kept quantizer keeps its encoding, which is what an analysis that switches
      * quantizers on and off (weights only, one layer only, ...) needs to compare like with like.

@@ -128,7 +128,7 @@ class RangeEstimatorTest {
     @Test
     void unknownNamesListTheChoices() {
         InputException a = assertThrows(InputException.class, () -> RangeEstimators.forActivations("max", INT8_SYM));
-        assertTrue(a.getMessage().contains("minmax, percentile, mse, kl, bn"), a.getMessage());
+        assertTrue(a.getMessage().contains("minmax, percentile, mse, kl, cosine, bn"), a.getMessage());
         InputException w = assertThrows(InputException.class,
                 () -> RangeEstimators.forWeights("kl", new float[4], new int[] {4}, INT8_SYM));
         assertTrue(w.getMessage().contains("minmax, mse"), w.getMessage());

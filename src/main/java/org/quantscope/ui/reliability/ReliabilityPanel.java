@@ -1,0 +1,100 @@
+package org.quantscope.ui.reliability;
+
+import javafx.beans.binding.Bindings;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.Spinner;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.scene.paint.Color;
+import org.quantscope.ui.chart.ChartCard;
+import org.quantscope.ui.main.SpinnerCommit;
+import org.quantscope.ui.main.UserMessage;
+import org.quantscope.ui.main.ValueTile;
+
+import java.util.function.Consumer;
+
+/**
+ * The Reliability tab: Run trials / Cancel with the trial count, tiles for the worst class and the trials done, the
+ * plain-language reading, and the box plot (one box per class, overall and worst class) that grows as trials finish.
+ * It only binds to {@link ReliabilityViewModel}.
+ */
+public final class ReliabilityPanel {
+
+    private static final Color WORST = Color.web("#f2c94c");
+    private static final double TILE_HEIGHT = 76;
+
+    private final VBox root;
+    private final ChartCard chart = new ChartCard("reliabilityChart", "Accuracy drop per class over the trials");
+
+    /**
+     * Builds the tab.
+     *
+     * @param vm       the view model
+     * @param messages where failed chart exports are reported
+     */
+    public ReliabilityPanel(ReliabilityViewModel vm, Consumer<UserMessage> messages) {
+        Button run = new Button("Run trials");
+        run.setId("reliabilityRunButton");
+        run.getStyleClass().add("accent");
+        run.disableProperty().bind(vm.jobs().busyProperty());
+        run.setOnAction(e -> vm.runTrials());
+        Button cancel = new Button("Cancel");
+        cancel.setId("reliabilityCancelButton");
+        cancel.disableProperty().bind(vm.jobs().busyProperty().not());
+        cancel.setOnAction(e -> vm.jobs().cancel());
+        Spinner<Integer> trials = new Spinner<>(1, 1000, vm.trialsProperty().get());
+        trials.setId("reliabilityTrials");
+        trials.setEditable(true);
+        trials.setPrefWidth(90);
+        SpinnerCommit.onEnter(trials);
+        trials.valueProperty().addListener((o, was, now) -> vm.trialsProperty().set(now));
+        vm.trialsProperty().addListener((o, was, now) -> trials.getValueFactory().setValue(now.intValue()));
+        Label note = new Label("seeds of the last simulation's calibration draw, its settings");
+        note.getStyleClass().add("field-label");
+        HBox bar = new HBox(10, run, cancel, new Label("Trials"), trials, note);
+        bar.setAlignment(Pos.CENTER_LEFT);
+
+        Region worst = new ValueTile("Worst class", "reliabilityWorstValue", vm.worstProperty(),
+                vm.worstDetailProperty(), Bindings.createObjectBinding(() -> WORST), TILE_HEIGHT, 24).tile();
+        Region done = new ValueTile("Trials", "reliabilityTrialsValue", vm.progressTextProperty(),
+                Bindings.createStringBinding(() -> "finished / requested"), Bindings.createObjectBinding(
+                () -> ValueTile.PLAIN), TILE_HEIGHT, 24).tile();
+        Label reading = new Label();
+        reading.setId("reliabilityReading");
+        reading.setWrapText(true);
+        reading.textProperty().bind(vm.readingProperty());
+        reading.setMaxWidth(Double.MAX_VALUE);
+        HBox.setHgrow(reading, Priority.ALWAYS);
+        worst.setPrefWidth(300);
+        done.setPrefWidth(160);
+        HBox tiles = new HBox(10, worst, done, reading);
+        tiles.setAlignment(Pos.CENTER_LEFT);
+
+        chart.setOnError(text -> messages.accept(new UserMessage("Cannot save the chart", text)));
+        vm.resultProperty().addListener((o, was, r) -> update(vm));
+        update(vm);
+        VBox.setVgrow(chart.root(), Priority.ALWAYS);
+        root = new VBox(10, bar, tiles, chart.root());
+        root.setPadding(new Insets(12));
+    }
+
+    private void update(ReliabilityViewModel vm) {
+        chart.show(BoxPlotChart.plot(vm.resultProperty().get()), vm.resultProperty().get() == null
+                ? "Simulate on the Quantization tab, then press Run trials" : "Waiting for the first trial");
+    }
+
+    /** The tab's content. */
+    public VBox root() {
+        return root;
+    }
+
+    /** The box plot. */
+    public ChartCard chart() {
+        return chart;
+    }
+}

@@ -1,0 +1,109 @@
+package org.quantscope.ui;
+
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.quantscope.core.reliability.ReliabilityResult;
+import org.quantscope.ui.chart.Plot;
+import org.quantscope.ui.chart.PlotView;
+import org.quantscope.ui.main.ModelDatasetOpener;
+import org.quantscope.ui.main.RecentModels;
+import org.quantscope.ui.quantize.CalibrationPoolOpener;
+import org.quantscope.ui.task.FxTaskRunner;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.prefs.Preferences;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Headless (Monocle) test of the Reliability tab of the real window on the demo: simulate, run four trials, and check
+ * that the box plot receives trials while the experiment is still running, then shows one box per class plus overall
+ * and worst class, with the worst-class tile and the reading filled in.
+ */
+@ExtendWith(ApplicationExtension.class)
+class ReliabilityWindowTest {
+
+    private static final long TIMEOUT_S = 240;
+    private static final int TRIALS = 4;
+
+    private final Preferences prefs = Preferences.userRoot().node("org/quantscope-test/" + UUID.randomUUID());
+    private FxTaskRunner runner;
+    private Workbench workbench;
+
+    @Start
+    void start(Stage stage) {
+        DemoFiles.require();
+        runner = new FxTaskRunner();
+        workbench = new Workbench(runner, new ModelDatasetOpener(), CalibrationPoolOpener.standard(),
+                new RecentModels(prefs), stage);
+        stage.setScene(new Scene(workbench.root(), 1240, 760));
+        stage.show();
+        workbench.main().openDemo(false);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        runner.shutdown();
+        prefs.removeNode();
+    }
+
+    @Test
+    void boxPlotGrowsWhileTheTrialsRun(FxRobot robot) throws Exception {
+        robot.clickOn("#quantizationTab");
+        Button simulate = robot.lookup("#simulateButton").queryButton();
+        WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS, () -> !simulate.isDisabled());
+        robot.clickOn(simulate);
+        WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS,
+                () -> workbench.quantization().simulationProperty().get() != null);
+
+        robot.clickOn("#reliabilityTab");
+        PlotView chart = robot.lookup("#reliabilityChart").queryAs(PlotView.class);
+        List<int[]> whileRunning = new CopyOnWriteArrayList<>();
+        robot.interact(() -> {
+            workbench.reliability().trialsProperty().set(TRIALS);
+            chart.plotProperty().addListener((o, was, p) -> {
+                ReliabilityResult r = workbench.reliability().resultProperty().get();
+                if (p != null && r != null && workbench.main().jobs().busyProperty().get()) {
+                    long boxes = p.boxes().stream().filter(b -> b.kind().equals("box")).count();
+                    whileRunning.add(new int[] {r.trials().size(), (int) boxes});
+                }
+            });
+        });
+        Button run = robot.lookup("#reliabilityRunButton").queryButton();
+        WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS, () -> !run.isDisabled());
+        robot.clickOn(run);
+        WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS, () -> {
+            ReliabilityResult r = workbench.reliability().resultProperty().get();
+            return r != null && r.complete() && !workbench.main().jobs().busyProperty().get();
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+
+        assertTrue(whileRunning.stream().anyMatch(s -> s[0] >= 1 && s[0] < TRIALS && s[1] == 12),
+                "the chart showed trials before the experiment ended: "
+                        + whileRunning.stream().map(s -> s[0] + " trials/" + s[1] + " boxes").toList());
+        Plot p = chart.getPlot();
+        assertEquals(12, p.boxes().stream().filter(b -> b.kind().equals("box")).count(),
+                "10 classes, overall, worst class");
+        assertTrue(p.boxes().stream().anyMatch(b -> b.tooltip().contains("median") && b.tooltip().contains("Q3")));
+        assertEquals(12, robot.lookup("#reliabilityChart .plot-box").queryAll().size(), "one node per box");
+        assertEquals(TRIALS + " / " + TRIALS, robot.lookup("#reliabilityTrialsValue").queryAs(Label.class).getText());
+        String worst = robot.lookup("#reliabilityWorstValue").queryAs(Label.class).getText();
+        assertTrue(workbench.reliability().resultProperty().get().classNames().contains(worst), worst);
+        String reading = robot.lookup("#reliabilityReading").queryAs(Label.class).getText();
+        assertTrue(reading.startsWith("Class " + worst + " drops") && reading.contains("over " + TRIALS + " seeds"),
+                reading);
+    }
+}
