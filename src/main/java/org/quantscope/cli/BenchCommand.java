@@ -48,7 +48,8 @@ import java.util.concurrent.Callable;
  *       ({@link QuantizationSimulator#prepare}); run one JVM per calibration size;</li>
  *   <li>{@code diagnose}: time and peak memory of the layer diagnosis, and its per-layer phase with activations
  *       cached at the layer cuts versus full re-runs from the model input ({@link DiagnoseBench});</li>
- *   <li>{@code reliability}: time of a reliability experiment, preparation and trials ({@link ReliabilityBench}).</li>
+ *   <li>{@code reliability}: time of a reliability experiment, preparation and trials ({@link ReliabilityBench});</li>
+ *   <li>{@code fixes}: time of each post-training fix ({@link FixesBench}).</li>
  * </ul>
  * Throughput rounds alternate between the two sides, each with a fresh session (only one alive at a time); after
  * unmeasured warm-up rounds (JIT compilation of the data path), the median of the measured rounds is reported, and
@@ -59,7 +60,8 @@ import java.util.concurrent.Callable;
                 + "'bench quantize': simulated quantized versus FP32 throughput. 'bench calibration': peak memory of "
                 + "calibration (one --calib-size per process). 'bench diagnose': layer diagnosis time and peak memory, "
                 + "per-layer sensitivity from cached activations versus full re-runs. 'bench reliability': time of a "
-                + "reliability experiment (--trials, --calib-size).")
+                + "reliability experiment (--trials, --calib-size). 'bench fixes': time of each post-training fix (the ones given, "
+                + "or all; AdaRound with its defaults, 10,000 iterations and 1,024 samples).")
 final class BenchCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "WHAT", description = "What to measure: ${COMPLETION-CANDIDATES}.")
@@ -115,16 +117,16 @@ final class BenchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /** Benchmarks available. */
-    enum Target { eval, quantize, calibration, diagnose, reliability }
+    enum Target { eval, quantize, calibration, diagnose, reliability, fixes }
 
     @Override
     public Integer call() {
         if (repeat < 1 || batch < 1 || warmup < 0) {
             throw new InputException("--repeat and --batch must be at least 1, --warmup at least 0.");
         }
-        if (quant.fixes().any()) {
-            throw new InputException("bench measures quantization without post-training fixes; drop --cle, "
-                    + "--bias-absorption and --bias-correction");
+        if (target != Target.fixes && quant.fixes().any()) {
+            throw new InputException("bench " + target + " measures quantization without post-training fixes; drop "
+                    + "--cle, --bias-absorption, --bias-correction and --adaround (or use 'bench fixes')");
         }
         return switch (target) {
             case eval -> eval();
@@ -132,6 +134,7 @@ final class BenchCommand implements Callable<Integer> {
             case calibration -> new CalibrationBench(this).run();
             case diagnose -> new DiagnoseBench(this).run();
             case reliability -> new ReliabilityBench(this).run();
+            case fixes -> new FixesBench(this).run();
         };
     }
 
