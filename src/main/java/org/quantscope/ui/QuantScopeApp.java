@@ -41,6 +41,9 @@ public final class QuantScopeApp extends Application {
      */
     public static final String AUTO_FIXES = "quantscope.autoFixes";
 
+    /** System property that runs the mixed-precision search after the automatic Simulate. */
+    public static final String AUTO_MIXED_PRECISION = "quantscope.autoMixedPrecision";
+
     /** System property naming the layer to select after the automatic diagnosis. */
     public static final String SELECT_LAYER = "quantscope.selectLayer";
 
@@ -80,6 +83,18 @@ public final class QuantScopeApp extends Application {
             diagnoseWhenDataIsReady(workbench);
         } else if (Boolean.getBoolean(AUTO_SIMULATE)) {
             simulateWhenDataIsReady(workbench);
+            if (Boolean.getBoolean(AUTO_MIXED_PRECISION)) {
+                workbench.quantization().simulationProperty().addListener(new ChangeListener<>() {
+                    @Override
+                    public void changed(ObservableValue<? extends SimulationResult> o, SimulationResult was,
+                                        SimulationResult now) {
+                        if (now != null) {
+                            workbench.quantization().simulationProperty().removeListener(this);
+                            Platform.runLater(() -> workbench.quantization().mixedPrecision().search());
+                        }
+                    }
+                });
+            }
         }
         vm.openDemo(Boolean.getBoolean(AUTO_EVALUATE));
     }

@@ -14,9 +14,11 @@ import org.quantscope.core.quant.ScaleConstraint;
 import org.quantscope.core.sim.CalibrationSettings;
 import org.quantscope.core.sim.HardwarePreset;
 import org.quantscope.core.sim.QuantSettings;
+import org.quantscope.core.sim.QuantizerOverride;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The editable quantization and calibration settings of the panel, as JavaFX properties the view binds to. A hardware
@@ -44,6 +46,7 @@ public final class QuantizationForm {
     private final ObjectProperty<CalibrationSampler.Strategy> sampling =
             new SimpleObjectProperty<>(CalibrationSettings.DEFAULT.sampling());
     private final FixesForm fixes = new FixesForm();
+    private final ObjectProperty<Map<String, QuantizerOverride>> overrides = new SimpleObjectProperty<>(Map.of());
     private final BooleanBinding presetChosen = preset.isNotEqualTo(CUSTOM);
     private final StringBinding schemeText;
 
@@ -79,12 +82,19 @@ public final class QuantizationForm {
     /** Every property, the fixes' included, for bindings that follow all settings. */
     Observable[] dependencies() {
         Observable[] own = {preset, weightBits, activationBits, granularity, weightRange, activationRange,
-            calibrationSize, seed, sampling};
+            calibrationSize, seed, sampling, overrides};
         Observable[] more = fixes.dependencies();
         Observable[] all = new Observable[own.length + more.length];
         System.arraycopy(own, 0, all, 0, own.length);
         System.arraycopy(more, 0, all, own.length, more.length);
         return all;
+    }
+
+    /**
+     * Per-quantizer bit widths on top of the fields (a mixed-precision point the user picked); empty for none.
+     */
+    public ObjectProperty<Map<String, QuantizerOverride>> overridesProperty() {
+        return overrides;
     }
 
     /** The post-training fixes. */
@@ -99,6 +109,18 @@ public final class QuantizationForm {
      * @throws InputException when a field is empty or contradicts the preset
      */
     public QuantSettings settings() {
+        QuantSettings uniform = baseSettings();
+        Map<String, QuantizerOverride> o = overrides.get();
+        return o == null || o.isEmpty() ? uniform : uniform.withOverrides(o);
+    }
+
+    /**
+     * The settings without the per-quantizer overrides (what a mixed-precision search starts from).
+     *
+     * @return the uniform settings, the preset applied
+     * @throws InputException when a field is empty or contradicts the preset
+     */
+    public QuantSettings baseSettings() {
         QuantSettings base = QuantSettings.DEFAULT.withBits(required(weightBits.get(), "weight bits"),
                         required(activationBits.get(), "activation bits"))
                 .withRanges(weightRange.get(), activationRange.get())

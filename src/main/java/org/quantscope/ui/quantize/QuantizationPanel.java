@@ -99,10 +99,17 @@ public final class QuantizationPanel {
         Tab quantizerTab = new Tab("Quantizers", new QuantizerTable(vm).root());
         Tab fixTab = new Tab("Fix effects", new FixEffectsTable(vm).root());
         fixTab.setId("fixEffectsTab");
-        TabPane bottom = new TabPane(quantizerTab, fixTab);
+        Tab mpTab = new Tab("Mixed precision", new ParetoChart(vm).root());
+        mpTab.setId("mixedPrecisionTab");
+        TabPane bottom = new TabPane(quantizerTab, fixTab, mpTab);
         bottom.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         vm.fixOutcomeProperty().addListener((o, was, now) -> bottom.getSelectionModel().select(now == null
                 ? quantizerTab : fixTab));
+        vm.mixedPrecision().resultProperty().addListener((o, was, now) -> {
+            if (now != null) {
+                bottom.getSelectionModel().select(mpTab);
+            }
+        });
         SplitPane body = new SplitPane(top, bottom);
         body.setOrientation(Orientation.VERTICAL);
         body.setDividerPositions(0.6);

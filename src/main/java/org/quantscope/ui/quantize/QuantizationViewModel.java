@@ -55,6 +55,7 @@ public final class QuantizationViewModel {
     private final Consumer<UserMessage> messages;
     private final QuantizationForm form = new QuantizationForm();
     private final SimulationView view = new SimulationView();
+    private final MixedPrecisionSearch mixedPrecision;
 
     private final ReadOnlyObjectWrapper<DataSelection> calibrationPool = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyStringWrapper calibrationText = new ReadOnlyStringWrapper("");
@@ -88,6 +89,7 @@ public final class QuantizationViewModel {
         this.testOpener = testOpener;
         this.poolOpener = poolOpener;
         this.messages = Objects.requireNonNull(messages);
+        this.mixedPrecision = new MixedPrecisionSearch(this);
         Observable[] settings = form.dependencies();
         Observable[] deps = new Observable[settings.length + 2];
         System.arraycopy(settings, 0, deps, 0, settings.length);
@@ -336,7 +338,34 @@ public final class QuantizationViewModel {
         }
     }
 
+    // ---- collaborators for the mixed-precision search ----
+
+    MainViewModel main() {
+        return main;
+    }
+
+    JobTracker jobs() {
+        return jobs;
+    }
+
+    DatasetOpener testOpener() {
+        return testOpener;
+    }
+
+    CalibrationPoolOpener poolOpener() {
+        return poolOpener;
+    }
+
+    void message(UserMessage m) {
+        messages.accept(m);
+    }
+
     // ---- properties for the view ----
+
+    /** The mixed-precision search and its Pareto front. */
+    public MixedPrecisionSearch mixedPrecision() {
+        return mixedPrecision;
+    }
 
     /** The settings form. */
     public QuantizationForm form() {

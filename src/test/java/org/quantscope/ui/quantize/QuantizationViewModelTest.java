@@ -187,6 +187,50 @@ class QuantizationViewModelTest {
         assertEquals(after, vm.simulationProperty().get().quantized().accuracy(), "the previous result stays");
     }
 
+    /**
+     * Mixed precision from the panel: a W4A8 per-channel search gives a Pareto front, the preselected point meets the
+     * target on the search samples, and using it simulates exactly that configuration (its raised quantizers at
+     * their new width in the quantizer table), which Uniform bits undoes.
+     */
+    @Test
+    void mixedPrecisionPointIsSimulatedWithItsBitWidths() {
+        vm.form().weightBitsProperty().set(4);
+        vm.form().granularityProperty().set(Granularity.PER_CHANNEL);
+        MixedPrecisionSearch mp = vm.mixedPrecision();
+        mp.setSamples(400);
+        mp.targetDropProperty().set(0.3);
+        mp.search();
+
+        assertEquals(List.of(), messages);
+        var r = mp.resultProperty().get();
+        assertNotNull(r);
+        assertTrue(r.front().size() >= 2, "a front: " + r.front());
+        var chosen = mp.selectedProperty().get();
+        assertNotNull(chosen);
+        assertTrue(chosen.drop() <= 0.3 + 1e-9 || r.points().stream().noneMatch(p -> p.drop() <= 0.3),
+                "the preselected point meets the target when some point does: " + chosen);
+        assertTrue(mp.summaryProperty().get().startsWith("Point " + chosen.step() + ":"), mp.summaryProperty().get());
+        var top = r.front().get(r.front().size() - 1);
+        mp.selectedProperty().set(top);
+        mp.applySelected();
+
+        assertEquals(List.of(), messages);
+        var overrides = vm.form().overridesProperty().get();
+        assertFalse(overrides.isEmpty(), "the most accurate front point raises some quantizer");
+        var sim = vm.simulationProperty().get();
+        for (var e : overrides.entrySet()) {
+            var q = sim.model().quantizer(e.getKey()).orElseThrow();
+            if (e.getValue().enabled()) {
+                assertEquals(e.getValue().bits(), q.spec().bits(), e.getKey());
+            } else {
+                assertFalse(q.enabled(), e.getKey() + " in float");
+            }
+        }
+        assertFalse(vm.staleBinding().get());
+        mp.clearOverrides();
+        assertTrue(vm.staleBinding().get(), "uniform bits again: the mixed result is stale");
+    }
+
     @Test
     void aPresetFixesTheGranularityAndLeavesBitsEditable() {
         QuantizationForm form = vm.form();
