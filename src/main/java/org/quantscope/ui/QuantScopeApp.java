@@ -37,7 +37,8 @@ public final class QuantScopeApp extends Application {
 
     /**
      * System property with post-training fixes to tick before the automatic Simulate, comma-separated:
-     * {@code cle}, {@code absorption}, {@code bc=empirical|analytic}, {@code adaround=ITERATIONS}.
+     * {@code cle}, {@code absorption}, {@code bc=empirical|analytic}, {@code adaround=ITERATIONS}, and the settings
+     * {@code wbits=B} and {@code per-channel}.
      */
     public static final String AUTO_FIXES = "quantscope.autoFixes";
 
@@ -105,6 +106,9 @@ public final class QuantScopeApp extends Application {
         for (String item : System.getProperty(AUTO_FIXES, "").split(",")) {
             String[] kv = item.trim().split("=", 2);
             switch (kv[0]) {
+                case "wbits" -> workbench.quantization().form().weightBitsProperty().set(Integer.parseInt(kv[1]));
+                case "per-channel" -> workbench.quantization().form().granularityProperty().set(
+                        org.quantscope.core.quant.Granularity.PER_CHANNEL);
                 case "cle" -> f.cleProperty().set(true);
                 case "absorption" -> f.biasAbsorptionProperty().set(true);
                 case "bc" -> f.biasCorrectionProperty().set(kv.length > 1 ? kv[1] : "empirical");

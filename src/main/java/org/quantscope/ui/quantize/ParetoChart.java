@@ -123,9 +123,9 @@ final class ParetoChart {
         double padX = Math.max(0.25, (xhi - xlo) * 0.05);
         double padY = Math.max(0.2, (yhi - ylo) * 0.08);
         Axis x = Axis.linear("Average weight bits", xlo - padX, xhi + padX, 6, false);
-        Axis y = Axis.linear("Accuracy on the search samples (%)", ylo - padY, yhi + padY, 5, false);
-        double w = (x.max() - x.min()) / 110;
-        double h = (y.max() - y.min()) / 70;
+        Axis y = Axis.linear("Search accuracy (%)", ylo - padY, yhi + padY, 5, false);
+        double w = (x.max() - x.min()) / 220;
+        double h = (y.max() - y.min()) / 40;
         Set<Integer> front = r.front().stream().map(MixedPrecisionPoint::step).collect(Collectors.toSet());
         List<Plot.Mark> marks = new ArrayList<>();
         marks.add(new Plot.Rule(false, fp32, FP32, 1.2, true, "fp32", String.format(Locale.ROOT, "FP32 %.2f %%", fp32)));

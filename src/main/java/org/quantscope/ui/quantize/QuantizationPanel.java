@@ -113,6 +113,9 @@ public final class QuantizationPanel {
         SplitPane body = new SplitPane(top, bottom);
         body.setOrientation(Orientation.VERTICAL);
         body.setDividerPositions(0.6);
+        // the Pareto chart needs height: give the bottom most of the column while its tab is shown
+        bottom.getSelectionModel().selectedItemProperty().addListener((o, was, now) ->
+                body.setDividerPositions(now == mpTab ? 0.28 : 0.6));
         body.getStyleClass().add("panels");
 
         VBox results = new VBox(8, tiles, resultLine, body);
