@@ -106,4 +106,56 @@ class ReliabilityWindowTest {
         assertTrue(reading.startsWith("Class " + worst + " drops") && reading.contains("over " + TRIALS + " seeds"),
                 reading);
     }
+
+    /**
+     * Pin a configuration, simulate another one (per-channel, with CLE), run a size sweep: both configurations get
+     * boxes side by side for every class, one condition per calibration size, and choosing another condition redraws.
+     */
+    @Test
+    void pinnedConfigurationIsComparedSideBySideUnderASizeSweep(FxRobot robot) throws Exception {
+        robot.clickOn("#quantizationTab");
+        Button simulate = robot.lookup("#simulateButton").queryButton();
+        WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS, () -> !simulate.isDisabled());
+        robot.clickOn(simulate);
+        WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS,
+                () -> workbench.quantization().simulationProperty().get() != null);
+        robot.clickOn("#reliabilityTab");
+        robot.clickOn("#reliabilityPinButton");
+        assertTrue(workbench.reliability().pinnedTextProperty().get().contains("W8A8 per-tensor"),
+                workbench.reliability().pinnedTextProperty().get());
+
+        robot.interact(() -> {
+            workbench.quantization().form().granularityProperty().set(
+                    org.quantscope.core.quant.Granularity.PER_CHANNEL);
+            workbench.quantization().form().fixesForm().cleProperty().set(true);
+            workbench.quantization().simulate();
+        });
+        WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS, () -> workbench.quantization().fixOutcomeProperty()
+                .get() != null && !workbench.main().jobs().busyProperty().get());
+        robot.interact(() -> {
+            workbench.reliability().trialsProperty().set(2);
+            workbench.reliability().perturbationProperty().set(
+                    org.quantscope.core.reliability.Perturbation.SIZE);
+        });
+        robot.clickOn("#reliabilityRunButton");
+        WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS, () -> {
+            ReliabilityResult r = workbench.reliability().resultProperty().get();
+            return r != null && r.complete() && !workbench.main().jobs().busyProperty().get();
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+
+        ReliabilityResult r = workbench.reliability().resultProperty().get();
+        assertEquals(2, r.configurations().size());
+        assertTrue(r.configurations().get(1).contains("CLE"), r.configurations().toString());
+        assertEquals(List.of("calibration size 1", "calibration size 32", "calibration size 256",
+                "calibration size 1024").size(), workbench.reliability().conditionLabels().size(),
+                workbench.reliability().conditionLabels().toString());
+        PlotView chart = robot.lookup("#reliabilityChart").queryAs(PlotView.class);
+        Plot first = chart.getPlot();
+        assertEquals(24, first.boxes().stream().filter(b -> b.kind().equals("box")).count(),
+                "12 boxes per configuration, side by side");
+        robot.interact(() -> workbench.reliability().conditionProperty().set(3));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(chart.getPlot() != first, "another condition redraws the chart");
+    }
 }

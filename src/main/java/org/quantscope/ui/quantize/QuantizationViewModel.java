@@ -396,6 +396,18 @@ public final class QuantizationViewModel {
         return r == null ? null : r.pool();
     }
 
+    /** The post-training fixes of the shown result ({@link PtqPipeline.Fixes#NONE} without fixes or result). */
+    public PtqPipeline.Fixes resultFixes() {
+        SimulationRequest r = resultRequest.get();
+        return r == null ? PtqPipeline.Fixes.NONE : r.fixes();
+    }
+
+    /** A short name of the shown result's configuration, e.g. {@code W8A8 per-tensor + CLE}, or empty. */
+    public String resultName() {
+        SimulationRequest r = resultRequest.get();
+        return r == null ? "" : r.shortName();
+    }
+
     /** The calibration pool, or {@code null} when the test data is used. */
     public ReadOnlyObjectProperty<DataSelection> calibrationPoolProperty() {
         return calibrationPool.getReadOnlyProperty();

@@ -33,13 +33,25 @@ final class BoxPlotChart {
      * @return the plot
      */
     static Plot plot(ReliabilityResult r) {
+        return plot(r, 0);
+    }
+
+    /**
+     * The plot of one condition (a perturbation's setting), or null before the first trial.
+     *
+     * @param r         the trials so far
+     * @param condition index of the condition
+     * @return the plot
+     */
+    static Plot plot(ReliabilityResult r, int condition) {
         if (r == null || r.trials().isEmpty()) {
             return null;
         }
+        int cond = Math.max(0, Math.min(condition, r.conditions().size() - 1));
         int k = r.configurations().size();
         List<ConditionSummary> s = new ArrayList<>();
         for (int c = 0; c < k; c++) {
-            s.add(r.summary(c, 0));
+            s.add(r.summary(c, cond));
         }
         List<String> names = new ArrayList<>();
         double[] fp32 = r.fp32PerClass();

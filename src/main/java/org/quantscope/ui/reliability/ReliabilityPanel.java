@@ -3,7 +3,11 @@ package org.quantscope.ui.reliability;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
+import javafx.collections.FXCollections;
 import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Tooltip;
+import org.quantscope.core.reliability.Perturbation;
 import javafx.scene.control.Label;
 import javafx.scene.control.Spinner;
 import javafx.scene.layout.HBox;
@@ -54,9 +58,54 @@ public final class ReliabilityPanel {
         SpinnerCommit.onEnter(trials);
         trials.valueProperty().addListener((o, was, now) -> vm.trialsProperty().set(now));
         vm.trialsProperty().addListener((o, was, now) -> trials.getValueFactory().setValue(now.intValue()));
-        Label note = new Label("seeds of the last simulation's calibration draw, its settings");
+        ComboBox<Perturbation> perturb = new ComboBox<>(FXCollections.observableArrayList(Perturbation.values()));
+        perturb.setId("reliabilityPerturbation");
+        perturb.valueProperty().bindBidirectional(vm.perturbationProperty());
+        perturb.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(Perturbation p) {
+                return p == null ? "" : p.name().toLowerCase(java.util.Locale.ROOT);
+            }
+
+            @Override
+            public Perturbation fromString(String s) {
+                return Perturbation.valueOf(s.toUpperCase(java.util.Locale.ROOT));
+            }
+        });
+        perturb.setTooltip(new Tooltip("none: the last simulation's calibration draw · size: 1, 32, 256, 1,024 "
+                + "samples · noise: 0, 10 %, 50 % of the draw replaced by noise · imbalance: half the draw from class 0 "
+                + "· metric: min-max, MSE, cosine, KL activation ranges"));
+        ComboBox<String> shown = new ComboBox<>(vm.conditionLabels());
+        shown.setId("reliabilityCondition");
+        shown.setPromptText("condition");
+        shown.getSelectionModel().selectedIndexProperty().addListener((o, was, now) -> {
+            if (now.intValue() >= 0) {
+                vm.conditionProperty().set(now.intValue());
+            }
+        });
+        vm.conditionLabels().addListener((javafx.collections.ListChangeListener<String>) ch ->
+                shown.getSelectionModel().select(Math.min(vm.conditionProperty().get(),
+                        vm.conditionLabels().size() - 1)));
+        Button pin = new Button("Pin for comparison");
+        pin.setId("reliabilityPinButton");
+        pin.setTooltip(new Tooltip("Keep the last simulation's configuration; simulate another one (other settings or "
+                + "fixes) and run again: both get boxes side by side."));
+        pin.setOnAction(e -> {
+            if (vm.pinnedProperty().get() == null) {
+                vm.pin();
+            } else {
+                vm.unpin();
+            }
+        });
+        pin.textProperty().bind(Bindings.createStringBinding(() -> vm.pinnedProperty().get() == null
+                ? "Pin for comparison" : "Unpin", vm.pinnedProperty()));
+        Label note = new Label();
         note.getStyleClass().add("field-label");
-        HBox bar = new HBox(10, run, cancel, new Label("Trials"), trials, note);
+        note.textProperty().bind(Bindings.createStringBinding(() -> vm.pinnedTextProperty().get().isEmpty()
+                ? "seeds of the last simulation's calibration draw, its settings and fixes"
+                : vm.pinnedTextProperty().get(), vm.pinnedTextProperty()));
+        HBox bar = new HBox(10, run, cancel, new Label("Trials"), trials, new Label("Perturbation"), perturb,
+                new Label("Show"), shown, pin, note);
         bar.setAlignment(Pos.CENTER_LEFT);
 
         Region worst = new ValueTile("Worst class", "reliabilityWorstValue", vm.worstProperty(),
@@ -77,6 +126,7 @@ public final class ReliabilityPanel {
 
         chart.setOnError(text -> messages.accept(new UserMessage("Cannot save the chart", text)));
         vm.resultProperty().addListener((o, was, r) -> update(vm));
+        vm.conditionProperty().addListener((o, was, c) -> update(vm));
         update(vm);
         VBox.setVgrow(chart.root(), Priority.ALWAYS);
         root = new VBox(10, bar, tiles, chart.root());
@@ -84,7 +134,8 @@ public final class ReliabilityPanel {
     }
 
     private void update(ReliabilityViewModel vm) {
-        chart.show(BoxPlotChart.plot(vm.resultProperty().get()), vm.resultProperty().get() == null
+        chart.show(BoxPlotChart.plot(vm.resultProperty().get(), vm.conditionProperty().get()),
+                vm.resultProperty().get() == null
                 ? "Simulate on the Quantization tab, then press Run trials" : "Waiting for the first trial");
     }
 

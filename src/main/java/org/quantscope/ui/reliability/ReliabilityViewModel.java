@@ -15,6 +15,10 @@ import org.quantscope.core.onnx.SessionSettings;
 import org.quantscope.core.reliability.Condition;
 import org.quantscope.core.reliability.ConditionSummary;
 import org.quantscope.core.reliability.Configuration;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
 import org.quantscope.core.reliability.Perturbation;
 import org.quantscope.core.reliability.ReliabilityExperiment;
 import org.quantscope.core.reliability.ReliabilityReading;
@@ -58,6 +62,11 @@ public final class ReliabilityViewModel {
     private final ReadOnlyStringWrapper reading = new ReadOnlyStringWrapper(
             "Simulate on the Quantization tab, then press Run trials.");
     private int run;
+    private final ObjectProperty<Perturbation> perturbation = new SimpleObjectProperty<>(Perturbation.NONE);
+    private final IntegerProperty condition = new SimpleIntegerProperty(0);
+    private final ObservableList<String> conditionLabels = FXCollections.observableArrayList();
+    private final ReadOnlyObjectWrapper<Configuration> pinned = new ReadOnlyObjectWrapper<>();
+    private final ReadOnlyStringWrapper pinnedText = new ReadOnlyStringWrapper("");
 
     /**
      * @param main         the window's view model
@@ -74,7 +83,57 @@ public final class ReliabilityViewModel {
         this.testOpener = testOpener;
         this.poolOpener = poolOpener;
         this.messages = messages;
-        main.modelProperty().addListener((o, was, m) -> show(null));
+        main.modelProperty().addListener((o, was, m) -> {
+            unpin();
+            show(null);
+        });
+        condition.addListener((o, was, c) -> show(result.get()));
+    }
+
+    /**
+     * Keeps the last simulation's configuration (settings and fixes) as the one to compare with: the next runs put
+     * its boxes beside the then current configuration's, class by class.
+     */
+    public void pin() {
+        Configuration c = current();
+        if (c == null) {
+            messages.accept(new UserMessage("Nothing to pin", "Press Simulate on the Quantization tab first."));
+            return;
+        }
+        pinned.set(c);
+        pinnedText.set("comparing with " + c.label());
+    }
+
+    /** Stops comparing. */
+    public void unpin() {
+        pinned.set(null);
+        pinnedText.set("");
+    }
+
+    /** The last simulation as a configuration (its settings and post-training fixes), or null. */
+    private Configuration current() {
+        SimulationResult sim = quantization.simulationProperty().get();
+        if (sim == null) {
+            return null;
+        }
+        String name = quantization.resultName();
+        return new Configuration(name.isEmpty() ? label(sim.model()) : name, sim.model().settings(),
+                quantization.resultFixes());
+    }
+
+    /**
+     * The conditions of a perturbation, with the command line's defaults: sizes 1, 32, 256, 1,024 (those the pool
+     * holds); noise shares 0, 0.1, 0.5; half of the draw from class 0; range metrics min-max, MSE, cosine, KL.
+     */
+    static List<Condition> conditions(Perturbation p, int size, int poolSize, List<String> classNames) {
+        return switch (p) {
+            case NONE -> List.of(Condition.baseline(size));
+            case SIZE -> Perturbation.sizes(java.util.stream.Stream.of(1, 32, 256, 1024)
+                    .filter(n -> n <= poolSize).toList());
+            case NOISE -> Perturbation.noise(size, List.of(0.0, 0.1, 0.5));
+            case IMBALANCE -> Perturbation.imbalance(size, List.of(0), classNames, 0.5);
+            case METRIC -> Perturbation.metrics(size, List.of("minmax", "mse", "cosine", "kl"));
+        };
     }
 
     /** Runs the trials of the last simulation's configuration. */
@@ -92,32 +151,30 @@ public final class ReliabilityViewModel {
         }
         QuantizedModel qm = sim.model();
         CalibrationSettings cal = qm.calibration();
-        ReliabilitySettings settings;
-        try {
-            settings = new ReliabilitySettings(trials.get(), cal.seed(), cal.sampling(), cal.batchSize(),
-                    Perturbation.NONE, List.of(Condition.baseline(cal.size())),
-                    Math.max(1, Runtime.getRuntime().availableProcessors()));
-        } catch (InputException e) {
-            messages.accept(new UserMessage("Check the trial settings", e.getMessage()));
-            return;
-        }
-        Configuration config = new Configuration(sim.model().settings().preset().equals("custom")
-                ? label(qm) : label(qm) + " " + qm.settings().preset(), qm.settings(), PtqPipeline.Fixes.NONE);
+        Configuration config = current();
+        Configuration other = pinned.get();
+        List<Configuration> configs = other == null || other.equals(config) ? List.of(config)
+                : List.of(other, config);
+        Perturbation pert = perturbation.get() == null ? Perturbation.NONE : perturbation.get();
+        int trialCount = trials.get();
         DataSelection pool = quantization.resultPool();
         int id = ++run;
-        SessionSettings session = new SessionSettings(Math.max(1, Runtime.getRuntime().availableProcessors()
-                / settings.parallel()), true);
+        int parallel = Math.max(1, Runtime.getRuntime().availableProcessors());
+        SessionSettings session = new SessionSettings(1, true);
         jobs.run("Reliability trials", (p, c) -> {
             try (Dataset testData = testOpener.open(test, model, p, c);
                  Dataset poolData = pool == null ? testOpener.open(test, model, p, c)
                          : poolOpener.open(pool, model, p, c)) {
-                ReliabilityExperiment exp = ReliabilityExperiment.prepare(model, testData, poolData, List.of(config),
+                ReliabilitySettings settings = new ReliabilitySettings(trialCount, cal.seed(), cal.sampling(),
+                        cal.batchSize(), pert, conditions(pert, cal.size(), poolData.size(), poolData.classNames()),
+                        parallel);
+                ReliabilityExperiment exp = ReliabilityExperiment.prepare(model, testData, poolData, configs,
                         settings, EvaluationSettings.DEFAULT, session, p, c);
                 ReliabilityResult[] live = {exp.empty()};
                 Platform.runLater(() -> accept(id, live[0]));
                 return exp.run(t -> {
                     synchronized (live) {
-                        live[0] = live[0].withTrials(List.of(t), false, settings.trials());
+                        live[0] = live[0].withTrials(List.of(t), false, trialCount);
                         ReliabilityResult now = live[0];
                         Platform.runLater(() -> accept(id, now));
                     }
@@ -155,7 +212,13 @@ public final class ReliabilityViewModel {
             reading.set("Simulate on the Quantization tab, then press Run trials.");
             return;
         }
-        ConditionSummary s = r.summary(0, 0);
+        List<String> labels = r.conditions().stream().map(Condition::label).toList();
+        if (!labels.equals(conditionLabels)) {
+            conditionLabels.setAll(labels);
+        }
+        int cond = Math.max(0, Math.min(condition.get(), labels.size() - 1));
+        int cfg = r.configurations().size() - 1; // the current configuration (after a pinned one)
+        ConditionSummary s = r.summary(cfg, cond);
         progressText.set(s.trials() + " / " + r.settings().trials());
         if (s.worstClass() < 0) {
             worst.set("—");
@@ -167,6 +230,31 @@ public final class ReliabilityViewModel {
                     b.median(), b.max(), 100 * r.fp32PerClass()[s.worstClass()]));
         }
         reading.set(ReliabilityReading.of(s, r.classNames(), r.fp32PerClass()));
+    }
+
+    /** The perturbation of the next run ({@link Perturbation#NONE}: the calibration draw as simulated). */
+    public ObjectProperty<Perturbation> perturbationProperty() {
+        return perturbation;
+    }
+
+    /** Which condition of the result the chart and the reading show. */
+    public IntegerProperty conditionProperty() {
+        return condition;
+    }
+
+    /** Labels of the result's conditions. */
+    public ObservableList<String> conditionLabels() {
+        return conditionLabels;
+    }
+
+    /** The configuration pinned for comparison, or null. */
+    public ReadOnlyObjectProperty<Configuration> pinnedProperty() {
+        return pinned.getReadOnlyProperty();
+    }
+
+    /** e.g. {@code comparing with W8A8 per-tensor}, or empty. */
+    public ReadOnlyStringProperty pinnedTextProperty() {
+        return pinnedText.getReadOnlyProperty();
     }
 
     /** Trials per run. */
