@@ -161,6 +161,8 @@ class QuantizeCommandTest {
         JsonNode fix = j.get("fixes").get(0);
         assertEquals("adaround", fix.get("name").asText());
         assertEquals(200, fix.get("parameters").get("iterations").asInt());
+        assertEquals("adaround", j.get("provenance").get("settings").get("fixes").asText());
+        assertTrue(j.get("provenance").get("settings").get("adaround").asText().contains("iterations=200"));
         assertEquals(10, fix.get("layers").size());
         for (JsonNode l : fix.get("layers")) {
             assertEquals("adaround", l.get("kept").asText(), l.toString());

@@ -105,6 +105,20 @@ class ReliabilityWindowTest {
         String reading = robot.lookup("#reliabilityReading").queryAs(Label.class).getText();
         assertTrue(reading.startsWith("Class " + worst + " drops") && reading.contains("over " + TRIALS + " seeds"),
                 reading);
+
+        ReliabilityResult before = workbench.reliability().resultProperty().get();
+        robot.interact(() -> workbench.reliability().trialsProperty().set(2));
+        robot.clickOn("#reliabilityContinueButton");
+        WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS, () -> {
+            ReliabilityResult r = workbench.reliability().resultProperty().get();
+            return r != null && r != before && r.complete() && !workbench.main().jobs().busyProperty().get();
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        ReliabilityResult more = workbench.reliability().resultProperty().get();
+        assertEquals(TRIALS + 2, more.trials().size(), "Continue adds two seeds");
+        assertEquals(before.trials(), more.trials().subList(0, TRIALS), "the first trials are kept as they were");
+        assertEquals((TRIALS + 2) + " / " + (TRIALS + 2),
+                robot.lookup("#reliabilityTrialsValue").queryAs(Label.class).getText());
     }
 
     /**

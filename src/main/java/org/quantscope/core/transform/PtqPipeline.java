@@ -80,6 +80,31 @@ public final class PtqPipeline {
             }
         }
 
+        /** The fixes and their parameters, for provenance ({@code fixes} is {@code none} without any). */
+        public Map<String, String> describe() {
+            Map<String, String> m = new java.util.LinkedHashMap<>();
+            List<String> names = new java.util.ArrayList<>();
+            if (cle) {
+                names.add("cle");
+            }
+            if (biasAbsorption) {
+                names.add("biasAbsorption");
+            }
+            if (biasCorrection != null) {
+                names.add("biasCorrection=" + biasCorrection);
+            }
+            if (adaround != null) {
+                names.add("adaround");
+                m.put("adaround", String.format(Locale.ROOT, "iterations=%d, samples=%d, batchRows=%d, maxRows=%d, "
+                        + "lambda=%s, beta=%s->%s, warmStart=%s, learningRate=%s, seed=%d", adaround.iterations(),
+                        adaround.samples(), adaround.batchRows(), adaround.maxRows(), adaround.lambda(),
+                        adaround.betaStart(), adaround.betaEnd(), adaround.warmStart(), adaround.learningRate(),
+                        adaround.seed()));
+            }
+            m.put("fixes", names.isEmpty() ? "none" : String.join(", ", names));
+            return m;
+        }
+
         /** Whether any fix is asked for. */
         public boolean any() {
             return cle || biasAbsorption || biasCorrection != null || adaround != null;
@@ -149,6 +174,8 @@ public final class PtqPipeline {
         }
         SimulationResult after = QuantizationSimulator.simulate(model, t.model(), test, pool, settings, calibration,
                 eval, session, before.fp32(), t.frozen(), progress, cancel);
+        after = new SimulationResult(after.fp32(), after.quantized(), after.model(), after.seconds(),
+                after.provenance().withSettings(fixes.describe()));
         return new Outcome(before, after, cle, t.absorbed(), t.biasCorrection(), fp32AfterCle, t.adaround(),
                 t.reference());
     }

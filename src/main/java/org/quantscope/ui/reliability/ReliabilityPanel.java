@@ -47,6 +47,12 @@ public final class ReliabilityPanel {
         run.getStyleClass().add("accent");
         run.disableProperty().bind(vm.jobs().busyProperty());
         run.setOnAction(e -> vm.runTrials());
+        Button more = new Button("Continue");
+        more.setId("reliabilityContinueButton");
+        more.setTooltip(new Tooltip("Run the number of trials below as more seeds of the shown experiment (a "
+                + "cancelled run's missing trials first)."));
+        more.disableProperty().bind(vm.jobs().busyProperty().or(vm.resultProperty().isNull()));
+        more.setOnAction(e -> vm.continueTrials());
         Button cancel = new Button("Cancel");
         cancel.setId("reliabilityCancelButton");
         cancel.disableProperty().bind(vm.jobs().busyProperty().not());
@@ -104,7 +110,7 @@ public final class ReliabilityPanel {
         note.textProperty().bind(Bindings.createStringBinding(() -> vm.pinnedTextProperty().get().isEmpty()
                 ? "seeds of the last simulation's calibration draw, its settings and fixes"
                 : vm.pinnedTextProperty().get(), vm.pinnedTextProperty()));
-        HBox bar = new HBox(10, run, cancel, new Label("Trials"), trials, new Label("Perturbation"), perturb,
+        HBox bar = new HBox(10, run, more, cancel, new Label("Trials"), trials, new Label("Perturbation"), perturb,
                 new Label("Show"), shown, pin, note);
         bar.setAlignment(Pos.CENTER_LEFT);
 

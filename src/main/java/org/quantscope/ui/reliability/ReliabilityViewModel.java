@@ -149,32 +149,59 @@ public final class ReliabilityViewModel {
                     + "trials repeat the last simulation's calibration with other seeds."));
             return;
         }
-        QuantizedModel qm = sim.model();
-        CalibrationSettings cal = qm.calibration();
         Configuration config = current();
         Configuration other = pinned.get();
         List<Configuration> configs = other == null || other.equals(config) ? List.of(config)
                 : List.of(other, config);
         Perturbation pert = perturbation.get() == null ? Perturbation.NONE : perturbation.get();
-        int trialCount = trials.get();
-        DataSelection pool = quantization.resultPool();
+        Experiment e = new Experiment(model, test, quantization.resultPool(), configs, sim.model().calibration(),
+                pert);
+        start(e, null, trials.get());
+    }
+
+    /**
+     * Runs more seeds of the shown experiment (same configurations, perturbation, data and first seed): a cancelled
+     * run's missing trials first, then {@link #trialsProperty()} new seeds; the result equals one longer run.
+     */
+    public void continueTrials() {
+        if (jobs.refuseWhileBusy()) {
+            return;
+        }
+        ReliabilityResult r = result.get();
+        if (r == null || last == null || last.model() != main.modelProperty().get()) {
+            messages.accept(new UserMessage("Nothing to continue", "Run trials first; Continue adds seeds to them."));
+            return;
+        }
+        start(last, r, r.settings().trials() + trials.get());
+    }
+
+    /** What one experiment of the tab is made of (kept so Continue repeats it exactly). */
+    private record Experiment(OnnxModel model, DataSelection test, DataSelection pool, List<Configuration> configs,
+                              CalibrationSettings calibration, Perturbation perturbation) {
+    }
+
+    private Experiment last;
+
+    private void start(Experiment e, ReliabilityResult previous, int total) {
+        last = e;
+        CalibrationSettings cal = e.calibration();
         int id = ++run;
         int parallel = Math.max(1, Runtime.getRuntime().availableProcessors());
         SessionSettings session = new SessionSettings(1, true);
-        jobs.run("Reliability trials", (p, c) -> {
-            try (Dataset testData = testOpener.open(test, model, p, c);
-                 Dataset poolData = pool == null ? testOpener.open(test, model, p, c)
-                         : poolOpener.open(pool, model, p, c)) {
-                ReliabilitySettings settings = new ReliabilitySettings(trialCount, cal.seed(), cal.sampling(),
-                        cal.batchSize(), pert, conditions(pert, cal.size(), poolData.size(), poolData.classNames()),
-                        parallel);
-                ReliabilityExperiment exp = ReliabilityExperiment.prepare(model, testData, poolData, configs,
+        jobs.run(previous == null ? "Reliability trials" : "More reliability trials", (p, c) -> {
+            try (Dataset testData = testOpener.open(e.test(), e.model(), p, c);
+                 Dataset poolData = e.pool() == null ? testOpener.open(e.test(), e.model(), p, c)
+                         : poolOpener.open(e.pool(), e.model(), p, c)) {
+                ReliabilitySettings settings = new ReliabilitySettings(total, cal.seed(), cal.sampling(),
+                        cal.batchSize(), e.perturbation(), conditions(e.perturbation(), cal.size(), poolData.size(),
+                        poolData.classNames()), parallel);
+                ReliabilityExperiment exp = ReliabilityExperiment.prepare(e.model(), testData, poolData, e.configs(),
                         settings, EvaluationSettings.DEFAULT, session, p, c);
-                ReliabilityResult[] live = {exp.empty()};
+                ReliabilityResult[] live = {previous == null ? exp.empty() : previous};
                 Platform.runLater(() -> accept(id, live[0]));
-                return exp.run(t -> {
+                return exp.extend(previous == null ? exp.empty() : previous, total, t -> {
                     synchronized (live) {
-                        live[0] = live[0].withTrials(List.of(t), false, trialCount);
+                        live[0] = live[0].withTrials(List.of(t), false, total);
                         ReliabilityResult now = live[0];
                         Platform.runLater(() -> accept(id, now));
                     }
