@@ -45,6 +45,9 @@ public final class QuantScopeApp extends Application {
     /** System property that runs the mixed-precision search after the automatic Simulate. */
     public static final String AUTO_MIXED_PRECISION = "quantscope.autoMixedPrecision";
 
+    /** System property with a trial count: runs reliability trials on the Reliability tab after the automatic Simulate. */
+    public static final String AUTO_RELIABILITY = "quantscope.autoReliability";
+
     /** System property naming the layer to select after the automatic diagnosis. */
     public static final String SELECT_LAYER = "quantscope.selectLayer";
 
@@ -84,6 +87,23 @@ public final class QuantScopeApp extends Application {
             diagnoseWhenDataIsReady(workbench);
         } else if (Boolean.getBoolean(AUTO_SIMULATE)) {
             simulateWhenDataIsReady(workbench);
+            Integer trials = Integer.getInteger(AUTO_RELIABILITY);
+            if (trials != null) {
+                workbench.quantization().simulationProperty().addListener(new ChangeListener<>() {
+                    @Override
+                    public void changed(ObservableValue<? extends SimulationResult> o, SimulationResult was,
+                                        SimulationResult now) {
+                        if (now != null) {
+                            workbench.quantization().simulationProperty().removeListener(this);
+                            Platform.runLater(() -> {
+                                workbench.view().tabs().getSelectionModel().select(3);
+                                workbench.reliability().trialsProperty().set(trials);
+                                workbench.reliability().runTrials();
+                            });
+                        }
+                    }
+                });
+            }
             if (Boolean.getBoolean(AUTO_MIXED_PRECISION)) {
                 workbench.quantization().simulationProperty().addListener(new ChangeListener<>() {
                     @Override

@@ -20,6 +20,7 @@ import org.quantscope.ui.main.SpinnerCommit;
 import org.quantscope.ui.main.UserMessage;
 import org.quantscope.ui.main.ValueTile;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -110,9 +111,20 @@ public final class ReliabilityPanel {
         note.textProperty().bind(Bindings.createStringBinding(() -> vm.pinnedTextProperty().get().isEmpty()
                 ? "seeds of the last simulation's calibration draw, its settings and fixes"
                 : vm.pinnedTextProperty().get(), vm.pinnedTextProperty()));
-        HBox bar = new HBox(10, run, more, cancel, new Label("Trials"), trials, new Label("Perturbation"), perturb,
-                new Label("Show"), shown, pin, note);
-        bar.setAlignment(Pos.CENTER_LEFT);
+        for (javafx.scene.control.Control n : List.of(run, more, cancel, pin, perturb, shown)) {
+            n.setMinWidth(Region.USE_PREF_SIZE);
+        }
+        shown.setPrefWidth(200);
+        Label trialsLabel = new Label("Trials");
+        trialsLabel.setMinWidth(Region.USE_PREF_SIZE);
+        Label perturbLabel = new Label("Perturbation");
+        perturbLabel.setMinWidth(Region.USE_PREF_SIZE);
+        Label showLabel = new Label("Show");
+        showLabel.setMinWidth(Region.USE_PREF_SIZE);
+        HBox actions = new HBox(10, run, more, cancel, trialsLabel, trials, perturbLabel, perturb, showLabel, shown,
+                pin);
+        actions.setAlignment(Pos.CENTER_LEFT);
+        VBox bar = new VBox(4, actions, note);
 
         Region worst = new ValueTile("Worst class", "reliabilityWorstValue", vm.worstProperty(),
                 vm.worstDetailProperty(), Bindings.createObjectBinding(() -> WORST), TILE_HEIGHT, 24).tile();
