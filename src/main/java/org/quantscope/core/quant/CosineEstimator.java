@@ -13,24 +13,17 @@ package org.quantscope.core.quant;
  * <p>Unlike MSE, cosine similarity ignores the overall scale of the error and weighs its direction: clipping that
  * shrinks all large values by the same factor costs little, so cosine tends to clip harder than MSE on long tails.
  */
-public final class CosineEstimator implements RangeEstimator {
+public final class CosineEstimator extends ClippingSearch {
 
     /** Number of candidate ranges. */
-    public static final int CANDIDATES = MseEstimator.CANDIDATES;
-
-    private final QuantizerSpec spec;
-    private final StreamingHistogram histogram;
+    public static final int CANDIDATES = ClippingSearch.CANDIDATES;
 
     /**
      * @param spec the per-tensor quantizer the range is for
      * @param bins histogram bins (even)
      */
     public CosineEstimator(QuantizerSpec spec, int bins) {
-        if (spec.granularity() != Granularity.PER_TENSOR) {
-            throw new IllegalArgumentException("estimators work per tensor; use a per-tensor spec per channel");
-        }
-        this.spec = spec;
-        this.histogram = new StreamingHistogram(bins, false);
+        super(spec, bins);
     }
 
     /** @param spec the per-tensor quantizer the range is for; 2048 bins */
@@ -43,36 +36,10 @@ public final class CosineEstimator implements RangeEstimator {
         return "cosine";
     }
 
+    /** The cosine distance, 1 - {@link #cosine(Encoding)}. */
     @Override
-    public void observe(float[] values, int from, int to) {
-        histogram.add(values, from, to);
-    }
-
-    @Override
-    public Range range() {
-        if (histogram.total() == 0) {
-            throw new IllegalStateException("no calibration values were observed");
-        }
-        float minNeg = Math.min(histogram.min(), 0f);
-        float maxPos = Math.max(histogram.max(), 0f);
-        float amax = Math.max(-minNeg, maxPos);
-        Range best = null;
-        double bestCos = Double.NEGATIVE_INFINITY;
-        for (int k = CANDIDATES; k >= 1; k--) {
-            float f = (float) k / CANDIDATES;
-            Range r;
-            if (spec.symmetric()) {
-                r = spec.signed() ? new Range(-f * amax, f * amax) : new Range(0f, f * maxPos);
-            } else {
-                r = new Range(f * minNeg, f * maxPos);
-            }
-            double cos = cosine(EncodingCalculator.compute(spec, r));
-            if (cos > bestCos) {
-                bestCos = cos;
-                best = r;
-            }
-        }
-        return best;
+    double cost(Encoding e) {
+        return 1 - cosine(e);
     }
 
     /**
@@ -83,10 +50,6 @@ public final class CosineEstimator implements RangeEstimator {
      * @return the similarity in [-1, 1]
      */
     public double cosine(Encoding e) {
-        float s = e.scale(0);
-        int z = e.zeroPoint(0);
-        int qmin = spec.qmin();
-        int qmax = spec.qmax();
         double xy = 0;
         double xx = 0;
         double yy = 0;
@@ -96,16 +59,11 @@ public final class CosineEstimator implements RangeEstimator {
                 continue;
             }
             float x = (float) histogram.binCenter(i);
-            float y = (float) (FakeQuantizer.quantize(x, s, z, qmin, qmax) - z) * s;
+            float y = fakeQuant(x, e);
             xy += c * (double) x * y;
             xx += c * (double) x * x;
             yy += c * (double) y * y;
         }
         return xx == 0 || yy == 0 ? 0 : xy / Math.sqrt(xx * yy);
-    }
-
-    @Override
-    public Encoding encoding() {
-        return EncodingCalculator.compute(spec, range());
     }
 }

@@ -8,24 +8,17 @@ package org.quantscope.core.quant;
  * [f min(x, 0), f max(x, 0)]. The error is evaluated on a {@link StreamingHistogram} (every value taken at its bin
  * centre), so memory is bounded; ties prefer the wider range.
  */
-public final class MseEstimator implements RangeEstimator {
+public final class MseEstimator extends ClippingSearch {
 
     /** Number of candidate ranges. */
-    public static final int CANDIDATES = 100;
-
-    private final QuantizerSpec spec;
-    private final StreamingHistogram histogram;
+    public static final int CANDIDATES = ClippingSearch.CANDIDATES;
 
     /**
      * @param spec the per-tensor quantizer the range is for
      * @param bins histogram bins (even)
      */
     public MseEstimator(QuantizerSpec spec, int bins) {
-        if (spec.granularity() != Granularity.PER_TENSOR) {
-            throw new IllegalArgumentException("estimators work per tensor; use a per-tensor spec per channel");
-        }
-        this.spec = spec;
-        this.histogram = new StreamingHistogram(bins, false);
+        super(spec, bins);
     }
 
     /** @param spec the per-tensor quantizer the range is for; 2048 bins */
@@ -38,44 +31,9 @@ public final class MseEstimator implements RangeEstimator {
         return "mse";
     }
 
-    @Override
-    public void observe(float[] values, int from, int to) {
-        histogram.add(values, from, to);
-    }
-
-    @Override
-    public Range range() {
-        if (histogram.total() == 0) {
-            throw new IllegalStateException("no calibration values were observed");
-        }
-        float minNeg = Math.min(histogram.min(), 0f);
-        float maxPos = Math.max(histogram.max(), 0f);
-        float amax = Math.max(-minNeg, maxPos);
-        Range best = null;
-        double bestErr = Double.POSITIVE_INFINITY;
-        for (int k = CANDIDATES; k >= 1; k--) {
-            float f = (float) k / CANDIDATES;
-            Range r;
-            if (spec.symmetric()) {
-                r = spec.signed() ? new Range(-f * amax, f * amax) : new Range(0f, f * maxPos);
-            } else {
-                r = new Range(f * minNeg, f * maxPos);
-            }
-            double err = squaredError(EncodingCalculator.compute(spec, r));
-            if (err < bestErr) {
-                bestErr = err;
-                best = r;
-            }
-        }
-        return best;
-    }
-
     /** Sum over bins of count * (centre - fakeQuant(centre))^2. */
-    private double squaredError(Encoding e) {
-        float s = e.scale(0);
-        int z = e.zeroPoint(0);
-        int qmin = spec.qmin();
-        int qmax = spec.qmax();
+    @Override
+    double cost(Encoding e) {
         double sum = 0;
         for (int i = 0; i < histogram.bins(); i++) {
             long c = histogram.count(i);
@@ -83,16 +41,10 @@ public final class MseEstimator implements RangeEstimator {
                 continue;
             }
             float x = (float) histogram.binCenter(i);
-            float y = (float) (FakeQuantizer.quantize(x, s, z, qmin, qmax) - z) * s;
-            double d = (double) x - y;
+            double d = (double) x - fakeQuant(x, e);
             sum += c * d * d;
         }
         return sum;
-    }
-
-    @Override
-    public Encoding encoding() {
-        return EncodingCalculator.compute(spec, range());
     }
 
     /**
