@@ -31,10 +31,12 @@ final class FixTables {
         out.printf(Locale.ROOT, "%nPer-layer error before -> after the fixes (whole quantized network, %d samples of "
                 + "%s):%n", e.samples(), e.data());
         int w = e.layers().stream().mapToInt(l -> l.layer().length()).max().orElse(5);
-        out.printf(Locale.ROOT, "  %-" + w + "s  %19s  %23s%n", "layer", "SQNR dB", "mean |shift|");
+        out.printf(Locale.ROOT, "  %-" + w + "s  %19s  %23s  %23s%n", "layer", "SQNR dB", "mean |shift|",
+                "|shift| / std");
         for (FixEffects.LayerEffect l : e.layers()) {
-            out.printf(Locale.ROOT, "  %-" + w + "s  %8.2f -> %8.2f  %10.3g -> %10.3g%n", l.layer(),
-                    l.before().sqnrDb(), l.after().sqnrDb(), l.meanAbsShiftBefore(), l.meanAbsShiftAfter());
+            out.printf(Locale.ROOT, "  %-" + w + "s  %8.2f -> %8.2f  %10.3g -> %10.3g  %10.3g -> %10.3g%n", l.layer(),
+                    l.before().sqnrDb(), l.after().sqnrDb(), l.meanAbsShiftBefore(), l.meanAbsShiftAfter(),
+                    l.relativeShiftBefore(), l.relativeShiftAfter());
         }
     }
 }

@@ -163,6 +163,8 @@ public final class FixesJson {
             m.put("rmseAfter", Json.num(e.after().rmse()));
             m.put("meanAbsShiftBefore", Json.num(e.meanAbsShiftBefore()));
             m.put("meanAbsShiftAfter", Json.num(e.meanAbsShiftAfter()));
+            m.put("relativeShiftBefore", Json.num(e.relativeShiftBefore()));
+            m.put("relativeShiftAfter", Json.num(e.relativeShiftAfter()));
             rows.add(m);
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -183,7 +185,8 @@ public final class FixesJson {
             if (a == null) {
                 continue;
             }
-            int axis = l.kind() == LayerKind.GEMM && l.linear().longAttr("transB", 0) == 0 ? 1 : 0;
+            int axis = l.kind() == LayerKind.MATMUL || l.kind() == LayerKind.GEMM
+                    && l.linear().longAttr("transB", 0) == 0 ? 1 : 0;
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("layer", l.name());
             m.put("before", Json.num(ratio(before, l, axis)));
@@ -194,7 +197,7 @@ public final class FixesJson {
     }
 
     private static double ratio(OnnxModel m, Layer l, int axis) {
-        float[] w = m.constant(l.linear().input(1)).orElseThrow().floats();
+        float[] w = m.constant(m.resolveIdentity(l.linear().input(1))).orElseThrow().floats();
         return WeightStatistics.of(l.weightName(), l.name(), w, l.weightShape(), axis, Double.NaN, Double.NaN)
                 .rangeRatio();
     }

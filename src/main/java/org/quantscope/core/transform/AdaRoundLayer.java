@@ -167,8 +167,11 @@ final class AdaRoundLayer {
         if (l.biasName() != null) {
             float[] bv = prepared.constant(l.biasName()).map(WeightTensor::floats)
                     .orElseThrow(() -> new Unsupported("bias is not a constant"));
-            for (int i = 0; i < b.length && i < bv.length; i++) {
-                b[i] = beta * bv[i];
+            if (bv.length != 1 && bv.length != b.length) {
+                throw new Unsupported("bias of " + bv.length + " values for " + b.length + " outputs");
+            }
+            for (int i = 0; i < b.length; i++) {
+                b[i] = beta * bv[bv.length == 1 ? 0 : i]; // a scalar Gemm C broadcasts
             }
         }
         String pre = l.kind() == LayerKind.MATMUL && l.biasName() != null
@@ -282,7 +285,8 @@ final class AdaRoundLayer {
             long rowBytes = 4L * l.groups * (l.ins + 1) + 8L * l.groups * l.outs;
             long cap = Math.min(st.maxRows(), AdaRoundSettings.MAX_LAYER_BYTES / rowBytes);
             perSample = (int) Math.max(1, Math.min(positions, cap / samples));
-            total = perSample * samples;
+            total = (int) Math.min((long) perSample * samples, Math.max(1, cap)); // more samples than rows: later
+            // samples contribute none
             patches = new float[l.groups * total * (l.ins + 1)];
             targets = new double[l.groups * total * l.outs];
             slot = new int[total];

@@ -39,9 +39,13 @@ public record FixEffects(int samples, String data, List<LayerEffect> layers) {
      * @param after              error with the fixes
      * @param meanAbsShiftBefore mean over channels of |E[quantized - fp32]| per channel, without fixes
      * @param meanAbsShiftAfter  the same with the fixes
+     * @param relativeShiftBefore mean over channels of |E[quantized - fp32]| / std(fp32) per channel, without fixes:
+     *                            unit-free, so comparable when a fix rescales the channels (equalization)
+     * @param relativeShiftAfter  the same with the fixes
      */
     public record LayerEffect(String layer, String tensor, ErrorMetrics before, ErrorMetrics after,
-                              double meanAbsShiftBefore, double meanAbsShiftAfter) {
+                              double meanAbsShiftBefore, double meanAbsShiftAfter, double relativeShiftBefore,
+                              double relativeShiftAfter) {
     }
 
     /** Copies the list. */
@@ -69,8 +73,15 @@ public record FixEffects(int samples, String data, List<LayerEffect> layers) {
         List<String> tensors = new ArrayList<>();
         boolean[] last = new boolean[layers.size()];
         for (int i = 0; i < layers.size(); i++) {
-            tensors.add(layers.get(i).linear().output());
-            last[i] = layers.get(i).kind() == LayerKind.MATMUL;
+            Layer l = layers.get(i);
+            String t = l.linear().output();
+            if (l.kind() == LayerKind.MATMUL && l.biasName() != null) {
+                // the bias is added by the Add that follows: measure after it, where bias correction acts
+                String add = org.quantscope.core.onnx.BiasInput.of(before, l).node();
+                t = before.nodes().stream().filter(x -> x.name().equals(add)).findFirst().orElseThrow().output();
+            }
+            tensors.add(t);
+            last[i] = l.kind() == LayerKind.MATMUL;
         }
         State b = state(before, outcome.before().model().simulation(), tensors, last, data, n, batchSize, session,
                 progress, cancel);
@@ -79,7 +90,8 @@ public record FixEffects(int samples, String data, List<LayerEffect> layers) {
         List<LayerEffect> out = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
             out.add(new LayerEffect(layers.get(i).name(), tensors.get(i), b.metrics[i].result(Double.NaN),
-                    a.metrics[i].result(Double.NaN), b.meanAbsShift(i), a.meanAbsShift(i)));
+                    a.metrics[i].result(Double.NaN), b.meanAbsShift(i), a.meanAbsShift(i), b.relativeShift(i),
+                    a.relativeShift(i)));
         }
         return new FixEffects(n, data.description(), out);
     }
@@ -88,11 +100,15 @@ public record FixEffects(int samples, String data, List<LayerEffect> layers) {
     private static final class State {
         final ErrorMetrics.Accumulator[] metrics;
         final double[][] shift;
+        final double[][] refSum;
+        final double[][] refSq;
         final long[][] count;
 
         State(int tensors) {
             metrics = new ErrorMetrics.Accumulator[tensors];
             shift = new double[tensors][];
+            refSum = new double[tensors][];
+            refSq = new double[tensors][];
             count = new long[tensors][];
             for (int i = 0; i < tensors; i++) {
                 metrics[i] = new ErrorMetrics.Accumulator();
@@ -111,6 +127,27 @@ public record FixEffects(int samples, String data, List<LayerEffect> layers) {
         }
 
         /** {@code featuresLast}: a MatMul output {@code [N, ..., K]}; otherwise channels are axis 1. */
+        double relativeShift(int t) {
+            if (shift[t] == null) {
+                return Double.NaN;
+            }
+            double s = 0;
+            int used = 0;
+            for (int c = 0; c < shift[t].length; c++) {
+                long n = count[t][c];
+                if (n < 2) {
+                    continue;
+                }
+                double mean = refSum[t][c] / n;
+                double var = Math.max(0, refSq[t][c] / n - mean * mean);
+                if (var > 0) {
+                    s += Math.abs(shift[t][c] / n) / Math.sqrt(var);
+                    used++;
+                }
+            }
+            return used == 0 ? Double.NaN : s / used;
+        }
+
         void add(int t, FloatTensor ref, FloatTensor q, boolean featuresLast) {
             metrics[t].add(ref.data(), q.data());
             long[] shape = ref.shape();
@@ -123,6 +160,8 @@ public record FixEffects(int samples, String data, List<LayerEffect> layers) {
             }
             if (shift[t] == null) {
                 shift[t] = new double[channels];
+                refSum[t] = new double[channels];
+                refSq[t] = new double[channels];
                 count[t] = new long[channels];
             }
             float[] r = ref.data();
@@ -130,6 +169,8 @@ public record FixEffects(int samples, String data, List<LayerEffect> layers) {
             for (int i = 0; i < r.length; i++) {
                 int c = (i / inner) % channels;
                 shift[t][c] += (double) v[i] - r[i];
+                refSum[t][c] += r[i];
+                refSq[t][c] += (double) r[i] * r[i];
                 count[t][c]++;
             }
         }

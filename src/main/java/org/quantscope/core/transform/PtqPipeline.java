@@ -161,6 +161,8 @@ public final class PtqPipeline {
         SimulationResult before = QuantizationSimulator.simulate(model, test, pool, settings, calibration, eval,
                 session, fp32, progress, cancel);
         if (!fixes.any()) {
+            before = new SimulationResult(before.fp32(), before.quantized(), before.model(), before.seconds(),
+                    before.provenance().withSettings(fixes.describe()));
             return new Outcome(before, before, null, List.of(), null, null, null, before.model().prepared());
         }
         Transformed t = transform(model, pool, settings, calibration, session, fixes, before.model(), progress,
@@ -168,7 +170,7 @@ public final class PtqPipeline {
         CrossLayerEqualization.Result cle = t.cle();
         EvaluationResult fp32AfterCle = null;
         if (cle != null) {
-            try (InferenceSession s = InferenceSession.open(cle.model(), session)) {
+            try (InferenceSession s = InferenceSession.open(t.reference(), session)) { // with absorption
                 fp32AfterCle = Evaluator.evaluate(s, test, eval, progress, cancel);
             }
         }

@@ -10,7 +10,7 @@ import org.quantscope.core.transform.FixEffects;
  * @param layer              the layer
  * @param sqnrBefore         SQNR of the layer output without fixes, dB
  * @param sqnrAfter          with fixes, dB
- * @param shiftBefore        mean |per-channel mean shift| without fixes
+ * @param shiftBefore        mean over channels of |mean shift| / std of the FP32 channel, without fixes
  * @param shiftAfter         with fixes
  * @param adaround           {@code adaround}, {@code nearest}, {@code skipped}, or empty without AdaRound
  * @param reconstructionGain AdaRound's reconstruction error over nearest rounding's (below 1 is better), NaN without
@@ -21,9 +21,10 @@ public record FixEffectRow(String layer, double sqnrBefore, double sqnrAfter, do
     static FixEffectRow of(FixEffects.LayerEffect e, AdaRound.Result ada) {
         AdaRound.LayerResult a = ada == null ? null : ada.layers().stream()
                 .filter(l -> l.layer().equals(e.layer())).findFirst().orElse(null);
-        return new FixEffectRow(e.layer(), e.before().sqnrDb(), e.after().sqnrDb(), e.meanAbsShiftBefore(),
-                e.meanAbsShiftAfter(), a == null ? "" : a.kept(),
-                a == null || !(a.nearestLoss() > 0) ? Double.NaN : a.adaroundLoss() / a.nearestLoss());
+        return new FixEffectRow(e.layer(), e.before().sqnrDb(), e.after().sqnrDb(), e.relativeShiftBefore(),
+                e.relativeShiftAfter(), a == null ? "" : a.kept(),
+                a == null || !a.kept().equals("adaround") || !(a.nearestLoss() > 0) ? Double.NaN
+                        : a.adaroundLoss() / a.nearestLoss());
     }
 
     /** SQNR gained, dB (positive = the fixes reduced the error). */

@@ -38,9 +38,11 @@ final class FixEffectsTable {
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
         table.setPlaceholder(new Label("No fixes applied"));
         table.setTooltip(new javafx.scene.control.Tooltip("Per layer, in the whole quantized network on "
-                + QuantizationViewModel.EFFECT_SAMPLES + " test samples: SQNR of the layer's output (dB) and mean "
-                + "|per-channel mean shift| against FP32, without and with the fixes; AdaRound: which rounding was "
-                + "kept and its reconstruction error relative to nearest rounding (eq. 35)."));
+                + QuantizationViewModel.EFFECT_SAMPLES + " test samples: SQNR of the layer's output (dB) and the mean over "
+                + "channels of |mean shift| / FP32 standard deviation, against each state's own FP32 model, without "
+                + "and with the fixes (equalization rescales channels, so its SQNR weighs them differently; the "
+                + "relative shift is unit-free). AdaRound: which rounding was kept and, when learned, its "
+                + "reconstruction error relative to nearest rounding (eq. 35)."));
         TableColumn<FixEffectRow, String> layer = new TableColumn<>("Layer");
         layer.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().layer()));
         layer.setPrefWidth(220);
@@ -48,8 +50,8 @@ final class FixEffectsTable {
         table.getColumns().add(number("SQNR before", FixEffectRow::sqnrBefore, "%.2f"));
         table.getColumns().add(number("SQNR after", FixEffectRow::sqnrAfter, "%.2f"));
         table.getColumns().add(number("Gain dB", FixEffectRow::sqnrGain, "%+.2f"));
-        table.getColumns().add(number("|Shift| before", FixEffectRow::shiftBefore, "%.3g"));
-        table.getColumns().add(number("|Shift| after", FixEffectRow::shiftAfter, "%.3g"));
+        table.getColumns().add(number("Rel. shift before", FixEffectRow::shiftBefore, "%.3g"));
+        table.getColumns().add(number("Rel. shift after", FixEffectRow::shiftAfter, "%.3g"));
         TableColumn<FixEffectRow, String> ada = new TableColumn<>("AdaRound");
         ada.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().adaround().isEmpty() ? "—"
                 : Double.isNaN(c.getValue().reconstructionGain()) ? c.getValue().adaround()

@@ -40,6 +40,8 @@ public final class MixedPrecisionSearch {
     private final ObjectProperty<Double> targetDrop = new SimpleObjectProperty<>(0.5);
     private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper("");
     private String where = "";
+    /** The uniform settings, calibration and fixes the shown result was searched from. */
+    private Object[] searchedFrom;
     private int samples = MixedPrecision.Options.DEFAULT.samples();
 
     MixedPrecisionSearch(QuantizationViewModel vm) {
@@ -94,6 +96,10 @@ public final class MixedPrecisionSearch {
                         : "the test data (the calibration pool has no labels, so the choice is optimistic)"};
             }
         }, out -> {
+            if (model != vm.main().modelProperty().get()) {
+                return;
+            }
+            searchedFrom = new Object[] {base, calibration, fixes, pool};
             where = (String) out[1];
             result.set((MixedPrecision.Result) out[0]);
             selectForTarget();
@@ -110,9 +116,31 @@ public final class MixedPrecisionSearch {
             vm.message(new UserMessage("No point selected", "Search first, then click a point of the chart."));
             return;
         }
+        try {
+            CalibrationSettings cal = vm.form().calibration();
+            Object[] now = {vm.form().baseSettings(), cal, vm.form().fixesForm().fixes(cal.seed()),
+                vm.calibrationPoolProperty().get()};
+            if (!java.util.Arrays.equals(now, searchedFrom)) {
+                vm.message(new UserMessage("Settings changed since the search", "The points were measured with "
+                        + "other settings, calibration, fixes or calibration data than the form has now; search "
+                        + "again (or restore them) before using a point."));
+                return;
+            }
+        } catch (InputException e) {
+            vm.message(new UserMessage("Check the settings", e.getMessage()));
+            return;
+        }
         Map<String, QuantizerOverride> o = new LinkedHashMap<>(r.settings(p).overrides());
         vm.form().overridesProperty().set(o);
         vm.simulate();
+    }
+
+    /** Forgets the search (another model or other test data). */
+    void clear() {
+        searchedFrom = null;
+        result.set(null);
+        selected.set(null);
+        summary.set("");
     }
 
     /** Back to uniform bit widths (the overrides of an applied point removed). */

@@ -103,6 +103,7 @@ public final class QuantizationViewModel {
 
         main.modelProperty().addListener((o, was, m) -> modelChanged(m));
         main.dataProperty().addListener((o, was, d) -> {
+            mixedPrecision.clear();
             clearResult();
             describeCalibration();
         });
@@ -179,6 +180,20 @@ public final class QuantizationViewModel {
      * chart, where the evidence for it is.
      */
     public void equalize() {
+        if (jobs.refuseWhileBusy()) {
+            return;
+        }
+        try {
+            if (!form.settings().foldBatchNorm()) {
+                messages.accept(new UserMessage("Equalization needs folded BatchNorm", "Cross-layer equalization "
+                        + "works on the model with BatchNorm folded (white paper Fig. 8); preset "
+                        + form.settings().preset() + " keeps BN in float. Choose another preset or custom."));
+                return;
+            }
+        } catch (InputException e) {
+            messages.accept(new UserMessage("Check the quantization settings", e.getMessage()));
+            return;
+        }
         form.fixesForm().cleProperty().set(true);
         form.fixesForm().biasAbsorptionProperty().set(true);
         if ("analytic".equals(form.fixesForm().biasCorrectionProperty().get())) {
@@ -216,6 +231,8 @@ public final class QuantizationViewModel {
     }
 
     private void modelChanged(OnnxModel m) {
+        form.overridesProperty().set(Map.of()); // per-quantizer widths name the previous model's quantizers
+        mixedPrecision.clear();
         clearResult();
         sites = List.of();
         sitesSettings = null;

@@ -85,6 +85,11 @@ public final class ReliabilityViewModel {
         this.messages = messages;
         main.modelProperty().addListener((o, was, m) -> {
             unpin();
+            last = null;
+            show(null);
+        });
+        main.dataProperty().addListener((o, was, d) -> { // results and Continue belong to the data they ran on
+            last = null;
             show(null);
         });
         condition.addListener((o, was, c) -> show(result.get()));
@@ -168,7 +173,8 @@ public final class ReliabilityViewModel {
             return;
         }
         ReliabilityResult r = result.get();
-        if (r == null || last == null || last.model() != main.modelProperty().get()) {
+        if (r == null || last == null || last.model() != main.modelProperty().get()
+                || last.test() != main.dataProperty().get()) {
             messages.accept(new UserMessage("Nothing to continue", "Run trials first; Continue adds seeds to them."));
             return;
         }
@@ -244,6 +250,10 @@ public final class ReliabilityViewModel {
             conditionLabels.setAll(labels);
         }
         int cond = Math.max(0, Math.min(condition.get(), labels.size() - 1));
+        if (cond != condition.get()) {
+            condition.set(cond); // its listener shows the result again with this index
+            return;
+        }
         int cfg = r.configurations().size() - 1; // the current configuration (after a pinned one)
         ConditionSummary s = r.summary(cfg, cond);
         progressText.set(s.trials() + " / " + r.settings().trials());

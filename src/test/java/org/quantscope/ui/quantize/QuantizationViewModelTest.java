@@ -212,6 +212,13 @@ class QuantizationViewModelTest {
         assertTrue(mp.summaryProperty().get().startsWith("Point " + chosen.step() + ":"), mp.summaryProperty().get());
         var top = r.front().get(r.front().size() - 1);
         mp.selectedProperty().set(top);
+        vm.form().activationBitsProperty().set(16);
+        mp.applySelected();
+        assertEquals(1, messages.size(), "a point searched with other settings is refused");
+        assertTrue(messages.get(0).title().contains("Settings changed since the search"), messages.get(0).title());
+        assertTrue(vm.form().overridesProperty().get().isEmpty());
+        messages.clear();
+        vm.form().activationBitsProperty().set(8);
         mp.applySelected();
 
         assertEquals(List.of(), messages);
@@ -229,6 +236,10 @@ class QuantizationViewModelTest {
         assertFalse(vm.staleBinding().get());
         mp.clearOverrides();
         assertTrue(vm.staleBinding().get(), "uniform bits again: the mixed result is stale");
+        mp.applySelected();
+        main.openDemo(false);
+        assertNull(mp.resultProperty().get(), "opening a model forgets the search");
+        assertTrue(vm.form().overridesProperty().get().isEmpty(), "and the widths of the other model's quantizers");
     }
 
     @Test
