@@ -124,6 +124,7 @@ final class BenchCommand implements Callable<Integer> {
         if (repeat < 1 || batch < 1 || warmup < 0) {
             throw new InputException("--repeat and --batch must be at least 1, --warmup at least 0.");
         }
+        OutputFiles.check("--json", json);
         if (target != Target.fixes && quant.fixes().any()) {
             throw new InputException("bench " + target + " measures quantization without post-training fixes; drop "
                     + "--cle, --bias-absorption, --bias-correction and --adaround (or use 'bench fixes')");

@@ -86,9 +86,19 @@ final class FixesBench {
                 AdaRoundSettings as = asked.adaround() != null ? asked.adaround()
                         : AdaRoundSettings.DEFAULT.withSeed(cal.seed());
                 Dataset samples = CalibrationSampler.sample(pool, cal.sampling(), as.samples(), as.seed());
+                out.printf(Locale.ROOT, "running AdaRound: %,d iterations per layer on %,d samples (the defaults take "
+                        + "about 6 minutes on 2 cores for the demo)...%n", as.iterations(), as.samples());
+                out.flush();
                 t = System.nanoTime();
                 AdaRound.Result r = AdaRound.apply(plain, samples, cal.batchSize(), as, session, ProgressListener.NONE,
                         cancel);
+                Map<String, Object> perLayer = new LinkedHashMap<>();
+                for (AdaRound.LayerResult l : r.layers()) {
+                    perLayer.put(l.layer(), l.seconds());
+                }
+                figures.put("adaroundLayerSeconds", perLayer);
+                figures.put("adaroundIterations", as.iterations());
+                figures.put("adaroundSamples", as.samples());
                 report(out, figures, String.format(Locale.ROOT, "AdaRound (%,d iterations per layer, %,d samples, "
                         + "%d layers)", as.iterations(), as.samples(), r.layers().size()), "adaround", t);
                 for (AdaRound.LayerResult l : r.layers()) {
@@ -99,6 +109,10 @@ final class FixesBench {
         out.printf(Locale.ROOT, "%s, W%dA%d %s, %d cores, ONNX Runtime threads %s%n", model.path().getFileName(),
                 settings.weightBits(), settings.activationBits(), BenchCommand.name(settings.weightGranularity()),
                 Runtime.getRuntime().availableProcessors(), cmd.threads == 0 ? "all" : String.valueOf(cmd.threads));
+        figures.put("model", model.path().toString());
+        figures.put("modelSha256", model.sha256());
+        figures.put("settings", settings.describe());
+        figures.put("cores", Runtime.getRuntime().availableProcessors());
         if (cmd.json != null) {
             Json.write(figures, cmd.json);
             out.println("Wrote " + cmd.json);

@@ -90,6 +90,13 @@ final class MixedPrecisionOptions {
                         : exportPareto != null ? "--export-pareto" : "--mp-full-front")
                         + " belongs to the mixed-precision search; give --mixed-precision too");
             }
+            String tuned = !"w4,w8,w16,a8,a16,float".equals(candidates) ? "--mp-candidates"
+                    : !"bops".equals(cost) ? "--mp-cost" : !"kl".equals(metric) ? "--mp-metric"
+                    : samples != 2000 ? "--mp-samples" : !"pool".equals(searchData) ? "--mp-search-data"
+                    : cacheMib != 256 ? "--mp-cache-mib" : null;
+            if (tuned != null) {
+                throw new InputException(tuned + " tunes the mixed-precision search; give --mixed-precision too");
+            }
             return null;
         }
         if (fixes.adaround() != null) {

@@ -28,6 +28,19 @@ final class OutputFiles {
         if (Files.exists(file) && !Files.isWritable(file)) {
             throw new InputException(option + " " + file + " exists and cannot be overwritten.");
         }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            if (Files.isRegularFile(parent)) {
+                throw new InputException(option + " " + file + ": " + parent + " is a file, not a folder.");
+            }
+            if (!Files.isDirectory(parent)) {
+                throw new InputException(option + " " + file + ": the folder " + parent + " does not exist; create "
+                        + "it first.");
+            }
+            if (!Files.exists(file) && !Files.isWritable(parent)) {
+                throw new InputException(option + " " + file + ": the folder " + parent + " is not writable.");
+            }
+        }
     }
 
     private static String extension(String option) {

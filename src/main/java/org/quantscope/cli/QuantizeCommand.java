@@ -20,6 +20,7 @@ import org.quantscope.core.transform.AdaRound;
 import org.quantscope.core.transform.BiasCorrection;
 import org.quantscope.core.transform.CrossLayerEqualization;
 import org.quantscope.core.transform.FixEffects;
+import org.quantscope.core.transform.MixedPrecisionTarget;
 import org.quantscope.core.transform.PtqPipeline;
 import org.quantscope.core.util.CancellationToken;
 import org.quantscope.core.util.ProgressListener;
@@ -123,6 +124,7 @@ final class QuantizeCommand implements Callable<Integer> {
         PtqPipeline.Fixes fixes = quant.fixes();
         org.quantscope.core.transform.MixedPrecisionTarget mpTarget = mixed.check(fixes);
         MixedPrecisionOptions.Run mp = null;
+        String mpWarning = null;
         PtqPipeline.Outcome outcome;
         try (Dataset test = DatasetLoader.open(testSpec, expected, progress, cancel);
              Dataset pool = DatasetLoader.open(calibSpec, expected, false, progress, cancel)) {
@@ -162,6 +164,15 @@ final class QuantizeCommand implements Callable<Integer> {
         }
         if (mp != null) {
             MixedPrecisionTables.print(out, mp);
+            MixedPrecisionTarget t = mp.search().target();
+            if (t != null && t.isDrop() && mp.after().dropPoints() > t.maxDrop()) {
+                String w = String.format(java.util.Locale.ROOT, "the chosen point meets the %.2f-point target on the "
+                        + "search samples but drops %.2f points on the test data: the search set is small or unlike "
+                        + "the test data (more --mp-samples, or a lower --target-drop)", t.maxDrop(),
+                        mp.after().dropPoints());
+                out.println("warning: " + w);
+                mpWarning = w;
+            }
             if (mixed.exportPareto() != null) {
                 org.quantscope.report.MixedPrecisionJson.writeCsv(mp.search(), mp.chosen(), mixed.exportPareto());
                 out.println("Wrote " + mixed.exportPareto());
@@ -208,6 +219,12 @@ final class QuantizeCommand implements Callable<Integer> {
                         mp.chosen(), mp.search().base())));
                 fix.put("avgWeightBits", mp.chosen().averageWeightBits());
                 FixesJson.append(tree, fix, outcome.before());
+                if (mpWarning != null) {
+                    List<Object> warnings = new java.util.ArrayList<>((List<?>) tree.getOrDefault("warnings",
+                            List.of()));
+                    warnings.add("Mixed precision: " + mpWarning + ".");
+                    tree.put("warnings", warnings);
+                }
                 tree.put("mixedPrecision", org.quantscope.report.MixedPrecisionJson.tree(mp.search(), mp.chosen(),
                         mp.before(), mp.after()));
             }

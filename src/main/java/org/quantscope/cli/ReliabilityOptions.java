@@ -153,6 +153,11 @@ final class ReliabilityOptions {
     ReliabilitySettings settings(QuantOptions quant, Dataset pool, int parallelTrials) {
         CalibrationSettings cal = quant.calibration();
         Perturbation p = Perturbation.parse(perturb);
+        checkBelongs(p, Perturbation.SIZE, "--sizes", !sizes.equals(List.of(1, 32, 256, 1024)));
+        checkBelongs(p, Perturbation.NOISE, "--noise-share", !noiseShares.equals(List.of(0.0, 0.1, 0.5)));
+        checkBelongs(p, Perturbation.IMBALANCE, "--imbalance-class", !imbalanceClasses.equals(List.of("0")));
+        checkBelongs(p, Perturbation.IMBALANCE, "--imbalance-share", imbalanceShare != 0.5);
+        checkBelongs(p, Perturbation.METRIC, "--metrics", !metrics.equals(List.of("minmax", "mse", "cosine", "kl")));
         int n = cal.size();
         List<Condition> conditions = switch (p) {
             case NONE -> List.of(Condition.baseline(n));
@@ -191,6 +196,15 @@ final class ReliabilityOptions {
         };
         return new ReliabilitySettings(trials, cal.seed(), cal.sampling(), cal.batchSize(), p, conditions,
                 parallelTrials);
+    }
+
+    /** A perturbation's own option given with another perturbation would be silently ignored: refuse it. */
+    private static void checkBelongs(Perturbation chosen, Perturbation owner, String option, boolean given) {
+        if (given && chosen != owner) {
+            throw new InputException(option + " sets the levels of --perturb "
+                    + owner.name().toLowerCase(Locale.ROOT) + "; give --perturb "
+                    + owner.name().toLowerCase(Locale.ROOT) + " (or drop " + option + ")");
+        }
     }
 
     private List<Integer> classIndices(Dataset pool) {
