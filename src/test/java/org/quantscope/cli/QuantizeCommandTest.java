@@ -253,7 +253,10 @@ class QuantizeCommandTest {
         "--adaround-iters 100 | give --adaround too",
         "--adaround --bias-correction empirical | do not go together",
         "--adaround --adaround-iters 0 | --adaround-iters must be at least 1",
-        "--adaround --adaround-samples 6000 | AdaRound asks for 6000 calibration samples"})
+        "--adaround --adaround-samples 6000 | AdaRound asks for 6000 calibration samples",
+        "--mp-samples 500 | --mp-samples tunes the mixed-precision search",
+        "--json /no/such/folder/q.json | the folder /no/such/folder does not exist",
+        "--export-onnx pom.xml/q.onnx | is a file, not a folder"})
     void badInputGivesAnActionableMessage(String args, String fragment) {
         String[] extra = args.trim().split(" ");
         String[] all = new String[extra.length + 3];

@@ -100,6 +100,10 @@ class ReliabilityCommandTest {
     @Test
     void badInputIsRefusedWithAMessage() {
         CliTest.assertInputError(CliTest.run(args(SMALL, "--trials", "0")), "--trials", "at least 1");
+        CliTest.assertInputError(CliTest.run(args(SMALL, "--trials", "1", "--sizes", "1,32")),
+                "--sizes sets the levels of --perturb size");
+        CliTest.assertInputError(CliTest.run(args(SMALL, "--trials", "1", "--perturb", "size", "--noise-share", "0.2")),
+                "--noise-share sets the levels of --perturb noise");
         CliTest.assertInputError(CliTest.run("reliability", "--demo", "--calib-size", "6000", "-q"),
                 "6000", "5000");
         CliTest.assertInputError(CliTest.run(args(SMALL, "--perturb", "colour")), "--perturb", "size, noise");
