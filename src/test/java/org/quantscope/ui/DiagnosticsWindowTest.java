@@ -1,7 +1,6 @@
 package org.quantscope.ui;
 
 import javafx.scene.Node;
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
@@ -16,10 +15,6 @@ import org.quantscope.ui.chart.ChartCard;
 import org.quantscope.ui.chart.Plot;
 import org.quantscope.ui.chart.PlotView;
 import org.quantscope.ui.diagnose.LayerFinding;
-import org.quantscope.ui.main.ModelDatasetOpener;
-import org.quantscope.ui.main.RecentModels;
-import org.quantscope.ui.quantize.CalibrationPoolOpener;
-import org.quantscope.ui.task.FxTaskRunner;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
@@ -35,9 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.prefs.Preferences;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -55,35 +48,23 @@ class DiagnosticsWindowTest {
 
     private static final long TIMEOUT_S = 240;
 
-    private final Preferences prefs = Preferences.userRoot().node("org/quantscope-test/" + UUID.randomUUID());
-    private FxTaskRunner runner;
+    private DemoWindow window;
     private Workbench workbench;
 
     @Start
     void start(Stage stage) {
-        DemoFiles.require();
-        runner = new FxTaskRunner();
-        workbench = new Workbench(runner, new ModelDatasetOpener(), CalibrationPoolOpener.standard(),
-                new RecentModels(prefs), stage);
-        stage.setScene(new Scene(workbench.root(), 1240, 760));
-        stage.show();
-        workbench.main().openDemo(false);
+        window = DemoWindow.open(stage);
+        workbench = window.workbench();
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        runner.shutdown();
-        prefs.removeNode();
+        window.close();
     }
 
     @Test
     void diagnoseClickALayerAndExportAChart(FxRobot robot, @TempDir Path dir) throws Exception {
-        robot.clickOn("#quantizationTab");
-        Button simulate = robot.lookup("#simulateButton").queryButton();
-        WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS, () -> !simulate.isDisabled());
-        robot.clickOn(simulate);
-        WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS,
-                () -> workbench.quantization().simulationProperty().get() != null);
+        window.simulate(robot, TIMEOUT_S);
 
         robot.clickOn("#diagnosticsTab");
         robot.interact(() -> workbench.diagnostics().samplesProperty().set(200));

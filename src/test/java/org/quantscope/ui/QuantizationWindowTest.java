@@ -1,7 +1,6 @@
 package org.quantscope.ui;
 
 import javafx.scene.Node;
-import javafx.scene.Scene;
 import javafx.scene.chart.BarChart;
 import javafx.scene.chart.XYChart;
 import javafx.scene.control.Button;
@@ -16,20 +15,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.quantscope.core.onnx.OnnxModel;
 import org.quantscope.core.sim.QuantizationSimulator;
 import org.quantscope.core.sim.QuantizerSite;
-import org.quantscope.ui.main.ModelDatasetOpener;
-import org.quantscope.ui.main.RecentModels;
-import org.quantscope.ui.quantize.CalibrationPoolOpener;
 import org.quantscope.ui.quantize.QuantizerRow;
-import org.quantscope.ui.task.FxTaskRunner;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.prefs.Preferences;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -45,26 +38,18 @@ class QuantizationWindowTest {
 
     private static final long TIMEOUT_S = 180;
 
-    private final Preferences prefs = Preferences.userRoot().node("org/quantscope-test/" + UUID.randomUUID());
-    private FxTaskRunner runner;
+    private DemoWindow window;
     private Workbench workbench;
 
     @Start
     void start(Stage stage) {
-        DemoFiles.require();
-        runner = new FxTaskRunner();
-        workbench = new Workbench(runner, new ModelDatasetOpener(), CalibrationPoolOpener.standard(),
-                new RecentModels(prefs), stage);
-        // Monocle's headless screen is 1280x800; a larger window overflows its frame buffer.
-        stage.setScene(new Scene(workbench.root(), 1240, 760));
-        stage.show();
-        workbench.main().openDemo(false);
+        window = DemoWindow.open(stage);
+        workbench = window.workbench();
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        runner.shutdown();
-        prefs.removeNode();
+        window.close();
     }
 
     @Test

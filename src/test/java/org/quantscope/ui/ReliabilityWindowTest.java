@@ -1,6 +1,5 @@
 package org.quantscope.ui;
 
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.stage.Stage;
@@ -10,20 +9,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.quantscope.core.reliability.ReliabilityResult;
 import org.quantscope.ui.chart.Plot;
 import org.quantscope.ui.chart.PlotView;
-import org.quantscope.ui.main.ModelDatasetOpener;
-import org.quantscope.ui.main.RecentModels;
-import org.quantscope.ui.quantize.CalibrationPoolOpener;
-import org.quantscope.ui.task.FxTaskRunner;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.prefs.Preferences;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,35 +32,23 @@ class ReliabilityWindowTest {
     private static final long TIMEOUT_S = 240;
     private static final int TRIALS = 4;
 
-    private final Preferences prefs = Preferences.userRoot().node("org/quantscope-test/" + UUID.randomUUID());
-    private FxTaskRunner runner;
+    private DemoWindow window;
     private Workbench workbench;
 
     @Start
     void start(Stage stage) {
-        DemoFiles.require();
-        runner = new FxTaskRunner();
-        workbench = new Workbench(runner, new ModelDatasetOpener(), CalibrationPoolOpener.standard(),
-                new RecentModels(prefs), stage);
-        stage.setScene(new Scene(workbench.root(), 1240, 760));
-        stage.show();
-        workbench.main().openDemo(false);
+        window = DemoWindow.open(stage);
+        workbench = window.workbench();
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        runner.shutdown();
-        prefs.removeNode();
+        window.close();
     }
 
     @Test
     void boxPlotGrowsWhileTheTrialsRun(FxRobot robot) throws Exception {
-        robot.clickOn("#quantizationTab");
-        Button simulate = robot.lookup("#simulateButton").queryButton();
-        WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS, () -> !simulate.isDisabled());
-        robot.clickOn(simulate);
-        WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS,
-                () -> workbench.quantization().simulationProperty().get() != null);
+        window.simulate(robot, TIMEOUT_S);
 
         robot.clickOn("#reliabilityTab");
         PlotView chart = robot.lookup("#reliabilityChart").queryAs(PlotView.class);
@@ -127,12 +108,7 @@ class ReliabilityWindowTest {
      */
     @Test
     void pinnedConfigurationIsComparedSideBySideUnderASizeSweep(FxRobot robot) throws Exception {
-        robot.clickOn("#quantizationTab");
-        Button simulate = robot.lookup("#simulateButton").queryButton();
-        WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS, () -> !simulate.isDisabled());
-        robot.clickOn(simulate);
-        WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS,
-                () -> workbench.quantization().simulationProperty().get() != null);
+        window.simulate(robot, TIMEOUT_S);
         robot.clickOn("#reliabilityTab");
         robot.clickOn("#reliabilityPinButton");
         assertTrue(workbench.reliability().pinnedTextProperty().get().contains("W8A8 per-tensor"),
