@@ -45,13 +45,13 @@ final class FixEffectsTable {
                 + "reconstruction error relative to nearest rounding (eq. 35)."));
         TableColumn<FixEffectRow, String> layer = new TableColumn<>("Layer");
         layer.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().layer()));
-        layer.setPrefWidth(220);
+        layer.setPrefWidth(200);
         table.getColumns().add(layer);
         table.getColumns().add(number("SQNR before", FixEffectRow::sqnrBefore, "%.2f"));
         table.getColumns().add(number("SQNR after", FixEffectRow::sqnrAfter, "%.2f"));
         table.getColumns().add(number("Gain dB", FixEffectRow::sqnrGain, "%+.2f"));
-        table.getColumns().add(number("Rel. shift before", FixEffectRow::shiftBefore, "%.3g"));
-        table.getColumns().add(number("Rel. shift after", FixEffectRow::shiftAfter, "%.3g"));
+        table.getColumns().add(number("Shift/σ before", FixEffectRow::shiftBefore, "%.3g"));
+        table.getColumns().add(number("Shift/σ after", FixEffectRow::shiftAfter, "%.3g"));
         TableColumn<FixEffectRow, String> ada = new TableColumn<>("AdaRound");
         ada.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().adaround().isEmpty() ? "—"
                 : Double.isNaN(c.getValue().reconstructionGain()) ? c.getValue().adaround()
