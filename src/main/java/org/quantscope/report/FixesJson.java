@@ -105,7 +105,13 @@ public final class FixesJson {
         tree.putIfAbsent("beforeFixes", before(before));
     }
 
-    private static Map<String, Object> before(SimulationResult before) {
+    /**
+     * Accuracy, per-class accuracy, drop and per-class drop of a quantization (the {@code beforeFixes} object).
+     *
+     * @param before the simulation
+     * @return the figures as a JSON object
+     */
+    static Map<String, Object> before(SimulationResult before) {
         Map<String, Object> b = new LinkedHashMap<>();
         b.put("accuracy", before.quantized().accuracy());
         b.put("perClassAccuracy", Json.nums(before.quantized().perClassAccuracy()));

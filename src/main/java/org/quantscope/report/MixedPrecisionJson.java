@@ -140,11 +140,7 @@ public final class MixedPrecisionJson {
     }
 
     private static Map<String, Object> figures(SimulationResult s, MixedPrecisionPoint p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("accuracy", s.quantized().accuracy());
-        m.put("perClassAccuracy", Json.nums(s.quantized().perClassAccuracy()));
-        m.put("drop", s.dropPoints());
-        m.put("perClassDrop", Json.nums(s.perClassDropPoints()));
+        Map<String, Object> m = new LinkedHashMap<>(FixesJson.before(s));
         m.put("sizeBits", p.sizeBits());
         m.put("avgWeightBits", p.averageWeightBits());
         m.put("bops", p.bops());
