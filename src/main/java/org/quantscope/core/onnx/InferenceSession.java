@@ -1,6 +1,7 @@
 package org.quantscope.core.onnx;
 
 import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OnnxTensor;
@@ -10,15 +11,19 @@ import org.quantscope.core.InputException;
 import org.quantscope.core.util.CancellationToken;
 import org.quantscope.core.util.CancelledException;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -38,6 +43,7 @@ public final class InferenceSession implements AutoCloseable {
     private final TensorSpec input;
     private final int fixedBatch;
     private final List<String> outputNames;
+    private final int relayoutChains;
     /** Native-order direct buffers of {@link #runReusingOutputs}, for one batch size and output list; or null. */
     private Pinned pinned;
 
@@ -54,26 +60,168 @@ public final class InferenceSession implements AutoCloseable {
                 .containsAll(capture) ? model.bytes() : withOutputs(model, capture);
         NativeLibraryCache.prepare();
         this.env = OrtEnvironment.getEnvironment();
+        boolean relayout = settings.relayoutQuantizers() && settings.optimize() && probeShape() != null;
         OrtSession.SessionOptions opts = null;
+        Path dump = null;
+        OrtSession created;
         try {
-            opts = new OrtSession.SessionOptions();
+            opts = options(settings, true);
+            if (relayout) {
+                dump = Files.createTempFile("quantscope-optimized-", ".onnx");
+                opts.setOptimizedModelFilePath(dump.toString());
+                // ONNX Runtime warns that a saved NCHWc graph is specific to this machine; it is used here only.
+                opts.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+            }
+            created = env.createSession(bytes, opts);
+        } catch (OrtException | IOException e) {
+            if (opts != null) {
+                opts.close();
+            }
+            deleteQuietly(dump);
+            throw new InputException("ONNX Runtime cannot load " + model.path() + ": " + firstLine(e.getMessage()),
+                    e);
+        }
+        OrtSession.SessionOptions kept = opts;
+        int chains = 0;
+        if (relayout) {
+            Relaid r = relaid(created, dump, settings);
+            deleteQuietly(dump);
+            if (r != null) {
+                closeQuietly(created, opts);
+                created = r.session;
+                kept = r.options;
+                chains = r.chains;
+            }
+        }
+        this.session = created;
+        this.options = kept;
+        this.relayoutChains = chains;
+    }
+
+    private static OrtSession.SessionOptions options(SessionSettings settings, boolean optimize) throws OrtException {
+        OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
+        try {
             if (settings.intraOpThreads() > 0) {
                 opts.setIntraOpNumThreads(settings.intraOpThreads());
             }
-            opts.setOptimizationLevel(settings.optimize() ? OrtSession.SessionOptions.OptLevel.ALL_OPT
+            opts.setOptimizationLevel(optimize ? OrtSession.SessionOptions.OptLevel.ALL_OPT
                     : OrtSession.SessionOptions.OptLevel.NO_OPT);
             if (!settings.qdqFusion()) {
                 opts.addConfigEntry("session.disable_quant_qdq", "1");
             }
-            this.session = env.createSession(bytes, opts);
-            this.options = opts;
+            return opts;
         } catch (OrtException e) {
-            if (opts != null) {
-                opts.close();
-            }
-            throw new InputException("ONNX Runtime cannot load " + model.path() + ": " + firstLine(e.getMessage()),
-                    e);
+            opts.close();
+            throw e;
         }
+    }
+
+    /** A session on the relaid graph, its options, and how many layout round trips it saves. */
+    private record Relaid(OrtSession session, OrtSession.SessionOptions options, int chains) {
+    }
+
+    /**
+     * Reads the graph ONNX Runtime optimized for {@code standard}, removes the layout copies around per-tensor
+     * quantizers and opens it without further optimization (the graph is already optimized; optimizing again could
+     * only change it). Kept only when a probe batch gives bit-identical outputs in both sessions; otherwise, or on
+     * any failure, null and the standard session stays. A failure here never stops an evaluation.
+     */
+    private Relaid relaid(OrtSession standard, Path dump, SessionSettings settings) {
+        OrtSession.SessionOptions opts = null;
+        OrtSession candidate = null;
+        try {
+            Optional<NchwcQuantizerRelayout.Result> r = NchwcQuantizerRelayout.rewrite(
+                    OnnxMl.ModelProto.parseFrom(Files.readAllBytes(dump)));
+            if (r.isEmpty()) {
+                return null;
+            }
+            opts = options(settings, false);
+            candidate = env.createSession(r.get().model().toByteArray(), opts);
+            if (!sameOutputs(standard, candidate)) {
+                closeQuietly(candidate, opts);
+                return null;
+            }
+            return new Relaid(candidate, opts, r.get().chains());
+        } catch (OrtException | IOException | RuntimeException e) {
+            closeQuietly(candidate, opts);
+            return null;
+        }
+    }
+
+    /** The probe batch shape (two samples, or the fixed batch), or null when a dimension other than the batch is unknown. */
+    private long[] probeShape() {
+        if (model.inputs().size() != 1 || !"float32".equals(input.elementType()) || input.rank() == 0) {
+            return null;
+        }
+        long[] s = input.shape();
+        s[0] = fixedBatch > 0 ? fixedBatch : 2;
+        for (int i = 1; i < s.length; i++) {
+            if (s[i] <= 0) {
+                return null;
+            }
+        }
+        return s;
+    }
+
+    /** Whether both sessions give bit-identical outputs on a fixed pseudo-random probe batch. */
+    private boolean sameOutputs(OrtSession a, OrtSession b) throws OrtException {
+        long[] shape = probeShape();
+        int len = Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact));
+        float[] data = new float[len];
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(20261201L);
+        for (int i = 0; i < len; i++) {
+            data[i] = (float) (rnd.nextDouble(-1, 1) * 4);
+        }
+        Set<String> outs = new LinkedHashSet<>(outputNames);
+        try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape);
+             OrtSession.Result ra = a.run(Map.of(input.name(), in), outs);
+             OrtSession.Result rb = b.run(Map.of(input.name(), in), outs)) {
+            for (String o : outs) {
+                float[] x = toFloat(o, ra.get(o).orElseThrow()).data();
+                float[] y = toFloat(o, rb.get(o).orElseThrow()).data();
+                if (x.length != y.length) {
+                    return false;
+                }
+                for (int i = 0; i < x.length; i++) {
+                    if (Float.floatToRawIntBits(x[i]) != Float.floatToRawIntBits(y[i])) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+    }
+
+    private static void closeQuietly(OrtSession s, OrtSession.SessionOptions o) {
+        try {
+            if (s != null) {
+                s.close();
+            }
+        } catch (OrtException e) {
+            // nothing to act on
+        } finally {
+            if (o != null) {
+                o.close();
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                p.toFile().deleteOnExit();
+            }
+        }
+    }
+
+    /**
+     * How many layout round trips around quantizers this session's graph saves ({@link SessionSettings#relayoutQuantizers}),
+     * 0 when it runs the graph as ONNX Runtime optimized it.
+     */
+    public int relayoutChains() {
+        return relayoutChains;
     }
 
     /**

@@ -421,10 +421,20 @@ public final class QuantizationSimulator {
     public static EvaluationResult evaluate(QuantizedModel qm, Dataset test, EvaluationSettings eval,
                                             SessionSettings session, ProgressListener progress,
                                             CancellationToken cancel) {
-        try (InferenceSession s = InferenceSession.open(qm.simulation(), session.forSimulation())) {
+        int n = eval.limit() > 0 ? Math.min(eval.limit(), test.size()) : test.size();
+        SessionSettings s0 = session.forSimulation().withRelayout(n >= RELAYOUT_MIN_SAMPLES);
+        try (InferenceSession s = InferenceSession.open(qm.simulation(), s0)) {
             return Evaluator.evaluate(s, test, simulationRuns(eval), progress, cancel);
         }
     }
+
+    /**
+     * From this many samples on, {@link #evaluate} lets per-tensor quantizers run on ONNX Runtime's blocked
+     * convolution layout ({@link SessionSettings#relayoutQuantizers}). That costs a second session creation and a
+     * probe run (tens of milliseconds on the demo), which only a long evaluation wins back; the outputs are the same
+     * bit for bit either way.
+     */
+    public static final int RELAYOUT_MIN_SAMPLES = 1024;
 
     /**
      * At most this many samples go into one ONNX Runtime run of a simulation graph. Every quantizer adds
