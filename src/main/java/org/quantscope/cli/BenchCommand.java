@@ -166,7 +166,7 @@ final class BenchCommand implements Callable<Integer> {
             for (int r = -warmup; r < repeat; r++) {
                 double a;
                 double b;
-                try (InferenceSession session = InferenceSession.open(model, new SessionSettings(threads, true))) {
+                try (InferenceSession session = InferenceSession.open(model, new SessionSettings(threads, true).forEvaluation())) {
                     EvaluationResult res = Evaluator.evaluate(session, data, settings, ProgressListener.NONE, cancel);
                     a = n / res.seconds();
                     accApp = res.accuracy();

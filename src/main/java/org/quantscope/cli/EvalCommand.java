@@ -66,7 +66,7 @@ final class EvalCommand implements Callable<Integer> {
         EvaluationResult r;
         DataSpec spec = dataOptions.toSpec(modelOptions.demo, limit);
         try (Dataset data = DatasetLoader.open(spec, ModelInputs.expected(model), progress, cancel);
-             InferenceSession session = InferenceSession.open(model, new SessionSettings(threads, true))) {
+             InferenceSession session = InferenceSession.open(model, new SessionSettings(threads, true).forEvaluation())) {
             r = Evaluator.evaluate(session, data, new EvaluationSettings(batch, 0), progress, cancel);
         }
         r = r.withProvenance(r.provenance().withSettings(dataOptions.provenance(spec, threads, limit)));

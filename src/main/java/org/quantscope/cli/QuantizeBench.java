@@ -70,7 +70,7 @@ final class QuantizeBench {
                 double a;
                 double b;
                 long c0 = BenchCommand.processCpuNanos();
-                try (InferenceSession s = InferenceSession.open(model, session)) {
+                try (InferenceSession s = InferenceSession.open(model, session.forEvaluation())) {
                     EvaluationResult res = Evaluator.evaluate(s, test, eval, ProgressListener.NONE, cancel);
                     a = n / res.seconds();
                     accFp = res.accuracy();

@@ -19,7 +19,7 @@ public final class BatchPrefetcher implements AutoCloseable {
     private final int end;
     private final int batchSize;
     private final ExecutorService reader;
-    private final float[][] recycled = new float[3][];
+    private final float[][] recycled;
     private int readCount;
     private int next;
     private Future<Batch> pending;
@@ -30,6 +30,23 @@ public final class BatchPrefetcher implements AutoCloseable {
      * @param batchSize samples per batch
      */
     public BatchPrefetcher(Dataset data, int count, int batchSize) {
+        this(data, count, batchSize, 1);
+    }
+
+    /**
+     * A prefetcher whose batches are held by up to {@code consumers} callers at once (each batch's array is reused
+     * only once that many later batches have been handed out, plus the one being read).
+     *
+     * @param data      the dataset
+     * @param count     read samples {@code [0, count)}
+     * @param batchSize samples per batch
+     * @param consumers how many batches callers hold at once, at least 1
+     */
+    public BatchPrefetcher(Dataset data, int count, int batchSize, int consumers) {
+        if (consumers < 1) {
+            throw new IllegalArgumentException("consumers must be at least 1, got " + consumers);
+        }
+        this.recycled = new float[consumers + 2][];
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }

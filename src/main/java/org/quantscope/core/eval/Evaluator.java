@@ -44,35 +44,124 @@ public final class Evaluator {
         long start = System.nanoTime();
         int[] predictions = new int[n];
         int[] labels = new int[n];
-        int classes = -1;
+        int workers = Math.max(1, Math.min(session.concurrentRuns(), (n + settings.batchSize() - 1)
+                / settings.batchSize()));
         progress.onProgress(0, n, "Evaluating");
-        try (BatchPrefetcher batches = new BatchPrefetcher(data, n, settings.batchSize())) {
-            int from = 0;
-            while (batches.hasNext()) {
-                cancel.throwIfCancelled();
-                Batch b = batches.next();
-                FloatTensor logits = session.run(b.data(), b.shape(), List.of(output), cancel).get(output);
-                int k = logits.rowLength();
-                if (classes < 0) {
-                    classes = checkClasses(session, data, k);
-                }
-                float[] v = logits.data();
-                for (int i = 0; i < b.count(); i++) {
-                    predictions[from + i] = argmax(v, i * k, k);
-                    labels[from + i] = b.labels()[i];
-                    if (labels[from + i] >= k) {
-                        throw new InputException(data.description() + ": sample " + (from + i) + " has label "
-                                + labels[from + i] + " but the model's output '" + output + "' has only " + k
-                                + " classes (labels must be 0.." + (k - 1) + ").");
-                    }
-                }
-                from += b.count();
-                progress.onProgress(from, n, "Evaluating");
+        int classes;
+        try (BatchPrefetcher batches = new BatchPrefetcher(data, n, settings.batchSize(), workers)) {
+            Shared shared = new Shared(batches, n, progress);
+            if (workers == 1) {
+                work(session, data, output, shared, predictions, labels, cancel);
+            } else {
+                parallel(session, data, output, shared, predictions, labels, cancel, workers);
             }
+            classes = shared.classes;
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return summarize(predictions, labels, classes, classNames(data, classes), seconds,
                 provenance(session, data, settings, n));
+    }
+
+    /** What the workers of one evaluation share: the batches, the class count, the progress. */
+    private static final class Shared {
+        final BatchPrefetcher batches;
+        final int total;
+        final ProgressListener progress;
+        int classes = -1;
+        int done;
+
+        Shared(BatchPrefetcher batches, int total, ProgressListener progress) {
+            this.batches = batches;
+            this.total = total;
+            this.progress = progress;
+        }
+
+        synchronized Batch take() {
+            return batches.hasNext() ? batches.next() : null;
+        }
+
+        synchronized void finished(int count) {
+            done += count;
+            progress.onProgress(done, total, "Evaluating");
+        }
+    }
+
+    /** Runs batches until none are left; the predictions go to the positions of the batch's samples. */
+    private static void work(InferenceSession session, Dataset data, String output, Shared shared,
+                             int[] predictions, int[] labels, CancellationToken cancel) {
+        Batch b;
+        while ((b = shared.take()) != null) {
+            cancel.throwIfCancelled();
+            FloatTensor logits = session.run(b.data(), b.shape(), List.of(output), cancel).get(output);
+            int k = logits.rowLength();
+            synchronized (shared) {
+                if (shared.classes < 0) {
+                    shared.classes = checkClasses(session, data, k);
+                }
+            }
+            int from = b.indices()[0];
+            float[] v = logits.data();
+            for (int i = 0; i < b.count(); i++) {
+                predictions[from + i] = argmax(v, i * k, k);
+                labels[from + i] = b.labels()[i];
+                if (labels[from + i] >= k) {
+                    throw new InputException(data.description() + ": sample " + (from + i) + " has label "
+                            + labels[from + i] + " but the model's output '" + output + "' has only " + k
+                            + " classes (labels must be 0.." + (k - 1) + ").");
+                }
+            }
+            shared.finished(b.count());
+        }
+    }
+
+    /**
+     * {@link #work} on {@code workers} threads at once (the session was opened for that many concurrent runs). The
+     * first failure stops the others and is thrown as it was; a cancel stops all of them.
+     */
+    private static void parallel(InferenceSession session, Dataset data, String output, Shared shared,
+                                 int[] predictions, int[] labels, CancellationToken cancel, int workers) {
+        CancellationToken stop = new CancellationToken();
+        try (CancellationToken.Registration reg = cancel.onCancel(stop::cancel)) {
+            java.util.concurrent.atomic.AtomicReference<RuntimeException> failure =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            Thread[] threads = new Thread[workers];
+            for (int w = 0; w < workers; w++) {
+                threads[w] = new Thread(() -> {
+                    try {
+                        work(session, data, output, shared, predictions, labels, stop);
+                    } catch (RuntimeException e) {
+                        if (failure.compareAndSet(null, e)) {
+                            stop.cancel();
+                        }
+                    } catch (Error e) {
+                        failure.compareAndSet(null, new IllegalStateException(e));
+                        stop.cancel();
+                    }
+                }, "quantscope-eval-" + w);
+                threads[w].setDaemon(true);
+                threads[w].start();
+            }
+            boolean interrupted = false;
+            for (Thread t : threads) {
+                while (t.isAlive()) {
+                    try {
+                        t.join();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                        stop.cancel();
+                    }
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            cancel.throwIfCancelled();
+            RuntimeException f = failure.get();
+            if (f != null) {
+                // A worker stopped by another's failure reports a cancel; the first failure is the real one.
+                throw f;
+            }
+        }
     }
 
     private static int checkClasses(InferenceSession session, Dataset data, int k) {

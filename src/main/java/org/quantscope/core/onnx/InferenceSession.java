@@ -32,7 +32,8 @@ import java.util.Set;
  * with a fixed batch size (often 1) is run in chunks of that size, so callers can always pass any batch. A cancel of
  * the token passed to {@link #run} reaches native code through {@code RunOptions.setTerminate}.
  *
- * <p>Not thread-safe: one run at a time.
+ * <p>{@link #run} may be called from several threads at once (ONNX Runtime sessions take concurrent runs; each call
+ * uses its own tensors); {@link #runReusingOutputs} keeps buffers in the session and takes one call at a time.
  */
 public final class InferenceSession implements AutoCloseable {
 
@@ -44,6 +45,7 @@ public final class InferenceSession implements AutoCloseable {
     private final int fixedBatch;
     private final List<String> outputNames;
     private final int relayoutChains;
+    private final int concurrentRuns;
     /** Native-order direct buffers of {@link #runReusingOutputs}, for one batch size and output list; or null. */
     private Pinned pinned;
 
@@ -96,6 +98,7 @@ public final class InferenceSession implements AutoCloseable {
         this.session = created;
         this.options = kept;
         this.relayoutChains = chains;
+        this.concurrentRuns = settings.concurrentRuns();
     }
 
     private static OrtSession.SessionOptions options(SessionSettings settings, boolean optimize) throws OrtException {
@@ -222,6 +225,14 @@ public final class InferenceSession implements AutoCloseable {
      */
     public int relayoutChains() {
         return relayoutChains;
+    }
+
+    /**
+     * How many runs the session was set up to take at once ({@link SessionSettings#concurrentRuns}). The plain
+     * {@link #run} methods may be called from that many threads at once; {@link #runReusingOutputs} may not.
+     */
+    public int concurrentRuns() {
+        return concurrentRuns;
     }
 
     /**

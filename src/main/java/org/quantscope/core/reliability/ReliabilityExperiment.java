@@ -153,7 +153,7 @@ public final class ReliabilityExperiment {
         Dataset safePool = new LockedDataset(pool);
         NoiseModel noise = needsNoise ? NoiseModel.of(safePool, cancel) : null;
         EvaluationResult fp32;
-        try (InferenceSession s = InferenceSession.open(model, session)) {
+        try (InferenceSession s = InferenceSession.open(model, session.forEvaluation())) {
             fp32 = Evaluator.evaluate(s, safeTest, eval, stage(progress, "FP32: evaluating"), cancel);
         }
         List<Subject> subjects = new ArrayList<>();

@@ -396,7 +396,7 @@ public final class QuantizationSimulator {
         long start = System.nanoTime();
         EvaluationResult base = fp32;
         if (base == null) {
-            try (InferenceSession s = InferenceSession.open(original, session)) {
+            try (InferenceSession s = InferenceSession.open(original, session.forEvaluation())) {
                 base = Evaluator.evaluate(s, test, eval, stage(progress, "FP32: evaluating"), cancel);
             }
         }
@@ -422,7 +422,7 @@ public final class QuantizationSimulator {
                                             SessionSettings session, ProgressListener progress,
                                             CancellationToken cancel) {
         int n = eval.limit() > 0 ? Math.min(eval.limit(), test.size()) : test.size();
-        SessionSettings s0 = session.forSimulation().withRelayout(n >= RELAYOUT_MIN_SAMPLES);
+        SessionSettings s0 = session.forSimulation().withRelayout(n >= RELAYOUT_MIN_SAMPLES).forEvaluation();
         try (InferenceSession s = InferenceSession.open(qm.simulation(), s0)) {
             return Evaluator.evaluate(s, test, simulationRuns(eval), progress, cancel);
         }

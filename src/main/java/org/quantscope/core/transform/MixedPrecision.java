@@ -255,7 +255,7 @@ public final class MixedPrecision {
         }
         int n = Math.min(options.samples(), search.size());
         double fp32;
-        try (InferenceSession s = InferenceSession.open(original, session)) {
+        try (InferenceSession s = InferenceSession.open(original, session.forEvaluation())) {
             fp32 = Evaluator.evaluate(s, search, new EvaluationSettings(options.batchSize(), n),
                     named(progress, "FP32 on the search samples"), cancel).accuracy();
         }

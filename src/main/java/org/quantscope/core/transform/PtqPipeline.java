@@ -170,7 +170,7 @@ public final class PtqPipeline {
         CrossLayerEqualization.Result cle = t.cle();
         EvaluationResult fp32AfterCle = null;
         if (cle != null) {
-            try (InferenceSession s = InferenceSession.open(t.reference(), session)) { // with absorption
+            try (InferenceSession s = InferenceSession.open(t.reference(), session.forEvaluation())) { // with absorption
                 fp32AfterCle = Evaluator.evaluate(s, test, eval, progress, cancel);
             }
         }

@@ -201,7 +201,7 @@ public final class MainViewModel {
         jobs.run("Evaluating FP32 accuracy", (p, c) -> {
             p.onProgress(0, 0, "Opening " + selection.displayName());
             try (Dataset ds = datasetOpener.open(selection, m, p, c);
-                 InferenceSession session = InferenceSession.open(m, SessionSettings.DEFAULT)) {
+                 InferenceSession session = InferenceSession.open(m, SessionSettings.DEFAULT.forEvaluation())) {
                 return Evaluator.evaluate(session, ds, EvaluationSettings.DEFAULT, p, c);
             }
         }, result -> {
