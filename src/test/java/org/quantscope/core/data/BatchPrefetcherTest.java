@@ -103,6 +103,28 @@ class BatchPrefetcherTest {
     }
 
     @Test
+    void batchesHeldByConcurrentConsumersStayIntact() {
+        // three consumers each hold a batch while the next ones are handed out and read
+        try (BatchPrefetcher p = new BatchPrefetcher(new Counting(80, -1), 80, 4, 3)) {
+            Batch b0 = p.next();
+            Batch b1 = p.next();
+            Batch b2 = p.next();
+            float[][] copies = {b0.data().clone(), b1.data().clone(), b2.data().clone()};
+            Batch b3 = p.next();
+            assertArrayEquals(copies[0], b0.data(), "b0 intact after the read of b4 started");
+            assertArrayEquals(copies[1], b1.data());
+            assertArrayEquals(copies[2], b2.data());
+            Batch b4 = p.next();
+            assertArrayEquals(copies[1], b1.data(), "b1 intact after the read of b5 started");
+            Batch b5 = p.next();
+            assertEquals(16, b4.data()[0], 0f);
+            assertSame(b0.data(), b5.data(), "five slots: b0's array comes back for b5");
+            assertEquals(12, b3.data()[0], 0f);
+            assertEquals(20, b5.data()[0], 0f);
+        }
+    }
+
+    @Test
     void readErrorsReachTheCallerUnchanged() {
         try (BatchPrefetcher p = new BatchPrefetcher(new Counting(10, 7), 10, 4)) {
             p.next();

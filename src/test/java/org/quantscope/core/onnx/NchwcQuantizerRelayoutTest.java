@@ -1,0 +1,124 @@
+package org.quantscope.core.onnx;
+
+import ai.onnx.proto.OnnxMl;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quantscope.core.onnx.TestModels.floats;
+import static org.quantscope.core.onnx.TestModels.node;
+import static org.quantscope.core.onnx.TestModels.value;
+
+/**
+ * Which chains the rewrite takes out of the blocked layout and which it leaves alone, on hand-built graphs shaped
+ * like ONNX Runtime's optimized ones ({@code nchwc.Conv -> ReorderOutput -> Q -> DQ -> ReorderInput -> nchwc.Conv}).
+ * That the rewritten graphs compute the same numbers is checked on the real simulation graphs in
+ * {@code SimulationRelayoutTest}.
+ */
+class NchwcQuantizerRelayoutTest {
+
+    private static OnnxMl.NodeProto nchwc(OnnxMl.NodeProto n) {
+        return n.toBuilder().setDomain(NchwcQuantizerRelayout.NCHWC_DOMAIN).build();
+    }
+
+    /** conv1 -> ReorderOutput -> Q(scale) -> DQ -> ReorderInput -> conv2, plus whatever {@code extra} adds. */
+    private static OnnxMl.GraphProto.Builder graph(long scaleElements) {
+        float[] scale = new float[(int) scaleElements];
+        java.util.Arrays.fill(scale, 0.05f);
+        long[] dims = scaleElements == 1 ? new long[0] : new long[] {scaleElements};
+        return OnnxMl.GraphProto.newBuilder().setName("g")
+                .addInput(value("x", 1, "n", 8, 4, 4))
+                .addOutput(value("y", 1, "n", 8, 4, 4))
+                .addInitializer(floats("w", new long[] {8, 8, 1, 1}, new float[64]))
+                .addInitializer(floats("s", dims, scale))
+                .addNode(nchwc(node("ReorderInput", "in", List.of("x"), List.of("xb"))))
+                .addNode(nchwc(node("Conv", "conv1", List.of("xb", "w"), List.of("c1"))))
+                .addNode(nchwc(node("ReorderOutput", "out1", List.of("c1"), List.of("t"))))
+                .addNode(node("QuantizeLinear", "q", List.of("t", "s"), List.of("tq")))
+                .addNode(node("DequantizeLinear", "dq", List.of("tq", "s"), List.of("td")))
+                .addNode(nchwc(node("ReorderInput", "back", List.of("td"), List.of("tb"))))
+                .addNode(nchwc(node("Conv", "conv2", List.of("tb", "w"), List.of("c2"))))
+                .addNode(nchwc(node("ReorderOutput", "out2", List.of("c2"), List.of("y"))));
+    }
+
+    private static Optional<NchwcQuantizerRelayout.Result> rewrite(OnnxMl.GraphProto.Builder g) {
+        return NchwcQuantizerRelayout.rewrite(TestModels.model(g.build(), 17));
+    }
+
+    private static OnnxMl.NodeProto find(OnnxMl.GraphProto g, String name) {
+        return g.getNodeList().stream().filter(n -> n.getName().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void perTensorQuantizerMovesOntoTheBlockedTensor() {
+        NchwcQuantizerRelayout.Result r = rewrite(graph(1)).orElseThrow();
+        assertEquals(1, r.chains());
+        OnnxMl.GraphProto g = r.model().getGraph();
+        List<String> names = g.getNodeList().stream().map(OnnxMl.NodeProto::getName).toList();
+        assertEquals(List.of("in", "conv1", "q", "dq", "conv2", "out2"), names);
+        assertEquals("c1", find(g, "q").getInput(0));
+        assertEquals("td", find(g, "conv2").getInput(0));
+    }
+
+    @Test
+    void perChannelQuantizerStaysInThePlainLayout() {
+        // eight scales, one per channel: the channel of an element depends on the layout
+        assertTrue(rewrite(graph(8)).isEmpty());
+    }
+
+    @Test
+    void tensorAlsoReadInThePlainLayoutIsLeftAlone() {
+        OnnxMl.GraphProto.Builder g = graph(1).addNode(node("Relu", "plain", List.of("td"), List.of("r")))
+                .addOutput(value("r", 1, "n", 8, 4, 4));
+        assertTrue(rewrite(g).isEmpty());
+    }
+
+    @Test
+    void graphOutputInsideTheChainIsLeftAlone() {
+        assertTrue(rewrite(graph(1).addOutput(value("tq", 2, "n", 8, 4, 4))).isEmpty());
+    }
+
+    @Test
+    void nonElementwiseNodeEndsTheChain() {
+        OnnxMl.GraphProto.Builder g = graph(1);
+        // replace the DequantizeLinear by a Transpose, which depends on the layout
+        int dq = g.getNodeList().indexOf(find(g.build(), "dq"));
+        g.setNode(dq, node("Transpose", "dq", List.of("tq"), List.of("td")));
+        assertTrue(rewrite(g).isEmpty());
+    }
+
+    @Test
+    void quantizerWithANonConstantParameterIsLeftAlone() {
+        OnnxMl.GraphProto.Builder g = graph(1);
+        int q = g.getNodeList().indexOf(find(g.build(), "q"));
+        g.setNode(q, node("QuantizeLinear", "q", List.of("t", "x"), List.of("tq")));
+        assertTrue(rewrite(g).isEmpty());
+    }
+
+    @Test
+    void emulatedQuantizerChainIsMovedWhole() {
+        // Div -> Round -> Clip -> Mul (the emulation used below 8 bits), scalar constants throughout
+        OnnxMl.GraphProto.Builder g = graph(1).clearNode()
+                .addInitializer(floats("lo", new long[0], 0f))
+                .addInitializer(floats("hi", new long[0], 15f))
+                .addNode(nchwc(node("Conv", "conv1", List.of("x", "w"), List.of("c1"))))
+                .addNode(nchwc(node("ReorderOutput", "out1", List.of("c1"), List.of("t"))))
+                .addNode(node("Div", "div", List.of("t", "s"), List.of("a")))
+                .addNode(node("Round", "round", List.of("a"), List.of("b")))
+                .addNode(node("Clip", "clip", List.of("b", "lo", "hi"), List.of("c")))
+                .addNode(node("Mul", "mul", List.of("c", "s"), List.of("d")))
+                .addNode(nchwc(node("ReorderInput", "back", List.of("d"), List.of("db"))))
+                .addNode(nchwc(node("Conv", "conv2", List.of("db", "w"), List.of("c2"))))
+                .addNode(nchwc(node("ReorderOutput", "out2", List.of("c2"), List.of("y"))));
+        NchwcQuantizerRelayout.Result r = rewrite(g).orElseThrow();
+        assertEquals(1, r.chains());
+        OnnxMl.GraphProto out = r.model().getGraph();
+        assertEquals("c1", find(out, "div").getInput(0));
+        assertEquals("d", find(out, "conv2").getInput(0));
+        assertFalse(out.getNodeList().stream().anyMatch(n -> n.getName().equals("back") || n.getName().equals("out1")));
+    }
+}
