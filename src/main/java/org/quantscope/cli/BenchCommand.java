@@ -109,6 +109,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Write the figures as JSON.")
     Path json;
 
+    @Option(names = "--execution-variants",
+            description = "quantize: also time, interleaved, each way of running the two graphs: FP32 one run at a "
+                    + "time or one run per core at once; the simulation graph with and without the quantizer "
+                    + "relayout, one run at a time or one per core.")
+    boolean executionVariants;
+
     /** Quantization and calibration options (quantize, calibration; --calib-size is what calibration varies). */
     @Mixin
     QuantOptions quant;

@@ -35,7 +35,8 @@ final class EvalCommand implements Callable<Integer> {
     @ArgGroup(exclusive = false, heading = "Data%n")
     DataOptions dataOptions = new DataOptions();
 
-    @Option(names = "--batch", paramLabel = "B", defaultValue = "256", description = "Batch size (default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "256", description = "Samples read at a time (default ${DEFAULT-VALUE}); ONNX Runtime runs at most 32 of "
+            + "them at once, which is faster and gives the same results.")
     int batch;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "Evaluate only the first N samples (0 = all).")

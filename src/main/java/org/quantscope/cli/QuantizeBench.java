@@ -20,6 +20,7 @@ import org.quantscope.report.Json;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** {@code bench quantize}: simulated versus FP32 evaluation throughput on the same data (issue 4). */
@@ -62,8 +63,17 @@ final class QuantizeBench {
             out.printf("%s, %s weights, %s convention, %d-bit weights, %d-bit activations; prepared in %.1f s%n",
                     model.path().getFileName(), BenchCommand.name(settings.weightGranularity()), BenchCommand.name(settings.convention()),
                     settings.weightBits(), settings.activationBits(), prepareSeconds);
-            out.printf("FP32: batches of %d; simulated: batches of %d, run in ONNX Runtime %d samples at a time "
-                    + "(as 'quantize' runs it)%n", cmd.batch, cmd.batch, simRun);
+            int cores = Runtime.getRuntime().availableProcessors();
+            SessionSettings fpSession = session.forEvaluation();
+            int chains;
+            try (InferenceSession s = InferenceSession.open(qm.simulation(),
+                    session.forSimulation().withRelayout(true).forEvaluation())) {
+                chains = s.relayoutChains();
+            }
+            out.printf("both graphs: batches of %d, run in ONNX Runtime %d samples at a time (as 'eval' and "
+                    + "'quantize' run them)%n", cmd.batch, simRun);
+            out.printf("both: %d run(s) at once on %d cores; simulation graph: %d layout round trips around quantizers "
+                    + "removed%n", fpSession.concurrentRuns(), cores, chains);
             double[] fpCpu = new double[cmd.repeat];
             double[] simCpu = new double[cmd.repeat];
             for (int r = -cmd.warmup; r < cmd.repeat; r++) {
@@ -120,6 +130,8 @@ final class QuantizeBench {
                 m.put("samples", n);
                 m.put("batch", cmd.batch);
                 m.put("simulationRunSamples", simRun);
+                m.put("concurrentRuns", fpSession.concurrentRuns());
+                m.put("relayoutRoundTripsRemoved", chains);
                 m.put("threads", cmd.threads);
                 m.put("cores", Runtime.getRuntime().availableProcessors());
                 m.put("prepareSeconds", prepareSeconds);
@@ -137,9 +149,69 @@ final class QuantizeBench {
                 m.put("warmupRounds", cmd.warmup);
                 m.put("firstFp32ImagesPerSecond", firstFp);
                 m.put("firstSimulatedImagesPerSecond", firstSim);
+                if (cmd.executionVariants) {
+                    m.put("executionVariants", variants(out, model, qm, test, session, cancel));
+                }
                 Json.write(m, cmd.json);
+            } else if (cmd.executionVariants) {
+                variants(out, model, qm, test, session, cancel);
             }
         }
         return 0;
+    }
+
+    /** One way of running a graph for {@link #variants}. */
+    private record Variant(String name, boolean simulation, int batch, boolean relayout, boolean concurrent) {
+    }
+
+    /**
+     * Times every way of running the FP32 and the simulation graph, interleaved round by round (the machine's speed
+     * drifts; interleaving spreads the drift over all variants), and prints the median of each. Every variant must
+     * give the same accuracy as the others of its graph, or the benchmark fails.
+     */
+    private Map<String, Object> variants(PrintWriter out, OnnxModel model, QuantizedModel qm, Dataset test,
+                                         SessionSettings session, CancellationToken cancel) {
+        List<Variant> vs = List.of(
+                new Variant("FP32, one run at a time", false, cmd.batch, false, false),
+                new Variant("FP32, one run per core (eval's way)", false, cmd.batch, false, true),
+                new Variant("simulated, one run at a time, no relayout", true, cmd.batch, false, false),
+                new Variant("simulated, one run at a time, relayout", true, cmd.batch, true, false),
+                new Variant("simulated, one run per core, no relayout", true, cmd.batch, false, true),
+                new Variant("simulated, one run per core, relayout (quantize's way)", true, cmd.batch, true, true));
+        double[][] t = new double[vs.size()][cmd.repeat];
+        double[] acc = new double[vs.size()];
+        out.printf("%nexecution variants, %d rounds after %d warm-up rounds, interleaved:%n", cmd.repeat, cmd.warmup);
+        for (int r = -cmd.warmup; r < cmd.repeat; r++) {
+            for (int k = 0; k < vs.size(); k++) {
+                Variant v = vs.get(k);
+                SessionSettings s = v.simulation() ? session.forSimulation().withRelayout(v.relayout()) : session;
+                if (v.concurrent()) {
+                    s = s.forEvaluation();
+                }
+                try (InferenceSession ses = InferenceSession.open(v.simulation() ? qm.simulation() : model, s)) {
+                    EvaluationResult res = Evaluator.evaluate(ses, test, new EvaluationSettings(v.batch(), 0),
+                            ProgressListener.NONE, cancel);
+                    if (r >= 0) {
+                        t[k][r] = test.size() / res.seconds();
+                    }
+                    acc[k] = res.accuracy();
+                }
+            }
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int k = 0; k < vs.size(); k++) {
+            Variant v = vs.get(k);
+            int ref = v.simulation() ? 2 : 0;
+            if (acc[k] != acc[ref]) {
+                throw new IllegalStateException(v.name() + " gave accuracy " + acc[k] + ", " + vs.get(ref).name()
+                        + " " + acc[ref] + ": the ways of running must agree");
+            }
+            double[] sorted = t[k].clone();
+            java.util.Arrays.sort(sorted);
+            out.printf("  %-58s %8.0f images/s (range %.0f-%.0f)%n", v.name(), BenchCommand.median(t[k]), sorted[0],
+                    sorted[sorted.length - 1]);
+            m.put(v.name(), BenchCommand.median(t[k]));
+        }
+        return m;
     }
 }

@@ -63,8 +63,8 @@ final class QuantizeCommand implements Callable<Integer> {
     @Mixin
     MixedPrecisionOptions mixed;
 
-    @Option(names = "--batch", paramLabel = "B", defaultValue = "256", description = "Evaluation batch size "
-            + "(default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "256", description = "Samples read at a time (default ${DEFAULT-VALUE}); ONNX Runtime runs at most 32 of "
+            + "them at once, which is faster and gives the same results.")
     int batch;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "Evaluate only the first N test "

@@ -3,7 +3,8 @@ package org.quantscope.core.eval;
 /**
  * Settings of an accuracy evaluation.
  *
- * @param batchSize samples per ONNX Runtime run (the model's own fixed batch size, if it has one, is honoured inside)
+ * @param batchSize samples read from the dataset at a time; ONNX Runtime runs at most {@link Evaluator#RUN_SAMPLES} of
+ *                  them at once (the model's own fixed batch size, if it has one, is honoured inside)
  * @param limit     evaluate only the first {@code limit} samples; 0 or negative for all
  */
 public record EvaluationSettings(int batchSize, int limit) {

@@ -424,7 +424,7 @@ public final class QuantizationSimulator {
         int n = eval.limit() > 0 ? Math.min(eval.limit(), test.size()) : test.size();
         SessionSettings s0 = session.forSimulation().withRelayout(n >= RELAYOUT_MIN_SAMPLES).forEvaluation();
         try (InferenceSession s = InferenceSession.open(qm.simulation(), s0)) {
-            return Evaluator.evaluate(s, test, simulationRuns(eval), progress, cancel);
+            return Evaluator.evaluate(s, test, eval, progress, cancel);
         }
     }
 
@@ -436,23 +436,8 @@ public final class QuantizationSimulator {
      */
     public static final int RELAYOUT_MIN_SAMPLES = 1024;
 
-    /**
-     * At most this many samples go into one ONNX Runtime run of a simulation graph. Every quantizer adds
-     * memory-bound passes over its tensor (QuantizeLinear, DequantizeLinear, or the Mul/Round/Clip/Mul emulation,
-     * plus the NCHWc ReorderOutput/ReorderInput ONNX Runtime puts around each convolution, since Q/DQ are not NCHWc
-     * kernels); with 256 Fashion-MNIST samples a MobileNet activation is about 25 MB and every pass goes to DRAM,
-     * with 32 it stays in the caches. Measured (docs/benchmarks.md, "Quantization simulation"): 32 samples per
-     * run are about 1.6x faster than 256 for the simulation graph. The outputs are the same whatever the run size
-     * (checked: identical logits bit for bit at 8, 16, 32, 64, 128 and 256), since every sample is computed
-     * independently.
-     */
-    public static final int SIMULATION_RUN_SAMPLES = 32;
-
-    /** The evaluation settings with runs of at most {@link #SIMULATION_RUN_SAMPLES}; the limit unchanged. */
-    static EvaluationSettings simulationRuns(EvaluationSettings eval) {
-        return eval.batchSize() <= SIMULATION_RUN_SAMPLES ? eval
-                : new EvaluationSettings(SIMULATION_RUN_SAMPLES, eval.limit());
-    }
+    /** Samples per ONNX Runtime run of the simulation graph (as of every evaluation: {@link Evaluator#RUN_SAMPLES}). */
+    public static final int SIMULATION_RUN_SAMPLES = Evaluator.RUN_SAMPLES;
 
     /** Provenance of a simulation: model hash, test and calibration data, every setting. */
     static Provenance provenance(QuantizedModel qm, Dataset test, EvaluationSettings eval) {

@@ -57,6 +57,31 @@ class ParallelEvaluationTest {
         }
     }
 
+    /**
+     * Why {@link Evaluator#RUN_SAMPLES} may cut a batch into shorter runs: ONNX Runtime computes every sample the
+     * same way whatever else is in the run, so the FP32 logits are the same bit for bit (both demo architectures).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void runSizeDoesNotChangeTheLogits(boolean residual) {
+        DemoAssets assets = DemoAssets.locate();
+        OnnxModel m = OnnxModelLoader.load(residual ? assets.residualModel() : assets.model());
+        String out = m.outputs().get(0).name();
+        try (Dataset d = demoTestSet(); InferenceSession s = InferenceSession.open(m, SessionSettings.DEFAULT)) {
+            Batch big = d.read(0, 256);
+            float[] whole = s.run(big.data(), big.shape(), List.of(out), CancellationToken.none()).get(out).data();
+            int k = whole.length / 256;
+            for (int from = 0; from < 256; from += Evaluator.RUN_SAMPLES) {
+                Batch b = d.read(from, from + Evaluator.RUN_SAMPLES);
+                float[] part = s.run(b.data(), b.shape(), List.of(out), CancellationToken.none()).get(out).data();
+                for (int i = 0; i < part.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(whole[from * k + i]), Float.floatToRawIntBits(part[i]),
+                            "logit " + i + " of the run from sample " + from);
+                }
+            }
+        }
+    }
+
     @Test
     void forEvaluationRunsOneBatchPerCoreOnlyWhenThreadsAreAutomatic() {
         int cores = Runtime.getRuntime().availableProcessors();
