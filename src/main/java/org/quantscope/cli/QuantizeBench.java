@@ -68,12 +68,12 @@ final class QuantizeBench {
             int chains;
             try (InferenceSession s = InferenceSession.open(qm.simulation(),
                     session.forSimulation().withRelayout(true).forEvaluation())) {
-                chains = s.relayoutChains();
+                chains = s.reordersRemoved();
             }
             out.printf("both graphs: batches of %d, run in ONNX Runtime %d samples at a time (as 'eval' and "
                     + "'quantize' run them)%n", cmd.batch, simRun);
-            out.printf("both: %d run(s) at once on %d cores; simulation graph: %d layout round trips around quantizers "
-                    + "removed%n", fpSession.concurrentRuns(), cores, chains);
+            out.printf("both: %d run(s) at once on %d cores; simulation graph: %d layout copies (NCHWc reorders) around "
+                    + "quantizers removed%n", fpSession.concurrentRuns(), cores, chains);
             double[] fpCpu = new double[cmd.repeat];
             double[] simCpu = new double[cmd.repeat];
             for (int r = -cmd.warmup; r < cmd.repeat; r++) {
@@ -131,7 +131,7 @@ final class QuantizeBench {
                 m.put("batch", cmd.batch);
                 m.put("simulationRunSamples", simRun);
                 m.put("concurrentRuns", fpSession.concurrentRuns());
-                m.put("relayoutRoundTripsRemoved", chains);
+                m.put("reordersRemoved", chains);
                 m.put("threads", cmd.threads);
                 m.put("cores", Runtime.getRuntime().availableProcessors());
                 m.put("prepareSeconds", prepareSeconds);

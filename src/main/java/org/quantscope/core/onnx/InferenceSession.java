@@ -44,7 +44,7 @@ public final class InferenceSession implements AutoCloseable {
     private final TensorSpec input;
     private final int fixedBatch;
     private final List<String> outputNames;
-    private final int relayoutChains;
+    private final int reordersRemoved;
     private final int concurrentRuns;
     /** Native-order direct buffers of {@link #runReusingOutputs}, for one batch size and output list; or null. */
     private Pinned pinned;
@@ -84,7 +84,7 @@ public final class InferenceSession implements AutoCloseable {
                     e);
         }
         OrtSession.SessionOptions kept = opts;
-        int chains = 0;
+        int reorders = 0;
         if (relayout) {
             Relaid r = relaid(created, dump, settings);
             deleteQuietly(dump);
@@ -92,12 +92,12 @@ public final class InferenceSession implements AutoCloseable {
                 closeQuietly(created, opts);
                 created = r.session;
                 kept = r.options;
-                chains = r.chains;
+                reorders = r.reorders;
             }
         }
         this.session = created;
         this.options = kept;
-        this.relayoutChains = chains;
+        this.reordersRemoved = reorders;
         this.concurrentRuns = settings.concurrentRuns();
     }
 
@@ -119,8 +119,8 @@ public final class InferenceSession implements AutoCloseable {
         }
     }
 
-    /** A session on the relaid graph, its options, and how many layout round trips it saves. */
-    private record Relaid(OrtSession session, OrtSession.SessionOptions options, int chains) {
+    /** A session on the relaid graph, its options, and how many layout copies it saves. */
+    private record Relaid(OrtSession session, OrtSession.SessionOptions options, int reorders) {
     }
 
     /**
@@ -130,11 +130,29 @@ public final class InferenceSession implements AutoCloseable {
      * any failure, null and the standard session stays. A failure here never stops an evaluation.
      */
     private Relaid relaid(OrtSession standard, Path dump, SessionSettings settings) {
+        OnnxMl.ModelProto optimized;
+        try {
+            optimized = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(dump));
+        } catch (IOException e) {
+            return null;
+        }
+        // First with residual Adds and other two-input nodes in the blocked layout; if the probe disagrees (a
+        // broadcast the optimized graph gave no shapes to rule out), again with one-input chains only.
+        for (boolean binary : new boolean[] {true, false}) {
+            Relaid r = tryRelaid(standard, optimized, binary, settings);
+            if (r != null) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private Relaid tryRelaid(OrtSession standard, OnnxMl.ModelProto optimized, boolean binary,
+                             SessionSettings settings) {
         OrtSession.SessionOptions opts = null;
         OrtSession candidate = null;
         try {
-            Optional<NchwcQuantizerRelayout.Result> r = NchwcQuantizerRelayout.rewrite(
-                    OnnxMl.ModelProto.parseFrom(Files.readAllBytes(dump)));
+            Optional<NchwcQuantizerRelayout.Result> r = NchwcQuantizerRelayout.rewrite(optimized, binary);
             if (r.isEmpty()) {
                 return null;
             }
@@ -144,8 +162,8 @@ public final class InferenceSession implements AutoCloseable {
                 closeQuietly(candidate, opts);
                 return null;
             }
-            return new Relaid(candidate, opts, r.get().chains());
-        } catch (OrtException | IOException | RuntimeException e) {
+            return new Relaid(candidate, opts, r.get().reordersRemoved());
+        } catch (OrtException | RuntimeException e) {
             closeQuietly(candidate, opts);
             return null;
         }
@@ -220,11 +238,11 @@ public final class InferenceSession implements AutoCloseable {
     }
 
     /**
-     * How many layout round trips around quantizers this session's graph saves ({@link SessionSettings#relayoutQuantizers}),
-     * 0 when it runs the graph as ONNX Runtime optimized it.
+     * How many layout copies (NCHWc reorders) around quantizers this session's graph makes fewer than the graph ONNX
+     * Runtime optimized ({@link SessionSettings#relayoutQuantizers}); 0 when it runs that graph as it is.
      */
-    public int relayoutChains() {
-        return relayoutChains;
+    public int reordersRemoved() {
+        return reordersRemoved;
     }
 
     /**

@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Removes the layout round trips ONNX Runtime puts around quantizers in a simulation graph it has already optimized.
+ * Removes the layout copies ONNX Runtime puts around quantizers in a simulation graph it has already optimized.
  *
  * <p>With all optimizations on, ONNX Runtime's CPU provider runs convolutions in a blocked channel layout (NCHWc,
  * domain {@code com.microsoft.nchwc}) and keeps data in it from one convolution to the next. QuantizeLinear and
@@ -26,12 +26,10 @@ import java.util.Set;
  *
  * <p>The rewrite works on the model ONNX Runtime itself wrote after optimizing the graph
  * ({@code SessionOptions.setOptimizedModelFilePath}), so every convolution, fusion and weight layout stays exactly
- * as ONNX Runtime chose it; only reorder nodes are removed. A chain qualifies when it runs from a
- * {@code ReorderOutput} to nodes that are all {@code ReorderInput}, every node in between is one of
- * {@link #ELEMENTWISE} with all inputs other than the data being constants of one element, and no tensor of the
- * chain is a graph output or read by any other node. Anything else (a per-channel quantizer, a tensor also read by a
- * plain-layout node) is left as it was. {@link InferenceSession} checks the result against the session it came from
- * on a probe batch and keeps it only when every output is bit-for-bit the same.
+ * as ONNX Runtime chose it; only layout copies are removed (and, where a tensor of the moved region is also read by a
+ * node that needs the plain layout, one copy is added for it). See {@link #rewrite} for the rules.
+ * {@link InferenceSession} checks the result against the session it came from on a probe batch and keeps it only
+ * when every output is bit-for-bit the same.
  */
 final class NchwcQuantizerRelayout {
 
@@ -50,132 +48,254 @@ final class NchwcQuantizerRelayout {
     private NchwcQuantizerRelayout() {
     }
 
+    /** Element-wise operators with one data input (input 0) and scalar parameters only. */
+    private static final Set<String> PARAMETRIC = Set.of("QuantizeLinear", "DequantizeLinear", "Clip");
+
+    /** Element-wise operators that may combine two tensors of the same shape (a residual Add). */
+    private static final Set<String> BINARY = Set.of("Add", "Sub", "Mul", "Div");
+
     /**
      * The result of a rewrite.
      *
-     * @param model  the rewritten model
-     * @param chains how many reorder round trips were removed
+     * @param model           the rewritten model
+     * @param reordersRemoved how many layout copies the rewritten graph makes fewer than the optimized one
      */
-    record Result(OnnxMl.ModelProto model, int chains) {
+    record Result(OnnxMl.ModelProto model, int reordersRemoved) {
     }
 
     /**
      * Rewrites an optimized model.
      *
+     * <p>The region moved to the blocked layout grows from the outputs of {@code ReorderOutput} nodes through
+     * element-wise nodes whose other inputs are scalar constants or, with {@code binary}, other tensors of the region
+     * with the same channel count (a residual Add of two quantized branches). A {@code ReorderInput} reading a
+     * region tensor is dropped (its readers take the blocked tensor); any other reader of a region tensor, and a
+     * graph output, gets the plain tensor from a {@code ReorderOutput} placed after its producer. The rewrite is
+     * applied only if it removes more layout copies than it adds.
+     *
      * @param optimized the model as ONNX Runtime wrote it after optimization
-     * @return the rewritten model, or empty when no chain qualifies
+     * @param binary    whether two-input element-wise nodes may join the region. Their inputs must have the same
+     *                  shape, which the optimized model does not record; a broadcast (an SE block's
+     *                  {@code x * scale[N, C, 1, 1]}) would be wrong on the blocked layout, and the probe in
+     *                  {@link InferenceSession} catches it, after which the rewrite is tried again without them.
+     * @return the rewritten model, or empty when it would not remove any layout copy
      */
-    static Optional<Result> rewrite(OnnxMl.ModelProto optimized) {
+    static Optional<Result> rewrite(OnnxMl.ModelProto optimized, boolean binary) {
         OnnxMl.GraphProto g = optimized.getGraph();
+        int count = g.getNodeCount();
         Map<String, List<Integer>> consumers = new HashMap<>();
-        for (int i = 0; i < g.getNodeCount(); i++) {
-            for (String in : g.getNode(i).getInputList()) {
+        Map<String, Integer> producer = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            OnnxMl.NodeProto n = g.getNode(i);
+            for (String in : n.getInputList()) {
                 if (!in.isEmpty()) {
                     consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(i);
                 }
             }
+            for (String out : n.getOutputList()) {
+                producer.put(out, i);
+            }
         }
         Set<String> graphOutputs = new HashSet<>();
         g.getOutputList().forEach(v -> graphOutputs.add(v.getName()));
+        Set<String> scalars = scalarConstants(g);
+
+        // 1. Grow the region: plain-layout tensors that can be kept in the blocked layout, with their channel count.
+        Map<String, Long> channels = new HashMap<>();
+        Map<String, String> blocked = new HashMap<>();
+        Map<String, Integer> sources = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            OnnxMl.NodeProto n = g.getNode(i);
+            long c = isReorder(n, "ReorderOutput") && n.getInputCount() == 1 && n.getOutputCount() == 1
+                    ? intAttr(n, "channels") : -1;
+            if (c > 0) {
+                channels.put(n.getOutput(0), c);
+                blocked.put(n.getOutput(0), n.getInput(0));
+                sources.put(n.getOutput(0), i);
+            }
+        }
+        Set<Integer> region = new HashSet<>();
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (int i = 0; i < count; i++) {
+                if (region.contains(i)) {
+                    continue;
+                }
+                OnnxMl.NodeProto n = g.getNode(i);
+                long c = joins(n, channels, scalars, binary);
+                if (c > 0) {
+                    region.add(i);
+                    channels.put(n.getOutput(0), c);
+                    blocked.put(n.getOutput(0), n.getOutput(0) + "__nchwc");
+                    grew = true;
+                }
+            }
+        }
+
+        // 2. Who reads each region tensor: region nodes, reorders back (dropped), or others (need the plain tensor).
+        Set<Integer> exits = new HashSet<>();
+        Set<String> needPlain = new HashSet<>();
+        for (String t : channels.keySet()) {
+            if (graphOutputs.contains(t)) {
+                needPlain.add(t);
+            }
+            for (int r : consumers.getOrDefault(t, List.of())) {
+                OnnxMl.NodeProto n = g.getNode(r);
+                if (region.contains(r)) {
+                    continue;
+                }
+                if (isReorder(n, "ReorderInput") && n.getInputCount() == 1 && n.getOutputCount() == 1
+                        && !graphOutputs.contains(n.getOutput(0))) {
+                    exits.add(r);
+                } else {
+                    needPlain.add(t);
+                }
+            }
+        }
+        // A source whose tensor reaches nothing in the region and no reorder back is left exactly as it was.
+        Set<String> unused = new HashSet<>();
+        for (String t : sources.keySet()) {
+            boolean used = consumers.getOrDefault(t, List.of()).stream()
+                    .anyMatch(r -> region.contains(r) || exits.contains(r));
+            if (!used) {
+                unused.add(t);
+            }
+        }
+        for (String t : needPlain) {
+            Integer pi = producer.get(t);
+            if (!sources.containsKey(t) && pi != null && g.getNode(pi).getOpType().equals("QuantizeLinear")) {
+                return Optional.empty(); // an integer tensor read outside the region: no float reorder can copy it
+            }
+        }
+        int removed = exits.size();
+        int added = 0;
+        for (String t : sources.keySet()) {
+            if (!unused.contains(t) && !needPlain.contains(t)) {
+                removed++;
+            }
+        }
+        for (String t : needPlain) {
+            if (!sources.containsKey(t)) {
+                added++;
+            }
+        }
+        if (removed <= added) {
+            return Optional.empty();
+        }
+
+        // 3. Write the graph: region nodes on blocked tensors, reorders back dropped, plain copies where needed.
+        Map<String, String> renamed = new HashMap<>();
+        for (int r : exits) {
+            OnnxMl.NodeProto n = g.getNode(r);
+            renamed.put(n.getOutput(0), blocked.get(n.getInput(0)));
+        }
+        OnnxMl.GraphProto.Builder out = g.toBuilder().clearNode();
+        for (int i = 0; i < count; i++) {
+            OnnxMl.NodeProto n = g.getNode(i);
+            if (exits.contains(i)) {
+                continue;
+            }
+            if (isReorder(n, "ReorderOutput") && sources.containsKey(n.getOutput(0))) {
+                String t = n.getOutput(0);
+                if (!unused.contains(t) && !needPlain.contains(t)) {
+                    continue; // every reader now takes the blocked tensor
+                }
+                out.addNode(n);
+                continue;
+            }
+            OnnxMl.NodeProto.Builder nb = n.toBuilder();
+            for (int k = 0; k < nb.getInputCount(); k++) {
+                String in = nb.getInput(k);
+                if (region.contains(i) && blocked.containsKey(in)) {
+                    nb.setInput(k, blocked.get(in));
+                } else if (renamed.containsKey(in)) {
+                    nb.setInput(k, renamed.get(in));
+                }
+            }
+            if (region.contains(i)) {
+                nb.setOutput(0, blocked.get(n.getOutput(0)));
+            }
+            out.addNode(nb);
+            if (region.contains(i) && needPlain.contains(n.getOutput(0))) {
+                String t = n.getOutput(0);
+                out.addNode(OnnxMl.NodeProto.newBuilder().setOpType("ReorderOutput").setDomain(NCHWC_DOMAIN)
+                        .setName(t + "__plain").addInput(blocked.get(t)).addOutput(t)
+                        .addAttribute(OnnxMl.AttributeProto.newBuilder().setName("channels")
+                                .setType(OnnxMl.AttributeProto.AttributeType.INT).setI(channels.get(t))));
+            }
+        }
+        // Shapes recorded for tensors of the region describe the plain layout; ONNX Runtime infers them again.
+        out.clearValueInfo();
+        return Optional.of(new Result(optimized.toBuilder().setGraph(out).build(), removed - added));
+    }
+
+    /**
+     * The channel count of the node's output if the node can run on blocked tensors of the region, else -1: an
+     * element-wise operator whose inputs are all scalar constants or region tensors (at least one), with one channel
+     * count among them.
+     */
+    private static long joins(OnnxMl.NodeProto n, Map<String, Long> channels, Set<String> scalars, boolean binary) {
+        if ((!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) || n.getOutputCount() != 1
+                || n.getInputCount() == 0 || !ELEMENTWISE.contains(n.getOpType())) {
+            return -1;
+        }
+        for (OnnxMl.AttributeProto a : n.getAttributeList()) {
+            if (a.getName().equals("block_size") && a.getI() != 0) {
+                return -1;
+            }
+        }
+        long c = -1;
+        int tensors = 0;
+        for (int k = 0; k < n.getInputCount(); k++) {
+            String in = n.getInput(k);
+            if (in.isEmpty() || scalars.contains(in)) {
+                continue;
+            }
+            Long ck = channels.get(in);
+            if (ck == null || (c > 0 && ck != c) || (k > 0 && PARAMETRIC.contains(n.getOpType()))) {
+                return -1;
+            }
+            c = ck;
+            tensors++;
+        }
+        if (tensors == 0 || (tensors > 1 && !(binary && BINARY.contains(n.getOpType())))) {
+            return -1;
+        }
+        return c;
+    }
+
+    private static Set<String> scalarConstants(OnnxMl.GraphProto g) {
         Set<String> scalars = new HashSet<>();
         for (OnnxMl.TensorProto t : g.getInitializerList()) {
-            long size = 1;
-            for (long d : t.getDimsList()) {
-                size *= d;
-            }
-            if (size == 1) {
+            if (elements(t) == 1) {
                 scalars.add(t.getName());
             }
         }
         for (OnnxMl.NodeProto n : g.getNodeList()) {
             if (n.getOpType().equals("Constant") && n.getOutputCount() == 1 && n.getAttributeCount() == 1
-                    && n.getAttribute(0).hasT()) {
-                long size = 1;
-                for (long d : n.getAttribute(0).getT().getDimsList()) {
-                    size *= d;
-                }
-                if (size == 1) {
-                    scalars.add(n.getOutput(0));
-                }
+                    && n.getAttribute(0).hasT() && elements(n.getAttribute(0).getT()) == 1) {
+                scalars.add(n.getOutput(0));
             }
         }
+        return scalars;
+    }
 
-        Set<Integer> removed = new HashSet<>();
-        Map<Integer, String> newFirstInput = new HashMap<>();
-        Map<String, String> renamed = new HashMap<>();
-        int chains = 0;
-        for (int r = 0; r < g.getNodeCount(); r++) {
-            OnnxMl.NodeProto reorder = g.getNode(r);
-            if (!isReorder(reorder, "ReorderOutput") || reorder.getInputCount() != 1 || reorder.getOutputCount() != 1) {
-                continue;
-            }
-            List<Integer> chain = new ArrayList<>();
-            String tensor = reorder.getOutput(0);
-            List<Integer> readers = consumers.getOrDefault(tensor, List.of());
-            boolean ok = !graphOutputs.contains(tensor);
-            while (ok) {
-                if (readers.isEmpty()) {
-                    ok = false;
-                    break;
-                }
-                if (!chain.isEmpty() && readers.stream().allMatch(i -> isReorder(g.getNode(i), "ReorderInput"))) {
-                    break; // the chain ends in reorders back to the blocked layout
-                }
-                if (readers.size() != 1 || !isElementwise(g.getNode(readers.get(0)), tensor, scalars)) {
-                    ok = false;
-                    break;
-                }
-                int next = readers.get(0);
-                chain.add(next);
-                tensor = g.getNode(next).getOutput(0);
-                readers = consumers.getOrDefault(tensor, List.of());
-                ok = !graphOutputs.contains(tensor);
-            }
-            if (!ok || chain.isEmpty()) {
-                continue;
-            }
-            for (int ri : readers) {
-                OnnxMl.NodeProto back = g.getNode(ri);
-                if (back.getOutputCount() != 1 || graphOutputs.contains(back.getOutput(0))) {
-                    ok = false;
-                    break;
-                }
-            }
-            if (!ok) {
-                continue;
-            }
-            removed.add(r);
-            newFirstInput.put(chain.get(0), reorder.getInput(0));
-            for (int ri : readers) {
-                removed.add(ri);
-                renamed.put(g.getNode(ri).getOutput(0), tensor);
-            }
-            chains++;
+    private static long elements(OnnxMl.TensorProto t) {
+        long size = 1;
+        for (long d : t.getDimsList()) {
+            size *= d;
         }
-        if (chains == 0) {
-            return Optional.empty();
+        return size;
+    }
+
+    private static long intAttr(OnnxMl.NodeProto n, String name) {
+        for (OnnxMl.AttributeProto a : n.getAttributeList()) {
+            if (a.getName().equals(name)) {
+                return a.getI();
+            }
         }
-        OnnxMl.GraphProto.Builder out = g.toBuilder().clearNode();
-        for (int i = 0; i < g.getNodeCount(); i++) {
-            if (removed.contains(i)) {
-                continue;
-            }
-            OnnxMl.NodeProto.Builder nb = g.getNode(i).toBuilder();
-            String first = newFirstInput.get(i);
-            if (first != null) {
-                nb.setInput(0, first);
-            }
-            for (int k = 0; k < nb.getInputCount(); k++) {
-                String to = renamed.get(nb.getInput(k));
-                if (to != null) {
-                    nb.setInput(k, to);
-                }
-            }
-            out.addNode(nb);
-        }
-        // Shapes recorded for tensors of a moved chain describe the plain layout; ONNX Runtime infers them again.
-        out.clearValueInfo();
-        return Optional.of(new Result(optimized.toBuilder().setGraph(out).build(), chains));
+        return -1;
     }
 
     private static boolean isReorder(OnnxMl.NodeProto n, String op) {
@@ -185,29 +305,6 @@ final class NchwcQuantizerRelayout {
         for (OnnxMl.AttributeProto a : n.getAttributeList()) {
             if (a.getName().equals("channels_last") && a.getI() != 0) {
                 return false; // a transpose to NHWC, not a plain layout copy
-            }
-        }
-        return true;
-    }
-
-    /** Whether the node is element-wise on {@code data} (its first input) with scalar constants for the rest. */
-    private static boolean isElementwise(OnnxMl.NodeProto n, String data, Set<String> scalars) {
-        if (!n.getDomain().isEmpty() && !n.getDomain().equals("ai.onnx")) {
-            return false;
-        }
-        if (!ELEMENTWISE.contains(n.getOpType()) || n.getOutputCount() != 1 || n.getInputCount() == 0
-                || !n.getInput(0).equals(data)) {
-            return false;
-        }
-        for (int k = 1; k < n.getInputCount(); k++) {
-            String in = n.getInput(k);
-            if (!in.isEmpty() && !scalars.contains(in)) {
-                return false;
-            }
-        }
-        for (OnnxMl.AttributeProto a : n.getAttributeList()) {
-            if (a.getName().equals("block_size") && a.getI() != 0) {
-                return false;
             }
         }
         return true;

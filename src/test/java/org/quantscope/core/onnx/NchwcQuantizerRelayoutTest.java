@@ -22,7 +22,11 @@ import static org.quantscope.core.onnx.TestModels.value;
 class NchwcQuantizerRelayoutTest {
 
     private static OnnxMl.NodeProto nchwc(OnnxMl.NodeProto n) {
-        return n.toBuilder().setDomain(NchwcQuantizerRelayout.NCHWC_DOMAIN).build();
+        OnnxMl.NodeProto.Builder b = n.toBuilder().setDomain(NchwcQuantizerRelayout.NCHWC_DOMAIN);
+        if (n.getOpType().equals("ReorderOutput")) {
+            b.addAttribute(TestModels.intAttr("channels", 8));
+        }
+        return b.build();
     }
 
     /** conv1 -> ReorderOutput -> Q(scale) -> DQ -> ReorderInput -> conv2, plus whatever {@code extra} adds. */
@@ -46,7 +50,7 @@ class NchwcQuantizerRelayoutTest {
     }
 
     private static Optional<NchwcQuantizerRelayout.Result> rewrite(OnnxMl.GraphProto.Builder g) {
-        return NchwcQuantizerRelayout.rewrite(TestModels.model(g.build(), 17));
+        return NchwcQuantizerRelayout.rewrite(TestModels.model(g.build(), 17), true);
     }
 
     private static OnnxMl.NodeProto find(OnnxMl.GraphProto g, String name) {
@@ -56,12 +60,12 @@ class NchwcQuantizerRelayoutTest {
     @Test
     void perTensorQuantizerMovesOntoTheBlockedTensor() {
         NchwcQuantizerRelayout.Result r = rewrite(graph(1)).orElseThrow();
-        assertEquals(1, r.chains());
+        assertEquals(2, r.reordersRemoved());
         OnnxMl.GraphProto g = r.model().getGraph();
         List<String> names = g.getNodeList().stream().map(OnnxMl.NodeProto::getName).toList();
         assertEquals(List.of("in", "conv1", "q", "dq", "conv2", "out2"), names);
         assertEquals("c1", find(g, "q").getInput(0));
-        assertEquals("td", find(g, "conv2").getInput(0));
+        assertEquals(find(g, "dq").getOutput(0), find(g, "conv2").getInput(0));
     }
 
     @Test
@@ -71,10 +75,60 @@ class NchwcQuantizerRelayoutTest {
     }
 
     @Test
-    void tensorAlsoReadInThePlainLayoutIsLeftAlone() {
-        OnnxMl.GraphProto.Builder g = graph(1).addNode(node("Relu", "plain", List.of("td"), List.of("r")))
-                .addOutput(value("r", 1, "n", 8, 4, 4));
-        assertTrue(rewrite(g).isEmpty());
+    void tensorAlsoReadInThePlainLayoutGetsAPlainCopy() {
+        OnnxMl.GraphProto.Builder g = graph(1).addNode(node("Flatten", "plain", List.of("td"), List.of("r")))
+                .addOutput(value("r", 1, "n", 128));
+        NchwcQuantizerRelayout.Result r = rewrite(g).orElseThrow();
+        assertEquals(1, r.reordersRemoved(), "two copies removed, one added");
+        OnnxMl.GraphProto out = r.model().getGraph();
+        OnnxMl.NodeProto copy = out.getNodeList().stream().filter(n -> n.getOpType().equals("ReorderOutput")
+                && n.getOutput(0).equals("td")).findFirst().orElseThrow();
+        assertEquals(find(out, "dq").getOutput(0), copy.getInput(0));
+        assertEquals(8, copy.getAttribute(0).getI());
+        assertEquals("td", find(out, "plain").getInput(0));
+        assertEquals(find(out, "dq").getOutput(0), find(out, "conv2").getInput(0));
+    }
+
+    @Test
+    void quantizedIntegerTensorReadOutsideTheRegionStopsTheRewrite() {
+        assertTrue(rewrite(graph(1).addNode(node("Flatten", "plain", List.of("tq"), List.of("r")))
+                .addOutput(value("r", 2, "n", 128))).isEmpty());
+    }
+
+    /** Two quantized branches joined by a residual Add, quantized again, into the next convolution. */
+    private static OnnxMl.GraphProto.Builder residual() {
+        return graph(1).clearNode()
+                .addNode(nchwc(node("Conv", "conv1", List.of("x", "w"), List.of("c1"))))
+                .addNode(nchwc(node("Conv", "conv1b", List.of("x", "w"), List.of("c1b"))))
+                .addNode(nchwc(node("ReorderOutput", "out1", List.of("c1"), List.of("t"))))
+                .addNode(nchwc(node("ReorderOutput", "out1b", List.of("c1b"), List.of("u"))))
+                .addNode(node("QuantizeLinear", "q", List.of("t", "s"), List.of("tq")))
+                .addNode(node("DequantizeLinear", "dq", List.of("tq", "s"), List.of("td")))
+                .addNode(node("QuantizeLinear", "qb", List.of("u", "s"), List.of("uq")))
+                .addNode(node("DequantizeLinear", "dqb", List.of("uq", "s"), List.of("ud")))
+                .addNode(node("Add", "add", List.of("td", "ud"), List.of("sum")))
+                .addNode(node("Relu", "relu", List.of("sum"), List.of("rs")))
+                .addNode(nchwc(node("ReorderInput", "back", List.of("rs"), List.of("rb"))))
+                .addNode(nchwc(node("Conv", "conv2", List.of("rb", "w"), List.of("c2"))))
+                .addNode(nchwc(node("ReorderOutput", "out2", List.of("c2"), List.of("y"))));
+    }
+
+    @Test
+    void residualAddOfTwoQuantizedBranchesMovesWithThem() {
+        NchwcQuantizerRelayout.Result r = NchwcQuantizerRelayout.rewrite(TestModels.model(residual().build(), 17),
+                true).orElseThrow();
+        assertEquals(3, r.reordersRemoved());
+        OnnxMl.GraphProto g = r.model().getGraph();
+        assertEquals(List.of(find(g, "dq").getOutput(0), find(g, "dqb").getOutput(0)), find(g, "add").getInputList());
+        assertEquals(find(g, "relu").getOutput(0), find(g, "conv2").getInput(0));
+        assertEquals(1, g.getNodeList().stream().filter(n -> n.getOpType().startsWith("Reorder")).count(),
+                "only the final ReorderOutput is left");
+    }
+
+    @Test
+    void withoutTwoInputNodesTheResidualAddStaysInThePlainLayout() {
+        // removing the two source reorders would need two plain copies for the Add: no gain, no rewrite
+        assertTrue(NchwcQuantizerRelayout.rewrite(TestModels.model(residual().build(), 17), false).isEmpty());
     }
 
     @Test
@@ -115,10 +169,10 @@ class NchwcQuantizerRelayoutTest {
                 .addNode(nchwc(node("Conv", "conv2", List.of("db", "w"), List.of("c2"))))
                 .addNode(nchwc(node("ReorderOutput", "out2", List.of("c2"), List.of("y"))));
         NchwcQuantizerRelayout.Result r = rewrite(g).orElseThrow();
-        assertEquals(1, r.chains());
+        assertEquals(2, r.reordersRemoved());
         OnnxMl.GraphProto out = r.model().getGraph();
         assertEquals("c1", find(out, "div").getInput(0));
-        assertEquals("d", find(out, "conv2").getInput(0));
+        assertEquals(find(out, "mul").getOutput(0), find(out, "conv2").getInput(0));
         assertFalse(out.getNodeList().stream().anyMatch(n -> n.getName().equals("back") || n.getName().equals("out1")));
     }
 }
