@@ -19,7 +19,9 @@ public final class BatchPrefetcher implements AutoCloseable {
     private final int end;
     private final int batchSize;
     private final ExecutorService reader;
+    /** Arrays reused by position (one consumer), or null when arrays come back through {@link #release}. */
     private final float[][] recycled;
+    private final java.util.Queue<float[]> released = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private int readCount;
     private int next;
     private Future<Batch> pending;
@@ -34,19 +36,21 @@ public final class BatchPrefetcher implements AutoCloseable {
     }
 
     /**
-     * A prefetcher whose batches are held by up to {@code consumers} callers at once (each batch's array is reused
-     * only once that many later batches have been handed out, plus the one being read).
+     * A prefetcher whose batches may be held by several callers at once. With {@code consumers} 1 it recycles arrays
+     * as {@link #BatchPrefetcher(Dataset, int, int)} does. With more, no caller's pace can be assumed (one may still
+     * hold a batch while another has taken many more), so an array is reused only once its holder hands it back with
+     * {@link #release}; batches never handed back are simply not reused.
      *
      * @param data      the dataset
      * @param count     read samples {@code [0, count)}
      * @param batchSize samples per batch
-     * @param consumers how many batches callers hold at once, at least 1
+     * @param consumers how many callers take batches at once, at least 1
      */
     public BatchPrefetcher(Dataset data, int count, int batchSize, int consumers) {
         if (consumers < 1) {
             throw new IllegalArgumentException("consumers must be at least 1, got " + consumers);
         }
-        this.recycled = new float[consumers + 2][];
+        this.recycled = consumers == 1 ? new float[3][] : null;
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
@@ -69,17 +73,31 @@ public final class BatchPrefetcher implements AutoCloseable {
         int from = next;
         int to = Math.min(end, from + batchSize);
         next = to;
-        int slot = readCount++ % recycled.length;
-        float[] buffer = recycled[slot];
+        int slot = recycled == null ? -1 : readCount++ % recycled.length;
+        float[] buffer = slot >= 0 ? recycled[slot] : released.poll();
         pending = reader.submit(() -> {
             int[] idx = new int[to - from];
             for (int i = 0; i < idx.length; i++) {
                 idx[i] = from + i;
             }
             Batch b = data.read(idx, buffer);
-            recycled[slot] = b.data();
+            if (slot >= 0) {
+                recycled[slot] = b.data();
+            }
             return b;
         });
+    }
+
+    /**
+     * Hands a batch's array back for reuse, for a prefetcher with several consumers (a no-op with one, which
+     * recycles by position). The caller must not touch the batch afterwards. May be called from any thread.
+     *
+     * @param b a batch this prefetcher returned
+     */
+    public void release(Batch b) {
+        if (recycled == null) {
+            released.offer(b.data());
+        }
     }
 
     /** Whether another batch remains. */

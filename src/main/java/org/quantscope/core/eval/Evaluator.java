@@ -121,6 +121,7 @@ public final class Evaluator {
                 }
             }
             shared.finished(b.count());
+            shared.batches.release(b);
         }
     }
 

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BatchPrefetcherTest {
 
@@ -103,24 +104,29 @@ class BatchPrefetcherTest {
     }
 
     @Test
-    void batchesHeldByConcurrentConsumersStayIntact() {
-        // three consumers each hold a batch while the next ones are handed out and read
-        try (BatchPrefetcher p = new BatchPrefetcher(new Counting(80, -1), 80, 4, 3)) {
+    void withSeveralConsumersAnArrayIsReusedOnlyAfterItsRelease() {
+        // one consumer keeps b0 while another takes many more batches: b0 must stay intact until released
+        try (BatchPrefetcher p = new BatchPrefetcher(new Counting(80, -1), 80, 4, 2)) {
             Batch b0 = p.next();
-            Batch b1 = p.next();
-            Batch b2 = p.next();
-            float[][] copies = {b0.data().clone(), b1.data().clone(), b2.data().clone()};
-            Batch b3 = p.next();
-            assertArrayEquals(copies[0], b0.data(), "b0 intact after the read of b4 started");
-            assertArrayEquals(copies[1], b1.data());
-            assertArrayEquals(copies[2], b2.data());
-            Batch b4 = p.next();
-            assertArrayEquals(copies[1], b1.data(), "b1 intact after the read of b5 started");
-            Batch b5 = p.next();
-            assertEquals(16, b4.data()[0], 0f);
-            assertSame(b0.data(), b5.data(), "five slots: b0's array comes back for b5");
-            assertEquals(12, b3.data()[0], 0f);
-            assertEquals(20, b5.data()[0], 0f);
+            float[] copy = b0.data().clone();
+            java.util.Set<float[]> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            for (int i = 1; i <= 8; i++) {
+                Batch b = p.next();
+                assertEquals(4 * i, b.data()[0], 0f);
+                seen.add(b.data());
+                p.release(b);
+            }
+            assertArrayEquals(copy, b0.data(), "b0 intact while held");
+            assertFalse(seen.contains(b0.data()), "b0's array was never handed to another batch");
+            p.release(b0);
+            boolean reused = false;
+            for (int i = 9; i < 20 && !reused; i++) {
+                Batch b = p.next();
+                assertEquals(4 * i, b.data()[0], 0f);
+                reused = b.data() == b0.data();
+                p.release(b);
+            }
+            assertTrue(reused, "a released array comes back");
         }
     }
 
