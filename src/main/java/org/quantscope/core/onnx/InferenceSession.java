@@ -136,10 +136,12 @@ public final class InferenceSession implements AutoCloseable {
         } catch (IOException e) {
             return null;
         }
-        // First with residual Adds and other two-input nodes in the blocked layout; if the probe disagrees (a
-        // broadcast the optimized graph gave no shapes to rule out), again with one-input chains only.
-        for (boolean binary : new boolean[] {true, false}) {
-            Relaid r = tryRelaid(standard, optimized, binary, settings);
+        // First with residual Adds and global pooling in the blocked layout; if the probe disagrees (a broadcast the
+        // optimized graph gave no shapes to rule out, a pooling kernel summing in another order), without pooling,
+        // then with one-input chains only.
+        boolean[][] ladder = {{true, true}, {true, false}, {false, false}};
+        for (boolean[] step : ladder) {
+            Relaid r = tryRelaid(standard, optimized, step[0], step[1], settings);
             if (r != null) {
                 return r;
             }
@@ -147,12 +149,12 @@ public final class InferenceSession implements AutoCloseable {
         return null;
     }
 
-    private Relaid tryRelaid(OrtSession standard, OnnxMl.ModelProto optimized, boolean binary,
+    private Relaid tryRelaid(OrtSession standard, OnnxMl.ModelProto optimized, boolean binary, boolean pools,
                              SessionSettings settings) {
         OrtSession.SessionOptions opts = null;
         OrtSession candidate = null;
         try {
-            Optional<NchwcQuantizerRelayout.Result> r = NchwcQuantizerRelayout.rewrite(optimized, binary);
+            Optional<NchwcQuantizerRelayout.Result> r = NchwcQuantizerRelayout.rewrite(optimized, binary, pools);
             if (r.isEmpty()) {
                 return null;
             }

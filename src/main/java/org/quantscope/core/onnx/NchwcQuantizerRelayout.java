@@ -51,6 +51,9 @@ final class NchwcQuantizerRelayout {
     /** Element-wise operators with one data input (input 0) and scalar parameters only. */
     private static final Set<String> PARAMETRIC = Set.of("QuantizeLinear", "DequantizeLinear", "Clip");
 
+    /** Pooling over all positions, which ONNX Runtime also runs on blocked tensors. */
+    private static final Set<String> GLOBAL_POOLS = Set.of("GlobalAveragePool", "GlobalMaxPool");
+
     /** Element-wise operators that may combine two tensors of the same shape (a residual Add). */
     private static final Set<String> BINARY = Set.of("Add", "Sub", "Mul", "Div");
 
@@ -78,9 +81,14 @@ final class NchwcQuantizerRelayout {
      *                  shape, which the optimized model does not record; a broadcast (an SE block's
      *                  {@code x * scale[N, C, 1, 1]}) would be wrong on the blocked layout, and the probe in
      *                  {@link InferenceSession} catches it, after which the rewrite is tried again without them.
+     * @param pools     whether a GlobalAveragePool or GlobalMaxPool reading a region tensor runs on the blocked
+     *                  tensor ({@code com.microsoft.nchwc} kernel, as in ONNX Runtime's own FP32 graph), its small
+     *                  result copied to the plain layout, instead of a copy of the whole tensor before it. Whether
+     *                  that kernel sums in the same order as the plain one is for the probe to confirm (it does on
+     *                  the build machine; on a machine where it does not, the rewrite is tried again without it).
      * @return the rewritten model, or empty when it would not remove any layout copy
      */
-    static Optional<Result> rewrite(OnnxMl.ModelProto optimized, boolean binary) {
+    static Optional<Result> rewrite(OnnxMl.ModelProto optimized, boolean binary, boolean pools) {
         OnnxMl.GraphProto g = optimized.getGraph();
         int count = g.getNodeCount();
         Map<String, List<Integer>> consumers = new HashMap<>();
@@ -135,6 +143,7 @@ final class NchwcQuantizerRelayout {
 
         // 2. Who reads each region tensor: region nodes, reorders back (dropped), or others (need the plain tensor).
         Set<Integer> exits = new HashSet<>();
+        Set<Integer> poolExits = new HashSet<>();
         Set<String> needPlain = new HashSet<>();
         for (String t : channels.keySet()) {
             if (graphOutputs.contains(t)) {
@@ -148,6 +157,9 @@ final class NchwcQuantizerRelayout {
                 if (isReorder(n, "ReorderInput") && n.getInputCount() == 1 && n.getOutputCount() == 1
                         && !graphOutputs.contains(n.getOutput(0))) {
                     exits.add(r);
+                } else if (pools && GLOBAL_POOLS.contains(n.getOpType()) && n.getDomain().isEmpty()
+                        && n.getInputCount() == 1 && n.getOutputCount() == 1) {
+                    poolExits.add(r);
                 } else {
                     needPlain.add(t);
                 }
@@ -157,7 +169,7 @@ final class NchwcQuantizerRelayout {
         Set<String> unused = new HashSet<>();
         for (String t : sources.keySet()) {
             boolean used = consumers.getOrDefault(t, List.of()).stream()
-                    .anyMatch(r -> region.contains(r) || exits.contains(r));
+                    .anyMatch(r -> region.contains(r) || exits.contains(r) || poolExits.contains(r));
             if (!used) {
                 unused.add(t);
             }
@@ -168,7 +180,7 @@ final class NchwcQuantizerRelayout {
                 return Optional.empty(); // an integer tensor read outside the region: no float reorder can copy it
             }
         }
-        int removed = exits.size();
+        int removed = exits.size(); // a pool's copy of its [N, C, 1, 1] result is not counted
         int added = 0;
         for (String t : sources.keySet()) {
             if (!unused.contains(t) && !needPlain.contains(t)) {
@@ -194,6 +206,17 @@ final class NchwcQuantizerRelayout {
         for (int i = 0; i < count; i++) {
             OnnxMl.NodeProto n = g.getNode(i);
             if (exits.contains(i)) {
+                continue;
+            }
+            if (poolExits.contains(i)) {
+                String pooled = n.getOutput(0);
+                out.addNode(n.toBuilder().setDomain(NCHWC_DOMAIN).setInput(0, blocked.get(n.getInput(0)))
+                        .setOutput(0, pooled + "__nchwc"));
+                out.addNode(OnnxMl.NodeProto.newBuilder().setOpType("ReorderOutput").setDomain(NCHWC_DOMAIN)
+                        .setName(pooled + "__plain").addInput(pooled + "__nchwc").addOutput(pooled)
+                        .addAttribute(OnnxMl.AttributeProto.newBuilder().setName("channels")
+                                .setType(OnnxMl.AttributeProto.AttributeType.INT)
+                                .setI(channels.get(n.getInput(0)))));
                 continue;
             }
             if (isReorder(n, "ReorderOutput") && sources.containsKey(n.getOutput(0))) {

@@ -50,7 +50,7 @@ class NchwcQuantizerRelayoutTest {
     }
 
     private static Optional<NchwcQuantizerRelayout.Result> rewrite(OnnxMl.GraphProto.Builder g) {
-        return NchwcQuantizerRelayout.rewrite(TestModels.model(g.build(), 17), true);
+        return NchwcQuantizerRelayout.rewrite(TestModels.model(g.build(), 17), true, true);
     }
 
     private static OnnxMl.NodeProto find(OnnxMl.GraphProto g, String name) {
@@ -90,6 +90,26 @@ class NchwcQuantizerRelayoutTest {
     }
 
     @Test
+    void globalPoolRunsOnTheBlockedTensorAndOnlyItsResultIsCopied() {
+        OnnxMl.GraphProto.Builder g = graph(1).addNode(node("GlobalAveragePool", "gap", List.of("td"), List.of("p")))
+                .addOutput(value("p", 1, "n", 8, 1, 1));
+        OnnxMl.GraphProto out = rewrite(g).orElseThrow().model().getGraph();
+        OnnxMl.NodeProto gap = find(out, "gap");
+        assertEquals(NchwcQuantizerRelayout.NCHWC_DOMAIN, gap.getDomain());
+        assertEquals(find(out, "dq").getOutput(0), gap.getInput(0));
+        OnnxMl.NodeProto copy = find(out, "p__plain");
+        assertEquals(List.of(gap.getOutput(0)), copy.getInputList());
+        assertEquals(List.of("p"), copy.getOutputList());
+        assertFalse(out.getNodeList().stream().anyMatch(n -> n.getOutputList().contains("td")),
+                "no plain copy of the whole tensor");
+        // without pooling in the blocked layout, the whole tensor is copied for the pool instead
+        OnnxMl.GraphProto plain = NchwcQuantizerRelayout.rewrite(TestModels.model(g.build(), 17), true, false)
+                .orElseThrow().model().getGraph();
+        assertEquals("", find(plain, "gap").getDomain());
+        assertEquals("td", find(plain, "gap").getInput(0));
+    }
+
+    @Test
     void quantizedIntegerTensorReadOutsideTheRegionStopsTheRewrite() {
         assertTrue(rewrite(graph(1).addNode(node("Flatten", "plain", List.of("tq"), List.of("r")))
                 .addOutput(value("r", 2, "n", 128))).isEmpty());
@@ -116,7 +136,7 @@ class NchwcQuantizerRelayoutTest {
     @Test
     void residualAddOfTwoQuantizedBranchesMovesWithThem() {
         NchwcQuantizerRelayout.Result r = NchwcQuantizerRelayout.rewrite(TestModels.model(residual().build(), 17),
-                true).orElseThrow();
+                true, true).orElseThrow();
         assertEquals(3, r.reordersRemoved());
         OnnxMl.GraphProto g = r.model().getGraph();
         assertEquals(List.of(find(g, "dq").getOutput(0), find(g, "dqb").getOutput(0)), find(g, "add").getInputList());
@@ -128,7 +148,7 @@ class NchwcQuantizerRelayoutTest {
     @Test
     void withoutTwoInputNodesTheResidualAddStaysInThePlainLayout() {
         // removing the two source reorders would need two plain copies for the Add: no gain, no rewrite
-        assertTrue(NchwcQuantizerRelayout.rewrite(TestModels.model(residual().build(), 17), false).isEmpty());
+        assertTrue(NchwcQuantizerRelayout.rewrite(TestModels.model(residual().build(), 17), false, true).isEmpty());
     }
 
     @Test

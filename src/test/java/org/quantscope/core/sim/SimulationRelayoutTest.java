@@ -34,13 +34,13 @@ class SimulationRelayoutTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
-            "mobilenet, w8a8, 16",
-            "mobilenet, pytorch, 16",
-            "mobilenet, a4, 16",
-            "mobilenet, w4-per-channel, 16",
-            "mobilenet, one-disabled, 14",
-            "resnet, w8a8, 13",
-            "resnet, pytorch, 13",
+            "mobilenet, w8a8, 17",
+            "mobilenet, pytorch, 17",
+            "mobilenet, a4, 17",
+            "mobilenet, w4-per-channel, 17",
+            "mobilenet, one-disabled, 15",
+            "resnet, w8a8, 14",
+            "resnet, pytorch, 14",
     })
     void relaidGraphGivesTheSameLogitsBitForBit(String which, String variant, int minChains) {
         DemoAssets a = DemoAssets.locate();
