@@ -152,19 +152,8 @@ public final class Evaluator {
                 threads[w].setDaemon(true);
                 threads[w].start();
             }
-            boolean interrupted = false;
             for (Thread t : threads) {
-                while (t.isAlive()) {
-                    try {
-                        t.join();
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                        stop.cancel();
-                    }
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+                org.quantscope.core.util.Threads.joinUninterruptibly(t, stop);
             }
             cancel.throwIfCancelled();
             RuntimeException f = failure.get();

@@ -109,7 +109,7 @@ final class TrialRunner {
                     th.start();
                 }
                 for (Thread th : pool) {
-                    joinUninterruptibly(th, stop);
+                    org.quantscope.core.util.Threads.joinUninterruptibly(th, stop);
                 }
             }
         }
@@ -117,20 +117,5 @@ final class TrialRunner {
             throw failure.get();
         }
         return new ArrayList<>(done);
-    }
-
-    private static void joinUninterruptibly(Thread t, CancellationToken stop) {
-        boolean interrupted = false;
-        while (t.isAlive()) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-                stop.cancel();
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
