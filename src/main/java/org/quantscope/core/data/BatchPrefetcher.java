@@ -9,9 +9,11 @@ import java.util.concurrent.Future;
 /**
  * Reads consecutive batches of a dataset one batch ahead on a background daemon thread, so decoding and preprocessing
  * the next batch overlaps with running the model on the current one. All reads happen on the one prefetch thread, in
- * order, which keeps the {@link Dataset} single-threaded. Batch arrays are recycled: the array of a batch returned by
- * {@link #next()} is overwritten by the read started two calls of {@code next()} later, so use (or copy) a batch before
- * asking for the one after next. Close it to stop the thread.
+ * order, which keeps the {@link Dataset} single-threaded. Batch arrays are recycled. With one consumer the array of a
+ * batch returned by {@link #next()} is overwritten by the read started two calls of {@code next()} later, so use (or
+ * copy) a batch before asking for the one after next. With several consumers an array is reused only after
+ * {@link #release}. A batch's {@link Batch#indices()} are the positions this prefetcher asked for, whatever the
+ * dataset reports. Close it to stop the thread.
  */
 public final class BatchPrefetcher implements AutoCloseable {
 
@@ -84,7 +86,8 @@ public final class BatchPrefetcher implements AutoCloseable {
             if (slot >= 0) {
                 recycled[slot] = b.data();
             }
-            return b;
+            return b.indices() != null && java.util.Arrays.equals(b.indices(), idx) ? b
+                    : new Batch(b.data(), b.sampleShape(), b.labels(), idx);
         });
     }
 

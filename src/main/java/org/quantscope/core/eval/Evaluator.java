@@ -8,6 +8,7 @@ import org.quantscope.core.data.Dataset;
 import org.quantscope.core.onnx.FloatTensor;
 import org.quantscope.core.onnx.InferenceSession;
 import org.quantscope.core.util.CancellationToken;
+import org.quantscope.core.util.CancelledException;
 import org.quantscope.core.util.ProgressListener;
 
 import java.util.ArrayList;
@@ -25,12 +26,12 @@ public final class Evaluator {
     }
 
     /**
-     * At most this many samples go into one ONNX Runtime run, whatever the batch size (batches are read from the
-     * dataset at the batch size and run in pieces). With 32 Fashion-MNIST samples a MobileNet's activations stay in
-     * the caches; with 256 every pass over them goes to memory. Measured on the demo (docs/benchmarks.md,
-     * "Quantization simulation"): FP32 runs about 1.3x faster and the simulation graph, whose quantizers add passes,
-     * about 1.6x. The outputs do not depend on the run size, since ONNX Runtime computes every sample by itself
-     * (checked bit for bit by a test on both demo architectures).
+     * At most this many samples go into one ONNX Runtime run, whatever the batch size (a smaller batch size is
+     * kept; a model with a fixed batch dimension runs batches of exactly that size). With 32 Fashion-MNIST samples a
+     * MobileNet's activations stay in the caches; with 256 every pass over them goes to memory. Measured on the demo
+     * (docs/benchmarks.md, "Quantization simulation"): FP32 runs about 1.3x faster and the simulation graph, whose
+     * quantizers add passes, about 1.6x. The outputs do not depend on the run size, since ONNX Runtime computes
+     * every sample by itself (checked bit for bit by a test on both demo architectures).
      */
     public static final int RUN_SAMPLES = 32;
 
@@ -54,7 +55,9 @@ public final class Evaluator {
         long start = System.nanoTime();
         int[] predictions = new int[n];
         int[] labels = new int[n];
-        int run = Math.min(settings.batchSize(), RUN_SAMPLES);
+        // A model exported with a fixed batch runs whole batches of that size whatever is fed (InferenceSession pads
+        // a shorter one), so its runs are read at exactly that size.
+        int run = session.fixedBatch() > 0 ? session.fixedBatch() : Math.min(settings.batchSize(), RUN_SAMPLES);
         int workers = Math.max(1, Math.min(session.concurrentRuns(), (n + run - 1) / run));
         progress.onProgress(0, n, "Evaluating");
         int classes;
@@ -86,8 +89,13 @@ public final class Evaluator {
             this.progress = progress;
         }
 
-        synchronized Batch take() {
-            return batches.hasNext() ? batches.next() : null;
+        private final Object reading = new Object();
+
+        /** The next batch, or null; waits for a read in progress without blocking {@link #finished}. */
+        Batch take() {
+            synchronized (reading) {
+                return batches.hasNext() ? batches.next() : null;
+            }
         }
 
         synchronized void finished(int count) {
@@ -133,20 +141,17 @@ public final class Evaluator {
                                  int[] predictions, int[] labels, CancellationToken cancel, int workers) {
         CancellationToken stop = new CancellationToken();
         try (CancellationToken.Registration reg = cancel.onCancel(stop::cancel)) {
-            java.util.concurrent.atomic.AtomicReference<RuntimeException> failure =
+            java.util.concurrent.atomic.AtomicReference<Throwable> failure =
                     new java.util.concurrent.atomic.AtomicReference<>();
             Thread[] threads = new Thread[workers];
             for (int w = 0; w < workers; w++) {
                 threads[w] = new Thread(() -> {
                     try {
                         work(session, data, output, shared, predictions, labels, stop);
-                    } catch (RuntimeException e) {
+                    } catch (RuntimeException | Error e) {
                         if (failure.compareAndSet(null, e)) {
                             stop.cancel();
                         }
-                    } catch (Error e) {
-                        failure.compareAndSet(null, new IllegalStateException(e));
-                        stop.cancel();
                     }
                 }, "quantscope-eval-" + w);
                 threads[w].setDaemon(true);
@@ -155,11 +160,18 @@ public final class Evaluator {
             for (Thread t : threads) {
                 org.quantscope.core.util.Threads.joinUninterruptibly(t, stop);
             }
+            // A worker stopped by another's failure reports a cancel; the first failure is the real one, and it is
+            // reported even if the user cancelled meanwhile.
+            Throwable f = failure.get();
+            if (f != null && !(f instanceof CancelledException)) {
+                if (f instanceof Error err) {
+                    throw err;
+                }
+                throw (RuntimeException) f;
+            }
             cancel.throwIfCancelled();
-            RuntimeException f = failure.get();
             if (f != null) {
-                // A worker stopped by another's failure reports a cancel; the first failure is the real one.
-                throw f;
+                throw (RuntimeException) f;
             }
         }
     }

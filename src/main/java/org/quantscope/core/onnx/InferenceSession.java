@@ -62,37 +62,52 @@ public final class InferenceSession implements AutoCloseable {
                 .containsAll(capture) ? model.bytes() : withOutputs(model, capture);
         NativeLibraryCache.prepare();
         this.env = OrtEnvironment.getEnvironment();
-        boolean relayout = settings.relayoutQuantizers() && settings.optimize() && probeShape() != null;
-        OrtSession.SessionOptions opts = null;
-        Path dump = null;
-        OrtSession created;
-        try {
-            opts = options(settings, true);
-            if (relayout) {
+        boolean relayout = settings.relayoutQuantizers() && settings.optimize() && probeShape() != null
+                && model.nodes().stream().anyMatch(n -> n.opType().equals("Conv"));
+        OrtSession created = null;
+        OrtSession.SessionOptions kept = null;
+        int reorders = 0;
+        if (relayout) {
+            // Any failure on this path (no room for the temporary file, ONNX Runtime unable to save the optimized
+            // graph, a rewrite that does not load or disagrees) leaves the plain session below; it never stops the
+            // evaluation.
+            Path dump = null;
+            OrtSession.SessionOptions opts = null;
+            try {
                 dump = Files.createTempFile("quantscope-optimized-", ".onnx");
+                opts = options(settings, true);
                 opts.setOptimizedModelFilePath(dump.toString());
                 // ONNX Runtime warns that a saved NCHWc graph is specific to this machine; it is used here only.
                 opts.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
-            }
-            created = env.createSession(bytes, opts);
-        } catch (OrtException | IOException e) {
-            if (opts != null) {
-                opts.close();
-            }
-            deleteQuietly(dump);
-            throw new InputException("ONNX Runtime cannot load " + model.path() + ": " + firstLine(e.getMessage()),
-                    e);
-        }
-        OrtSession.SessionOptions kept = opts;
-        int reorders = 0;
-        if (relayout) {
-            Relaid r = relaid(created, dump, settings);
-            deleteQuietly(dump);
-            if (r != null) {
+                created = env.createSession(bytes, opts);
+                kept = opts;
+                Relaid r = relaid(created, dump, settings);
+                if (r != null) {
+                    closeQuietly(created, opts);
+                    created = r.session;
+                    kept = r.options;
+                    reorders = r.reorders;
+                }
+            } catch (OrtException | IOException | RuntimeException e) {
                 closeQuietly(created, opts);
-                created = r.session;
-                kept = r.options;
-                reorders = r.reorders;
+                created = null;
+                kept = null;
+            } finally {
+                deleteQuietly(dump);
+            }
+        }
+        if (created == null) {
+            OrtSession.SessionOptions opts = null;
+            try {
+                opts = options(settings, true);
+                created = env.createSession(bytes, opts);
+                kept = opts;
+            } catch (OrtException e) {
+                if (opts != null) {
+                    opts.close();
+                }
+                throw new InputException("ONNX Runtime cannot load " + model.path() + ": "
+                        + firstLine(e.getMessage()), e);
             }
         }
         this.session = created;
@@ -129,55 +144,57 @@ public final class InferenceSession implements AutoCloseable {
      * only change it). Kept only when a probe batch gives bit-identical outputs in both sessions; otherwise, or on
      * any failure, null and the standard session stays. A failure here never stops an evaluation.
      */
-    private Relaid relaid(OrtSession standard, Path dump, SessionSettings settings) {
-        OnnxMl.ModelProto optimized;
-        try {
-            optimized = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(dump));
-        } catch (IOException e) {
-            return null;
+    private Relaid relaid(OrtSession standard, Path dump, SessionSettings settings) throws IOException, OrtException {
+        for (ai.onnxruntime.NodeInfo info : standard.getOutputInfo().values()) {
+            if (!(info.getInfo() instanceof ai.onnxruntime.TensorInfo)) {
+                return null; // a sequence or map output: the probe cannot compare it
+            }
         }
+        OnnxMl.ModelProto optimized = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(dump));
         // First with residual Adds and global pooling in the blocked layout; if the probe disagrees (a broadcast the
-        // optimized graph gave no shapes to rule out, a pooling kernel summing in another order), without pooling,
-        // then with one-input chains only.
-        boolean[][] ladder = {{true, true}, {true, false}, {false, false}};
+        // optimized graph gave no shapes to rule out, a pooling kernel summing in another order), without one, then
+        // the other, then with one-input chains only. A step whose graph is the previous one's is not tried again.
+        boolean[][] ladder = {{true, true}, {true, false}, {false, true}, {false, false}};
+        List<OnnxMl.ModelProto> tried = new ArrayList<>();
         for (boolean[] step : ladder) {
-            Relaid r = tryRelaid(standard, optimized, step[0], step[1], settings);
-            if (r != null) {
-                return r;
+            Optional<NchwcQuantizerRelayout.Result> r = NchwcQuantizerRelayout.rewrite(optimized, step[0], step[1]);
+            if (r.isEmpty() || tried.contains(r.get().model())) {
+                continue;
+            }
+            tried.add(r.get().model());
+            Relaid kept = tryRelaid(standard, r.get(), settings);
+            if (kept != null) {
+                return kept;
             }
         }
         return null;
     }
 
-    private Relaid tryRelaid(OrtSession standard, OnnxMl.ModelProto optimized, boolean binary, boolean pools,
-                             SessionSettings settings) {
+    private Relaid tryRelaid(OrtSession standard, NchwcQuantizerRelayout.Result r, SessionSettings settings) {
         OrtSession.SessionOptions opts = null;
         OrtSession candidate = null;
+        boolean keep = false;
         try {
-            Optional<NchwcQuantizerRelayout.Result> r = NchwcQuantizerRelayout.rewrite(optimized, binary, pools);
-            if (r.isEmpty()) {
-                return null;
-            }
             opts = options(settings, false);
-            candidate = env.createSession(r.get().model().toByteArray(), opts);
-            if (!sameOutputs(standard, candidate)) {
-                closeQuietly(candidate, opts);
-                return null;
-            }
-            return new Relaid(candidate, opts, r.get().reordersRemoved());
+            candidate = env.createSession(r.model().toByteArray(), opts);
+            keep = sameOutputs(standard, candidate);
+            return keep ? new Relaid(candidate, opts, r.reordersRemoved()) : null;
         } catch (OrtException | RuntimeException e) {
-            closeQuietly(candidate, opts);
             return null;
+        } finally {
+            if (!keep) {
+                closeQuietly(candidate, opts);
+            }
         }
     }
 
-    /** The probe batch shape (two samples, or the fixed batch), or null when a dimension other than the batch is unknown. */
+    /** The probe batch shape (four samples, or the fixed batch), or null when a dimension other than the batch is unknown. */
     private long[] probeShape() {
         if (model.inputs().size() != 1 || !"float32".equals(input.elementType()) || input.rank() == 0) {
             return null;
         }
         long[] s = input.shape();
-        s[0] = fixedBatch > 0 ? fixedBatch : 2;
+        s[0] = fixedBatch > 0 ? fixedBatch : 4;
         for (int i = 1; i < s.length; i++) {
             if (s[i] <= 0) {
                 return null;
@@ -186,7 +203,11 @@ public final class InferenceSession implements AutoCloseable {
         return s;
     }
 
-    /** Whether both sessions give bit-identical outputs on a fixed pseudo-random probe batch. */
+    /**
+     * Whether both sessions give bit-identical outputs on a fixed pseudo-random probe batch, and the probe says
+     * something: every float output finite, and at least one output differing between the probe samples (a model
+     * that saturates on noise, all zeros or ones after a Softmax say, would hide a wrong graph).
+     */
     private boolean sameOutputs(OrtSession a, OrtSession b) throws OrtException {
         long[] shape = probeShape();
         int len = Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact));
@@ -196,22 +217,37 @@ public final class InferenceSession implements AutoCloseable {
             data[i] = (float) (rnd.nextDouble(-1, 1) * 4);
         }
         Set<String> outs = new LinkedHashSet<>(outputNames);
+        boolean varies = false;
         try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape);
              OrtSession.Result ra = a.run(Map.of(input.name(), in), outs);
              OrtSession.Result rb = b.run(Map.of(input.name(), in), outs)) {
             for (String o : outs) {
-                float[] x = toFloat(o, ra.get(o).orElseThrow()).data();
-                float[] y = toFloat(o, rb.get(o).orElseThrow()).data();
-                if (x.length != y.length) {
+                if (!(ra.get(o).orElseThrow() instanceof OnnxTensor ta)
+                        || !(rb.get(o).orElseThrow() instanceof OnnxTensor tb)) {
                     return false;
                 }
-                for (int i = 0; i < x.length; i++) {
-                    if (Float.floatToRawIntBits(x[i]) != Float.floatToRawIntBits(y[i])) {
-                        return false;
+                ByteBuffer x = ta.getByteBuffer();
+                ByteBuffer y = tb.getByteBuffer();
+                if (x == null || y == null || !x.equals(y)) {
+                    return false;
+                }
+                if (ta.getInfo().type == ai.onnxruntime.OnnxJavaType.FLOAT) {
+                    FloatBuffer f = x.order(ByteOrder.nativeOrder()).asFloatBuffer();
+                    int rows = (int) shape[0];
+                    int row = rows == 0 ? 0 : f.remaining() / rows;
+                    for (int i = 0; i < f.remaining(); i++) {
+                        if (!Float.isFinite(f.get(i))) {
+                            return false;
+                        }
+                        if (row > 0 && i >= row && f.get(i) != f.get(i - row)) {
+                            varies = true;
+                        }
                     }
+                } else {
+                    varies = true; // compared byte for byte; no finer check for integer outputs
                 }
             }
-            return true;
+            return varies;
         }
     }
 

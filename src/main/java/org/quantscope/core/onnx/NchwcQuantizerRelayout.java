@@ -19,10 +19,10 @@ import java.util.Set;
  * {@code ReorderOutput -> QuantizeLinear -> DequantizeLinear -> ReorderInput}: two copies of the tensor into the
  * plain layout and back, which cost about as much as the quantizer itself (docs/benchmarks.md, issue 4). A
  * per-tensor quantizer is element-wise with scalar parameters, so it computes the same value for an element whatever
- * the element's position in memory: it can run on the blocked tensor directly and both copies can go. The padding
- * channels the blocked layout adds (channel counts rounded up to the block size) pass through the quantizer as
- * finite numbers and meet only zero weights in the next convolution; they never reach an output, since the final
- * {@code ReorderOutput} drops them.
+ * the element's position in memory: it can run on the blocked tensor directly and both copies can go. Where the
+ * channel count is not a multiple of the block size, the blocked tensor has padding lanes; the nodes moved here keep
+ * them finite (scalar parameters are finite, and no two-input division is moved), and the padding never reaches a
+ * result: ONNX Runtime drops it in every {@code ReorderOutput} and in the per-channel NCHWc kernels.
  *
  * <p>The rewrite works on the model ONNX Runtime itself wrote after optimizing the graph
  * ({@code SessionOptions.setOptimizedModelFilePath}), so every convolution, fusion and weight layout stays exactly
@@ -54,8 +54,11 @@ final class NchwcQuantizerRelayout {
     /** Pooling over all positions, which ONNX Runtime also runs on blocked tensors. */
     private static final Set<String> GLOBAL_POOLS = Set.of("GlobalAveragePool", "GlobalMaxPool");
 
-    /** Element-wise operators that may combine two tensors of the same shape (a residual Add). */
-    private static final Set<String> BINARY = Set.of("Add", "Sub", "Mul", "Div");
+    /**
+     * Element-wise operators that may combine two tensors of the same shape (a residual Add). Not Div: the padding
+     * lanes of two blocked tensors hold zeros, and 0 / 0 would put NaN there.
+     */
+    private static final Set<String> BINARY = Set.of("Add", "Sub", "Mul");
 
     /**
      * The result of a rewrite.
@@ -90,6 +93,13 @@ final class NchwcQuantizerRelayout {
      */
     static Optional<Result> rewrite(OnnxMl.ModelProto optimized, boolean binary, boolean pools) {
         OnnxMl.GraphProto g = optimized.getGraph();
+        for (OnnxMl.NodeProto n : g.getNodeList()) {
+            for (OnnxMl.AttributeProto a : n.getAttributeList()) {
+                if (a.hasG() || a.getGraphsCount() > 0) {
+                    return Optional.empty(); // tensors read inside If/Loop bodies are not tracked here
+                }
+            }
+        }
         int count = g.getNodeCount();
         Map<String, List<Integer>> consumers = new HashMap<>();
         Map<String, Integer> producer = new HashMap<>();
@@ -224,7 +234,8 @@ final class NchwcQuantizerRelayout {
                 if (!unused.contains(t) && !needPlain.contains(t)) {
                     continue; // every reader now takes the blocked tensor
                 }
-                out.addNode(n);
+                String in = renamed.get(n.getInput(0));
+                out.addNode(in == null ? n : n.toBuilder().setInput(0, in).build());
                 continue;
             }
             OnnxMl.NodeProto.Builder nb = n.toBuilder();
@@ -289,9 +300,11 @@ final class NchwcQuantizerRelayout {
     }
 
     private static Set<String> scalarConstants(OnnxMl.GraphProto g) {
+        Set<String> inputs = new HashSet<>();
+        g.getInputList().forEach(v -> inputs.add(v.getName()));
         Set<String> scalars = new HashSet<>();
         for (OnnxMl.TensorProto t : g.getInitializerList()) {
-            if (elements(t) == 1) {
+            if (elements(t) == 1 && !inputs.contains(t.getName())) { // an initializer that is also an input can be fed
                 scalars.add(t.getName());
             }
         }

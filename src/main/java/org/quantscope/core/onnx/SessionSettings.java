@@ -19,6 +19,12 @@ package org.quantscope.core.onnx;
 public record SessionSettings(int intraOpThreads, boolean optimize, boolean qdqFusion, boolean relayoutQuantizers,
                               int concurrentRuns) {
 
+    /**
+     * At most this many runs at once from {@link #forEvaluation()}: each holds one run's activations, and beyond a few
+     * cores intra-op threads inside each run use the machine as well.
+     */
+    public static final int MAX_CONCURRENT_RUNS = 8;
+
     /** All cores, full optimization. */
     public static final SessionSettings DEFAULT = new SessionSettings(0, true, true);
 
@@ -66,7 +72,7 @@ public record SessionSettings(int intraOpThreads, boolean optimize, boolean qdqF
      * one.
      */
     public SessionSettings forEvaluation() {
-        int cores = Runtime.getRuntime().availableProcessors();
+        int cores = Math.min(Runtime.getRuntime().availableProcessors(), MAX_CONCURRENT_RUNS);
         if (intraOpThreads != 0 || cores < 2 || concurrentRuns > 1) {
             return this;
         }

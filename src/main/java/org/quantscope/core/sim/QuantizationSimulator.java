@@ -422,7 +422,8 @@ public final class QuantizationSimulator {
                                             SessionSettings session, ProgressListener progress,
                                             CancellationToken cancel) {
         int n = eval.limit() > 0 ? Math.min(eval.limit(), test.size()) : test.size();
-        SessionSettings s0 = session.forSimulation().withRelayout(n >= RELAYOUT_MIN_SAMPLES).forEvaluation();
+        SessionSettings s0 = session.forSimulation()
+                .withRelayout(session.relayoutQuantizers() || n >= RELAYOUT_MIN_SAMPLES).forEvaluation();
         try (InferenceSession s = InferenceSession.open(qm.simulation(), s0)) {
             return Evaluator.evaluate(s, test, eval, progress, cancel);
         }

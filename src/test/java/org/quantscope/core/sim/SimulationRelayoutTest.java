@@ -41,10 +41,16 @@ class SimulationRelayoutTest {
             "mobilenet, one-disabled, 15",
             "resnet, w8a8, 14",
             "resnet, pytorch, 14",
+            "concat_cnn, w8a8, 6",
+            "tied_resnet, w8a8, 2",
     })
     void relaidGraphGivesTheSameLogitsBitForBit(String which, String variant, int minChains) {
         DemoAssets a = DemoAssets.locate();
-        OnnxModel model = OnnxModelLoader.load(which.equals("mobilenet") ? a.model() : a.residualModel());
+        OnnxModel model = OnnxModelLoader.load(switch (which) {
+            case "mobilenet" -> a.model();
+            case "resnet" -> a.residualModel();
+            default -> Path.of("src/test/resources/models/generality/" + which + ".onnx");
+        });
         QuantSettings s = switch (variant) {
             case "w8a8" -> QuantSettings.DEFAULT;
             case "pytorch" -> QuantSettings.DEFAULT.withConvention(ScaleConvention.PYTORCH);
