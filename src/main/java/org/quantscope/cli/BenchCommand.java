@@ -76,7 +76,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "256", description = "Batch size (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime intra-op threads (0 = all cores).")
+    @Option(names = "--threads", defaultValue = "0", description = ThreadOption.DESCRIPTION)
     int threads;
 
     @Option(names = "--repeat", defaultValue = "5", description = "Measured repetitions of each (default ${DEFAULT-VALUE}).")
@@ -167,12 +167,17 @@ final class BenchCommand implements Callable<Integer> {
             double accApp = 0;
             int correctBare = 0;
             double firstApp = 0;
+            SessionSettings appSession = ThreadOption.settings(threads).forEvaluation();
+            out.printf("%s, %d samples; QuantScope: batches of %d read from the file, %d samples per ONNX Runtime run, "
+                    + "%d run(s) at once; bare loop: prepared batches of %d, one run at a time on %s%n",
+                    model.path().getFileName(), n, batch, Math.min(batch, org.quantscope.core.eval.Evaluator.RUN_SAMPLES),
+                    appSession.concurrentRuns(), batch, threads > 0 ? threads + " thread(s)" : "ONNX Runtime's default threads");
             // Only one session lives at a time: ONNX Runtime's worker threads keep spinning after a run and would
             // otherwise slow down whichever side runs next.
             for (int r = -warmup; r < repeat; r++) {
                 double a;
                 double b;
-                try (InferenceSession session = InferenceSession.open(model, new SessionSettings(threads, true).forEvaluation())) {
+                try (InferenceSession session = InferenceSession.open(model, appSession)) {
                     EvaluationResult res = Evaluator.evaluate(session, data, settings, ProgressListener.NONE, cancel);
                     a = n / res.seconds();
                     accApp = res.accuracy();

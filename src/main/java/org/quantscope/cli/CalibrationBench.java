@@ -45,7 +45,7 @@ final class CalibrationBench {
         QuantSettings settings = cmd.quant.settings();
         CalibrationSettings calibration = cmd.quant.calibration();
         CancellationToken cancel = CliCancellation.onInterrupt();
-        SessionSettings session = new SessionSettings(cmd.threads, true);
+        SessionSettings session = ThreadOption.settings(cmd.threads);
         try (Dataset pool = DatasetLoader.open(cmd.quant.calibSpec(cmd.modelOptions.demo, cmd.dataOptions),
                 ModelInputs.expected(model), false, ProgressListener.NONE, cancel)) {
             if (calibration.size() > pool.size()) {

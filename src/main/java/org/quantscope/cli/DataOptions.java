@@ -86,7 +86,7 @@ final class DataOptions {
         m.put("mean", mean == null ? "from dataset.json or 0" : java.util.Arrays.toString(mean));
         m.put("std", std == null ? "from dataset.json or 1" : java.util.Arrays.toString(std));
         m.put("color", color == null ? "from dataset.json or auto" : color.name().toLowerCase(java.util.Locale.ROOT));
-        m.put("threads", threads == 0 ? "ONNX Runtime default" : String.valueOf(threads));
+        m.put("threads", ThreadOption.describe(threads));
         m.put("limit", limit == 0 ? "all" : String.valueOf(limit));
         return m;
     }

@@ -49,7 +49,7 @@ final class DiagnoseBench {
         }
         OnnxModel model = OnnxModelLoader.load(cmd.modelOptions.resolveModel());
         CancellationToken cancel = CliCancellation.onInterrupt();
-        SessionSettings session = new SessionSettings(cmd.threads, true);
+        SessionSettings session = ThreadOption.settings(cmd.threads);
         try (Dataset test = DatasetLoader.open(cmd.dataOptions.toSpec(cmd.modelOptions.demo, 0),
                 ModelInputs.expected(model), ProgressListener.NONE, cancel);
              Dataset pool = DatasetLoader.open(cmd.quant.calibSpec(cmd.modelOptions.demo, cmd.dataOptions),

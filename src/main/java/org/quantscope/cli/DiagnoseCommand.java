@@ -69,7 +69,7 @@ final class DiagnoseCommand implements Callable<Integer> {
     long cacheMib;
 
     @Option(names = "--threads", paramLabel = "T", defaultValue = "0",
-            description = "ONNX Runtime intra-op threads (0 = all cores).")
+            description = ThreadOption.DESCRIPTION)
     int threads;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write the diagnosis as JSON.")
@@ -104,7 +104,7 @@ final class DiagnoseCommand implements Callable<Integer> {
         QuantSettings settings = quant.settingsFor(model);
         DataSpec testSpec = dataOptions.toSpec(modelOptions.demo, 0);
         DataSpec calibSpec = quant.calibSpec(modelOptions.demo, dataOptions);
-        SessionSettings session = new SessionSettings(threads, true);
+        SessionSettings session = ThreadOption.settings(threads);
         ExpectedInput expected = ModelInputs.expected(model);
         DiagnoseSettings ds = new DiagnoseSettings(samples, batch, threshold, DiagnoseSettings.DEFAULT.sqnrThresholdDb(),
                 DiagnoseSettings.DEFAULT.sensitivityThreshold(), !noSensitivity, cacheMib << 20);

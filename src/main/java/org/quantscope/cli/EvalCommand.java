@@ -43,7 +43,7 @@ final class EvalCommand implements Callable<Integer> {
     int limit;
 
     @Option(names = "--threads", paramLabel = "T", defaultValue = "0",
-            description = "ONNX Runtime intra-op threads (0 = all cores).")
+            description = ThreadOption.DESCRIPTION)
     int threads;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write the result as JSON.")
@@ -67,7 +67,7 @@ final class EvalCommand implements Callable<Integer> {
         EvaluationResult r;
         DataSpec spec = dataOptions.toSpec(modelOptions.demo, limit);
         try (Dataset data = DatasetLoader.open(spec, ModelInputs.expected(model), progress, cancel);
-             InferenceSession session = InferenceSession.open(model, new SessionSettings(threads, true).forEvaluation())) {
+             InferenceSession session = InferenceSession.open(model, ThreadOption.settings(threads).forEvaluation())) {
             r = Evaluator.evaluate(session, data, new EvaluationSettings(batch, 0), progress, cancel);
         }
         r = r.withProvenance(r.provenance().withSettings(dataOptions.provenance(spec, threads, limit)));

@@ -50,7 +50,7 @@ final class FixesBench {
         PtqPipeline.Fixes asked = cmd.quant.fixes();
         boolean all = !asked.any();
         CancellationToken cancel = CliCancellation.onInterrupt();
-        SessionSettings session = new SessionSettings(cmd.threads, true);
+        SessionSettings session = ThreadOption.settings(cmd.threads);
         Map<String, Object> figures = new LinkedHashMap<>();
         try (Dataset pool = DatasetLoader.open(cmd.quant.calibSpec(cmd.modelOptions.demo, cmd.dataOptions),
                 ModelInputs.expected(model), false, ProgressListener.NONE, cancel)) {

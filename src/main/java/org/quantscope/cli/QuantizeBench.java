@@ -42,7 +42,7 @@ final class QuantizeBench {
         QuantSettings settings = cmd.quant.settings();
         CalibrationSettings calibration = cmd.quant.calibration();
         CancellationToken cancel = CliCancellation.onInterrupt();
-        SessionSettings session = new SessionSettings(cmd.threads, true);
+        SessionSettings session = ThreadOption.settings(cmd.threads);
         try (Dataset test = DatasetLoader.open(cmd.dataOptions.toSpec(cmd.modelOptions.demo, cmd.limit), ModelInputs.expected(model),
                 ProgressListener.NONE, cancel);
              Dataset pool = DatasetLoader.open(cmd.quant.calibSpec(cmd.modelOptions.demo, cmd.dataOptions),

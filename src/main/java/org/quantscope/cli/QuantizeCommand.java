@@ -72,7 +72,7 @@ final class QuantizeCommand implements Callable<Integer> {
     int limit;
 
     @Option(names = "--threads", paramLabel = "T", defaultValue = "0",
-            description = "ONNX Runtime intra-op threads (0 = all cores).")
+            description = ThreadOption.DESCRIPTION)
     int threads;
 
     @Option(names = "--export-onnx", paramLabel = "FILE", description = "Write a deployable QDQ ONNX model.")
@@ -119,7 +119,7 @@ final class QuantizeCommand implements Callable<Integer> {
         }
         DataSpec testSpec = dataOptions.toSpec(modelOptions.demo, limit);
         DataSpec calibSpec = quant.calibSpec(modelOptions.demo, dataOptions);
-        SessionSettings session = new SessionSettings(threads, true);
+        SessionSettings session = ThreadOption.settings(threads);
         ExpectedInput expected = ModelInputs.expected(model);
         PtqPipeline.Fixes fixes = quant.fixes();
         org.quantscope.core.transform.MixedPrecisionTarget mpTarget = mixed.check(fixes);

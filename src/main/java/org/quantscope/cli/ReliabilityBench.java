@@ -49,7 +49,7 @@ final class ReliabilityBench {
         CancellationToken cancel = CliCancellation.onInterrupt();
         int parallel = cmd.parallel > 0 ? cmd.parallel : Math.max(1, Runtime.getRuntime().availableProcessors());
         int threads = cmd.threads > 0 ? cmd.threads : Math.max(1, Runtime.getRuntime().availableProcessors() / parallel);
-        SessionSettings session = new SessionSettings(threads, true);
+        SessionSettings session = ThreadOption.settings(threads);
         try (Dataset test = DatasetLoader.open(cmd.dataOptions.toSpec(cmd.modelOptions.demo, cmd.limit),
                 ModelInputs.expected(model), ProgressListener.NONE, cancel);
              Dataset pool = DatasetLoader.open(cmd.quant.calibSpec(cmd.modelOptions.demo, cmd.dataOptions),
