@@ -61,7 +61,7 @@ final class FixesBench {
             if (all || asked.cle()) {
                 t = System.nanoTime();
                 CrossLayerEqualization.Result cle = CrossLayerEqualization.equalize(BatchNormFolding.fold(model),
-                        true);
+                        asked.relu6());
                 report(out, figures, "cross-layer equalization (" + cle.pairs().size() + " pairs, "
                         + cle.iterations() + " sweeps)", "cle", t);
                 if (all || asked.biasAbsorption()) {

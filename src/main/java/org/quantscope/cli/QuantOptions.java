@@ -13,6 +13,7 @@ import org.quantscope.core.sim.CalibrationSettings;
 import org.quantscope.core.sim.HardwarePreset;
 import org.quantscope.core.sim.QuantSettings;
 import org.quantscope.core.sim.QuantizerOverride;
+import org.quantscope.core.transform.CrossLayerEqualization;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -102,9 +103,15 @@ final class QuantOptions {
             description = "Biases: float (default) or int32 (scale s_w*s_in).")
     String bias;
 
-    @Option(names = "--cle", description = "Cross-layer equalization (white paper §4.1) after BN folding; ReLU6 "
-            + "between equalized layers is replaced by ReLU, as in the paper (the FP32 effect is reported).")
+    @Option(names = "--cle", description = "Cross-layer equalization (white paper §4.1) after BN folding. ReLU6 "
+            + "between equalized layers keeps the FP32 function: each channel's bound 6 becomes 6/s (see --cle-relu6).")
     boolean cle;
+
+    @Option(names = "--cle-relu6", paramLabel = "M",
+            description = "With --cle, what happens to ReLU6 (Clip(0, b)) between two equalized layers: exact "
+                    + "(default: a bound per channel, Relu followed by Min; FP32 unchanged), relu (replace it by "
+                    + "ReLU as the white paper does; the FP32 effect is reported) or skip (leave those pairs alone).")
+    String cleRelu6;
 
     @Option(names = "--bias-absorption", description = "With --cle: absorb high biases into the next layer (white "
             + "paper eq. 23-24, c = max(0, beta - 3 gamma) from the BatchNorm statistics).")
@@ -150,6 +157,10 @@ final class QuantOptions {
             throw new InputException("--bias-absorption moves biases between the layers cross-layer equalization "
                     + "pairs; give --cle too");
         }
+        if (cleRelu6 != null && !cle) {
+            throw new InputException("--cle-relu6 says how cross-layer equalization treats ReLU6; give --cle too");
+        }
+        CrossLayerEqualization.Relu6Handling relu6 = relu6Handling(cleRelu6);
         String bc = biasCorrection == null ? null : biasCorrection.trim().toLowerCase(Locale.ROOT);
         if (bc != null && !bc.equals("empirical") && !bc.equals("analytic")) {
             throw new InputException("--bias-correction must be empirical (eq. 27, from calibration data) or "
@@ -193,7 +204,19 @@ final class QuantOptions {
                 ada = ada.withLearningRate(adaroundLr);
             }
         }
-        return new org.quantscope.core.transform.PtqPipeline.Fixes(cle, biasAbsorption, bc, ada);
+        return new org.quantscope.core.transform.PtqPipeline.Fixes(cle, biasAbsorption, bc, ada, relu6);
+    }
+
+    private static CrossLayerEqualization.Relu6Handling relu6Handling(String text) {
+        if (text == null) {
+            return CrossLayerEqualization.Relu6Handling.EXACT;
+        }
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "exact" -> CrossLayerEqualization.Relu6Handling.EXACT;
+            case "relu" -> CrossLayerEqualization.Relu6Handling.REPLACE_WITH_RELU;
+            case "skip" -> CrossLayerEqualization.Relu6Handling.SKIP;
+            default -> throw new InputException("--cle-relu6 must be exact, relu or skip, got '" + text + "'");
+        };
     }
 
     /** The calibration pool spec; the demo pool with {@code --demo}. */

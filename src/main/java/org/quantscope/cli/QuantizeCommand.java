@@ -154,13 +154,16 @@ final class QuantizeCommand implements Callable<Integer> {
                     100 * fixed.quantized().accuracy());
         }
         if (cle != null) {
-            String absorption = fixes.biasAbsorption() ? "; high biases absorbed in " + outcome.absorbed().size()
-                    + " of the pairs" : "";
-            out.printf(java.util.Locale.ROOT, "%nFix: cross-layer equalization of %d layer pairs (%d sweeps; %d ReLU6 "
-                    + "replaced by ReLU%s): FP32 %.2f %% -> %.2f %%; quantized %.2f %% before the fixes -> %.2f %% "
-                    + "after%n", cle.pairs().size(), cle.iterations(), cle.relu6Replaced().size(), absorption,
-                    100 * r.fp32().accuracy(), 100 * fp32AfterFixes.accuracy(), 100 * before.quantized().accuracy(),
-                    100 * fixed.quantized().accuracy());
+            out.printf(java.util.Locale.ROOT, "%nFix: cross-layer equalization of %s%n", cle.describe());
+            if (fixes.biasAbsorption()) {
+                out.printf("Fix: high biases absorbed in %d of the pairs%s%n", outcome.absorbed().size(),
+                        outcome.skipped().isEmpty() ? "" : "; " + outcome.skipped().size() + " pairs left alone where "
+                        + "absorption is not exact (the next layer pads its input)");
+            }
+            out.printf(java.util.Locale.ROOT, "FP32 %.2f %% -> %.2f %% after the fixes; quantized %.2f %% before the "
+                    + "fixes -> %.2f %% after%n", 100 * r.fp32().accuracy(), 100 * fp32AfterFixes.accuracy(),
+                    100 * before.quantized().accuracy(), 100 * fixed.quantized().accuracy());
+            outcome.fp32Changes().forEach(c -> out.println("  " + c.describe()));
         }
         if (mp != null) {
             MixedPrecisionTables.print(out, mp);

@@ -8,6 +8,7 @@ import org.quantscope.core.sim.SimulationResult;
 import org.quantscope.core.transform.AdaRound;
 import org.quantscope.core.transform.BiasAbsorption;
 import org.quantscope.core.transform.BiasCorrection;
+import org.quantscope.core.transform.FunctionChange;
 import org.quantscope.core.transform.CrossLayerEqualization;
 import org.quantscope.core.transform.FixEffects;
 import org.quantscope.core.transform.PtqPipeline;
@@ -45,8 +46,17 @@ public final class FixesJson {
             Map<String, Object> fix = new LinkedHashMap<>();
             fix.put("name", "cle");
             fix.put("pairs", cle.pairs().stream().map(p -> p.first() + " -> " + p.second()).toList());
+            fix.put("relu6", cle.handling().name().toLowerCase(java.util.Locale.ROOT));
             fix.put("relu6ReplacedByRelu", cle.relu6Replaced());
+            fix.put("relu6PerChannelBound", cle.relu6Bounded());
             fix.put("sweeps", cle.iterations());
+            fix.put("converged", cle.converged());
+            fix.put("residual", cle.residual());
+            fix.put("deadChannels", cle.deadChannels());
+            fix.put("scaleSpan", Json.nums(cle.scaleSpan()));
+            double[] bounds = cle.channelBoundSpan();
+            fix.put("channelBoundSpan", bounds == null ? null : Json.nums(bounds));
+            fix.put("fp32Change", change(outcome, "cle"));
             fix.put("fp32AccuracyAfter", outcome.fp32AfterCle().accuracy());
             fix.put("fp32PerClassAccuracyAfter", Json.nums(outcome.fp32AfterCle().perClassAccuracy()));
             fix.put("weightRangeRatio", rangeRatios(cle.folded(), cle.model()));
@@ -59,6 +69,9 @@ public final class FixesJson {
                     pairs.add(Map.of("first", x.first(), "second", x.second(), "absorbed", Json.nums(x.absorbed())));
                 }
                 ab.put("pairs", pairs);
+                ab.put("skipped", outcome.skipped().stream().map(x -> Map.of("first", x.first(), "second",
+                        x.second(), "reason", x.reason())).toList());
+                ab.put("fp32Change", change(outcome, "biasAbsorption"));
                 applied.add(ab);
             }
         }
@@ -76,17 +89,41 @@ public final class FixesJson {
                 layers.add(m);
             }
             fix.put("layers", layers);
+            fix.put("fp32Change", QUANTIZATION_ONLY);
             applied.add(fix);
         }
         AdaRound.Result ada = outcome.adaround();
         if (ada != null) {
-            applied.add(adaround(ada));
+            Map<String, Object> fix = adaround(ada);
+            fix.put("fp32Change", QUANTIZATION_ONLY);
+            applied.add(fix);
         }
         tree.put("fixes", applied);
         tree.put("beforeFixes", before(outcome.before()));
         if (effects != null) {
             tree.put("layerEffects", layerEffects(effects));
         }
+    }
+
+    /** The FP32-change record of a fix that changes only how the model is quantized. */
+    private static final Map<String, Object> QUANTIZATION_ONLY = Map.of("changed", false, "scope",
+            "changes only the quantized model; the FP32 reference is the model before it");
+
+    /** The measured FP32 change of {@code fix}. */
+    private static Map<String, Object> change(PtqPipeline.Outcome outcome, String fix) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (FunctionChange c : outcome.fp32Changes()) {
+            if (c.fix().equals(fix)) {
+                m.put("changed", c.changed());
+                m.put("samples", c.samples());
+                m.put("maxAbsLogitDiff", c.maxAbsLogitDiff());
+                m.put("maxRelativeLogitDiff", c.maxRelativeLogitDiff());
+                m.put("predictionAgreement", c.predictionAgreement());
+                m.put("accuracyBefore", c.accuracyBefore());
+                m.put("accuracyAfter", c.accuracyAfter());
+            }
+        }
+        return m;
     }
 
     /**

@@ -18,6 +18,7 @@ final class ComparisonAccumulator {
     private int correctQ;
     private int agree;
     private double maxDiff;
+    private double maxRef;
     private double kl;
 
     ComparisonAccumulator(List<String> tensorNames) {
@@ -51,6 +52,7 @@ final class ComparisonAccumulator {
             kl += klDivergence(lf, off, lq, i * k, k);
             for (int j = 0; j < k; j++) {
                 maxDiff = Math.max(maxDiff, Math.abs(lf[off + j] - lq[i * k + j]));
+                maxRef = Math.max(maxRef, Math.abs(lf[off + j]));
             }
         }
         samples += count;
@@ -61,7 +63,8 @@ final class ComparisonAccumulator {
         Map<String, ErrorMetrics> metrics = new LinkedHashMap<>();
         tensors.forEach((t, a) -> metrics.put(t, a.result(scales.getOrDefault(t, Double.NaN))));
         double n = samples;
-        return new ComparisonResult(samples, correctF / n, correctQ / n, agree / n, maxDiff, kl / n, metrics);
+        return new ComparisonResult(samples, correctF / n, correctQ / n, agree / n, maxDiff, maxRef, kl / n,
+                metrics);
     }
 
     /** KL(softmax(p) || softmax(q)) of one row, in double. */

@@ -10,6 +10,11 @@ public enum ActivationKind {
     RELU6("ReLU6"),
     /** Clip to other bounds. */
     CLIP("Clip"),
+    /**
+     * Clip to [0, b_c] with a bound per output channel: Relu followed by Min with a per-channel constant. Cross-layer
+     * equalization across ReLU6 produces it (scaling channel c by 1/s_c scales its bound 6 to 6/s_c).
+     */
+    CHANNEL_CLIP("per-channel ReLU6"),
     /** Other recognized element-wise activations (LeakyRelu, Sigmoid, HardSwish, ...), not positively homogeneous. */
     OTHER("other");
 

@@ -15,7 +15,11 @@ import java.util.List;
  * @param activation     the activation node fused with it, or {@code null}
  * @param activationKind the kind of that activation
  * @param clipMin        lower clip bound when the activation is a Clip/Relu6 ({@code NaN} when unbounded)
- * @param clipMax        upper clip bound when the activation is a Clip/Relu6 ({@code NaN} when unbounded)
+ * @param clipMax        upper clip bound when the activation is a Clip/Relu6 ({@code NaN} when unbounded); for a
+ *                       per-channel clip the largest channel bound
+ * @param activationBound the Min node that bounds each channel after the Relu of a per-channel clip
+ *                       ({@link ActivationKind#CHANNEL_CLIP}), or {@code null}
+ * @param channelClipMax the upper bound of each output channel of a per-channel clip, or {@code null}
  * @param weightName     name of the weight initializer (after resolving Identity nodes)
  * @param weightShape    shape of the weight
  * @param biasName       name of the bias initializer, or {@code null}
@@ -24,8 +28,43 @@ import java.util.List;
  * @param output         the tensor at the end of the group (after BN and activation)
  */
 public record Layer(String name, LayerKind kind, GraphNode linear, GraphNode batchNorm, GraphNode activation,
-                    ActivationKind activationKind, double clipMin, double clipMax, String weightName,
-                    long[] weightShape, String biasName, long groups, long parameters, String output) {
+                    ActivationKind activationKind, double clipMin, double clipMax, GraphNode activationBound,
+                    float[] channelClipMax, String weightName, long[] weightShape, String biasName, long groups,
+                    long parameters, String output) {
+
+    @Override
+    public float[] channelClipMax() {
+        return channelClipMax == null ? null : channelClipMax.clone();
+    }
+
+    /**
+     * The upper clip bound of output channel {@code c}: its own bound for a per-channel clip, else {@link #clipMax()}
+     * ({@code NaN} when unbounded).
+     */
+    public double clipMax(int c) {
+        return channelClipMax != null ? channelClipMax[c] : clipMax;
+    }
+
+    /** The number of output channels (the weight's output-channel extent). */
+    public int outputChannels() {
+        return (int) weightShape[outputChannelAxis()];
+    }
+
+    /**
+     * The output-channel axis of the weight: 0 for Conv and for Gemm with transB=1 ([out, in]); 1 for Gemm with
+     * transB=0 ([in, out]); the last axis for MatMul ([..., in, out]).
+     */
+    public int outputChannelAxis() {
+        return outputChannelAxis(kind, linear, weightShape.length);
+    }
+
+    static int outputChannelAxis(LayerKind kind, GraphNode linear, int weightRank) {
+        return switch (kind) {
+            case GEMM -> linear.longAttr("transB", 0) == 1 ? 0 : 1;
+            case MATMUL -> weightRank - 1;
+            default -> 0;
+        };
+    }
 
     @Override
     public long[] weightShape() {
@@ -34,13 +73,16 @@ public record Layer(String name, LayerKind kind, GraphNode linear, GraphNode bat
 
     /** The nodes of the group, in execution order. */
     public List<GraphNode> nodes() {
-        List<GraphNode> n = new ArrayList<>(3);
+        List<GraphNode> n = new ArrayList<>(4);
         n.add(linear);
         if (batchNorm != null) {
             n.add(batchNorm);
         }
         if (activation != null) {
             n.add(activation);
+        }
+        if (activationBound != null) {
+            n.add(activationBound);
         }
         return n;
     }

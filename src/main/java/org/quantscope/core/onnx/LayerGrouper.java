@@ -105,9 +105,59 @@ final class LayerGrouper {
                 out = act.output();
             }
         }
+        GraphNode bound = null;
+        float[] channelMax = null;
+        if (actKind == ActivationKind.RELU) {
+            GraphNode min = soleConsumer(out);
+            channelMax = min == null ? null : channelBound(min, out, ws, kind, linear);
+            if (channelMax != null) {
+                bound = min;
+                actKind = ActivationKind.CHANNEL_CLIP;
+                hi = 0;
+                for (float v : channelMax) {
+                    hi = Math.max(hi, v);
+                }
+                out = min.output();
+            }
+        }
         long params = weight.size() + (bias == null ? 0 : model.constant(bias).map(WeightTensor::size).orElse(0L));
-        return Optional.of(new Layer(linear.name(), kind, linear, bn, act, actKind, lo, hi, w, ws, bias, groups,
-                params, out));
+        return Optional.of(new Layer(linear.name(), kind, linear, bn, act, actKind, lo, hi, bound, channelMax, w,
+                ws, bias, groups, params, out));
+    }
+
+    /**
+     * The per-channel upper bounds when {@code min} is a two-input Min of {@code tensor} (a Relu output) and a
+     * constant with one non-negative value per output channel, broadcast along the channel axis of the layer's output
+     * ([C, 1, ..., 1] after a Conv, [C] after a Gemm or MatMul); else null.
+     */
+    private float[] channelBound(GraphNode min, String tensor, long[] ws, LayerKind kind, GraphNode linear) {
+        if (!min.opType().equals("Min") || !min.domain().isEmpty() || min.inputs().size() != 2) {
+            return null;
+        }
+        String a = model.resolveIdentity(min.input(0));
+        String b = model.resolveIdentity(min.input(1));
+        String other = a.equals(tensor) ? b : b.equals(tensor) ? a : null;
+        WeightTensor c = other == null ? null : model.constant(other).filter(WeightTensor::isFloat).orElse(null);
+        if (c == null || c.floats() == null) {
+            return null;
+        }
+        long channels = ws[Layer.outputChannelAxis(kind, linear, ws.length)];
+        long[] d = c.dims();
+        boolean conv = kind != LayerKind.GEMM && kind != LayerKind.MATMUL;
+        // Conv output [N, C, spatial...]: the bound is [C, 1, ...] with one 1 per spatial axis; Gemm/MatMul: [C]
+        boolean shaped = conv ? d.length == ws.length - 1 && d[0] == channels : d.length == 1 && d[0] == channels;
+        for (int i = 1; shaped && i < d.length; i++) {
+            shaped = d[i] == 1;
+        }
+        if (!shaped) {
+            return null;
+        }
+        for (float v : c.floats()) {
+            if (!(v >= 0)) {
+                return null;
+            }
+        }
+        return c.floats();
     }
 
     /**

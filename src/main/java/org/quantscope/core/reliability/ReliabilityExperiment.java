@@ -163,7 +163,7 @@ public final class ReliabilityExperiment {
         for (Configuration k : configurations) {
             PtqPipeline.Fixes f = k.fixes();
             PtqPipeline.Fixes once = k.empiricalBiasCorrection()
-                    ? new PtqPipeline.Fixes(f.cle(), f.biasAbsorption(), null) : f;
+                    ? new PtqPipeline.Fixes(f.cle(), f.biasAbsorption(), null, null, f.relu6()) : f;
             QuantizedModel base = PtqPipeline.prepare(model, safePool, k.settings(), setup, session, once,
                     stage(progress, "Preparing " + k.label()), cancel);
             Map<String, PrefixCache> caches = new LinkedHashMap<>();

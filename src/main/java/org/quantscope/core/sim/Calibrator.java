@@ -182,6 +182,7 @@ public final class Calibrator {
             return null;
         }
         boolean relu = l.activationKind() == ActivationKind.RELU || l.activationKind() == ActivationKind.RELU6
+                || l.activationKind() == ActivationKind.CHANNEL_CLIP
                 || l.activationKind() == ActivationKind.CLIP && l.clipMin() >= 0;
         return new BatchNormEstimator(spec, gamma, beta, BatchNormEstimator.DEFAULT_ALPHA, relu);
     }

@@ -157,11 +157,7 @@ public final class QuantizerPlacement {
      * transB=0 ([in, out]); the last axis for MatMul ([..., in, out]).
      */
     static int outputChannelAxis(Layer l) {
-        return switch (l.kind()) {
-            case GEMM -> l.linear().longAttr("transB", 0) == 1 ? 0 : 1;
-            case MATMUL -> l.weightShape().length - 1;
-            default -> 0;
-        };
+        return l.outputChannelAxis();
     }
 
     /** The bias Add of each MatMul layer ({@code nn.Linear} on a rank > 2 input): part of the layer, not an Add. */

@@ -188,9 +188,9 @@ final class AdaRoundLayer {
         }
         return switch (l.activationKind()) {
             case RELU -> AdaRoundObjective.Activation.RELU;
-            case RELU6, CLIP -> new AdaRoundObjective.Activation(
+            case RELU6, CLIP, CHANNEL_CLIP -> new AdaRoundObjective.Activation(
                     Double.isNaN(l.clipMin()) ? Double.NEGATIVE_INFINITY : l.clipMin(),
-                    Double.isNaN(l.clipMax()) ? Double.POSITIVE_INFINITY : l.clipMax());
+                    Double.isNaN(l.clipMax()) ? Double.POSITIVE_INFINITY : l.clipMax(), l.channelClipMax());
             default -> AdaRoundObjective.Activation.NONE;
         };
     }
@@ -381,7 +381,7 @@ final class AdaRoundLayer {
                     for (int o = 0; o < l.outs; o++) {
                         int c = gi * l.outs + o;
                         targets[(gi * total + row) * l.outs + o] =
-                                l.activation.apply(yv[(b * cout + c) * positions + p]);
+                                l.activation.apply(yv[(b * cout + c) * positions + p], c);
                     }
                 }
             } else {
@@ -393,7 +393,7 @@ final class AdaRoundLayer {
                 patches[base + l.ins] = 1;
                 int yo = (b * positions + p) * l.outs;
                 for (int o = 0; o < l.outs; o++) {
-                    targets[row * l.outs + o] = l.activation.apply(yv[yo + o]);
+                    targets[row * l.outs + o] = l.activation.apply(yv[yo + o], o);
                 }
             }
         }

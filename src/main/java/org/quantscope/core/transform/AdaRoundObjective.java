@@ -34,19 +34,32 @@ final class AdaRoundObjective {
     /** Shift of the rectified sigmoid. */
     static final double GAMMA = -0.1;
 
-    /** The activation after the layer, applied to both target and prediction. */
-    record Activation(double lo, double hi) {
+    /**
+     * The activation after the layer, applied to both target and prediction: a clip to [lo, hi], or to
+     * [lo, channelHi[c]] per output channel c (a per-channel clip; channels numbered over all groups).
+     */
+    record Activation(double lo, double hi, float[] channelHi) {
         /** No activation (eq. 32). */
         static final Activation NONE = new Activation(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
         /** ReLU. */
         static final Activation RELU = new Activation(0, Double.POSITIVE_INFINITY);
 
-        double apply(double y) {
-            return y < lo ? lo : (y > hi ? hi : y);
+        /** A clip with the same bounds for every channel. */
+        Activation(double lo, double hi) {
+            this(lo, hi, null);
         }
 
-        boolean passes(double y) {
-            return y > lo && y < hi;
+        private double top(int channel) {
+            return channelHi == null ? hi : channelHi[channel];
+        }
+
+        double apply(double y, int channel) {
+            double top = top(channel);
+            return y < lo ? lo : (y > top ? top : y);
+        }
+
+        boolean passes(double y, int channel) {
+            return y > lo && y < top(channel);
         }
     }
 
@@ -248,10 +261,11 @@ final class AdaRoundObjective {
         double[] dy = dW == null ? null : new double[yv.length];
         for (int i = 0; i < yv.length; i++) {
             double pre = yv[i];
-            double e = activation.apply(pre) - target[i];
+            int channel = i / (count * outs) * outs + i % outs; // yv is [groups, count, outs]
+            double e = activation.apply(pre, channel) - target[i];
             loss += e * e;
             if (dy != null) {
-                dy[i] = activation.passes(pre) ? 2 * e / count : 0;
+                dy[i] = activation.passes(pre, channel) ? 2 * e / count : 0;
             }
         }
         if (dW != null) {

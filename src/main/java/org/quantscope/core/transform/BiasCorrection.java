@@ -173,7 +173,7 @@ public final class BiasCorrection {
                     lo = 0;
                     hi = Double.POSITIVE_INFINITY;
                 }
-                case RELU6, CLIP -> {
+                case RELU6, CLIP, CHANNEL_CLIP -> {
                     lo = Double.isNaN(p.clipMin()) ? Double.NEGATIVE_INFINITY : p.clipMin();
                     hi = Double.isNaN(p.clipMax()) ? Double.POSITIVE_INFINITY : p.clipMax();
                 }
@@ -183,7 +183,8 @@ public final class BiasCorrection {
             }
             double[] ex = new double[gamma.length];
             for (int c = 0; c < ex.length; c++) {
-                ex[c] = clippedNormalMean(beta[c], Math.abs(gamma[c]), lo, hi);
+                double top = p.channelClipMax() == null ? hi : p.clipMax(c);
+                ex[c] = clippedNormalMean(beta[c], Math.abs(gamma[c]), lo, top);
             }
             return ex;
         }

@@ -33,17 +33,32 @@ public final class PtqPipeline {
     /**
      * Which fixes to apply.
      *
-     * @param cle            cross-layer equalization (ReLU6 between equalized layers becomes ReLU)
+     * @param cle            cross-layer equalization
      * @param biasAbsorption absorb high biases after equalization (needs {@code cle})
      * @param biasCorrection {@code null}, {@code empirical} or {@code analytic} (analytic cannot follow {@code cle})
      * @param adaround       AdaRound hyper-parameters, or {@code null} for round-to-nearest weights (not together
      *                       with bias correction: AdaRound already minimizes each layer's output error, mean
      *                       included)
+     * @param relu6          what equalization does with ReLU6 between two layers: exact per-channel bounds (the
+     *                       default) or the paper's replacement by ReLU
      */
-    public record Fixes(boolean cle, boolean biasAbsorption, String biasCorrection, AdaRoundSettings adaround) {
+    public record Fixes(boolean cle, boolean biasAbsorption, String biasCorrection, AdaRoundSettings adaround,
+                        CrossLayerEqualization.Relu6Handling relu6) {
 
         /** No fix. */
         public static final Fixes NONE = new Fixes(false, false, null, null);
+
+        /**
+         * Fixes with the exact treatment of ReLU6.
+         *
+         * @param cle            cross-layer equalization
+         * @param biasAbsorption bias absorption
+         * @param biasCorrection bias correction or null
+         * @param adaround       AdaRound hyper-parameters or null
+         */
+        public Fixes(boolean cle, boolean biasAbsorption, String biasCorrection, AdaRoundSettings adaround) {
+            this(cle, biasAbsorption, biasCorrection, adaround, CrossLayerEqualization.Relu6Handling.EXACT);
+        }
 
         /**
          * Fixes without AdaRound.
@@ -58,6 +73,9 @@ public final class PtqPipeline {
 
         /** Validates the combination. */
         public Fixes {
+            if (relu6 == null) {
+                relu6 = CrossLayerEqualization.Relu6Handling.EXACT;
+            }
             if (biasCorrection != null) {
                 biasCorrection = biasCorrection.trim().toLowerCase(Locale.ROOT);
                 if (!biasCorrection.equals("empirical") && !biasCorrection.equals("analytic")) {
@@ -85,7 +103,8 @@ public final class PtqPipeline {
             Map<String, String> m = new java.util.LinkedHashMap<>();
             List<String> names = new java.util.ArrayList<>();
             if (cle) {
-                names.add("cle");
+                names.add(relu6 == CrossLayerEqualization.Relu6Handling.EXACT ? "cle"
+                        : "cle(relu6=" + relu6.name().toLowerCase(Locale.ROOT).replace('_', '-') + ")");
             }
             if (biasAbsorption) {
                 names.add("biasAbsorption");
@@ -119,19 +138,26 @@ public final class PtqPipeline {
      * @param cle              the equalization, or null
      * @param absorbed         what bias absorption moved (empty without it)
      * @param biasCorrection   the bias correction, or null
-     * @param fp32AfterCle     FP32 accuracy of the equalized model (ReLU6 replaced), or null without CLE
+     * @param fp32AfterCle     FP32 accuracy of the equalized model (with absorption), or null without CLE
      * @param adaround         the AdaRound record, or null
      * @param reference        the FP32 graph the fixed quantization approximates: the model as folded, or after
      *                         equalization and absorption (before bias correction and AdaRound, which change only
      *                         how it is quantized)
+     * @param skipped          pairs bias absorption left alone because it would not be exact there
+     * @param fp32Changes      how much each fix that rewrites the FP32 graph (equalization, absorption) changed the
+     *                         FP32 function, measured on the first test samples; bias correction and AdaRound change
+     *                         only how the model is quantized and have no entry
      */
     public record Outcome(SimulationResult before, SimulationResult after, CrossLayerEqualization.Result cle,
                           List<BiasAbsorption.Absorbed> absorbed, BiasCorrection.Result biasCorrection,
-                          EvaluationResult fp32AfterCle, AdaRound.Result adaround, OnnxModel reference) {
+                          EvaluationResult fp32AfterCle, AdaRound.Result adaround, OnnxModel reference,
+                          List<BiasAbsorption.Skipped> skipped, List<FunctionChange> fp32Changes) {
 
-        /** Copies the list. */
+        /** Copies the lists. */
         public Outcome {
             absorbed = List.copyOf(absorbed);
+            skipped = List.copyOf(skipped);
+            fp32Changes = List.copyOf(fp32Changes);
         }
     }
 
@@ -163,15 +189,24 @@ public final class PtqPipeline {
         if (!fixes.any()) {
             before = new SimulationResult(before.fp32(), before.quantized(), before.model(), before.seconds(),
                     before.provenance().withSettings(fixes.describe()));
-            return new Outcome(before, before, null, List.of(), null, null, null, before.model().prepared());
+            return new Outcome(before, before, null, List.of(), null, null, null, before.model().prepared(), List.of(),
+                    List.of());
         }
         Transformed t = transform(model, pool, settings, calibration, session, fixes, before.model(), progress,
                 cancel);
         CrossLayerEqualization.Result cle = t.cle();
         EvaluationResult fp32AfterCle = null;
+        List<FunctionChange> changes = new java.util.ArrayList<>();
         if (cle != null) {
             try (InferenceSession s = InferenceSession.open(t.reference(), session.forEvaluation())) { // with absorption
                 fp32AfterCle = Evaluator.evaluate(s, test, eval, progress, cancel);
+            }
+            int n = eval.limit() > 0 ? Math.min(eval.limit(), FunctionChange.SAMPLES) : FunctionChange.SAMPLES;
+            changes.add(FunctionChange.measure("cle", cle.folded(), cle.model(), test, n, eval.batchSize(), session,
+                    progress, cancel));
+            if (fixes.biasAbsorption()) {
+                changes.add(FunctionChange.measure("biasAbsorption", cle.model(), t.reference(), test, n,
+                        eval.batchSize(), session, progress, cancel));
             }
         }
         SimulationResult after = QuantizationSimulator.simulate(model, t.model(), test, pool, settings, calibration,
@@ -179,7 +214,7 @@ public final class PtqPipeline {
         after = new SimulationResult(after.fp32(), after.quantized(), after.model(), after.seconds(),
                 after.provenance().withSettings(fixes.describe()));
         return new Outcome(before, after, cle, t.absorbed(), t.biasCorrection(), fp32AfterCle, t.adaround(),
-                t.reference());
+                t.reference(), t.skipped(), changes);
     }
 
     /**
@@ -212,8 +247,8 @@ public final class PtqPipeline {
 
     /** The transformed model and the records of each step. */
     private record Transformed(OnnxModel model, CrossLayerEqualization.Result cle,
-                               List<BiasAbsorption.Absorbed> absorbed, BiasCorrection.Result biasCorrection,
-                               AdaRound.Result adaround, OnnxModel reference) {
+                               List<BiasAbsorption.Absorbed> absorbed, List<BiasAbsorption.Skipped> skipped,
+                               BiasCorrection.Result biasCorrection, AdaRound.Result adaround, OnnxModel reference) {
 
         /** Weight encodings the final calibration must keep (AdaRound's grids). */
         Map<String, Encoding> frozen() {
@@ -239,13 +274,20 @@ public final class PtqPipeline {
                                          QuantizedModel plain, ProgressListener progress, CancellationToken cancel) {
         CrossLayerEqualization.Result cle = null;
         List<BiasAbsorption.Absorbed> absorbed = List.of();
+        List<BiasAbsorption.Skipped> skipped = List.of();
         OnnxModel transformed = null;
         if (fixes.cle()) {
-            cle = CrossLayerEqualization.equalize(BatchNormFolding.fold(model), true);
+            cle = CrossLayerEqualization.equalize(BatchNormFolding.fold(model), fixes.relu6());
             transformed = cle.model();
             if (fixes.biasAbsorption()) {
-                BiasAbsorption.Result a = BiasAbsorption.absorb(cle, model);
+                Dataset calib = CalibrationSampler.sample(pool, calibration.sampling(), calibration.size(),
+                        calibration.seed());
+                Map<String, double[]> seen = ChannelMinimum.measure(cle.model(),
+                        BiasAbsorption.preActivationTensors(cle), calib, calibration.batchSize(), session, progress,
+                        cancel);
+                BiasAbsorption.Result a = BiasAbsorption.absorb(cle, model, seen);
                 absorbed = a.absorbed();
+                skipped = a.skipped();
                 transformed = a.model();
             }
         }
@@ -275,6 +317,6 @@ public final class PtqPipeline {
             ada = AdaRound.apply(q0, samples, calibration.batchSize(), as, session, progress, cancel);
             transformed = ada.model();
         }
-        return new Transformed(transformed, cle, absorbed, bc, ada, reference);
+        return new Transformed(transformed, cle, absorbed, skipped, bc, ada, reference);
     }
 }

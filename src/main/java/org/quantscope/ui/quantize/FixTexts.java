@@ -24,14 +24,14 @@ final class FixTexts {
                 100 * o.after().quantized().accuracy(),
                 100 * (o.after().quantized().accuracy() - o.before().quantized().accuracy())));
         if (o.cle() != null) {
-            parts.add(String.format(Locale.ROOT, "Equalized %d layer pairs in %d sweeps; %d ReLU6 replaced by ReLU "
-                    + "(FP32 %.2f %% → %.2f %%).", o.cle().pairs().size(), o.cle().iterations(),
-                    o.cle().relu6Replaced().size(), 100 * o.before().fp32().accuracy(),
-                    100 * o.fp32AfterCle().accuracy()));
+            parts.add(String.format(Locale.ROOT, "Equalized %s (FP32 %.2f %% → %.2f %%).", o.cle().describe(),
+                    100 * o.before().fp32().accuracy(), 100 * o.fp32AfterCle().accuracy()));
         }
-        if (!o.absorbed().isEmpty()) {
-            parts.add("High biases absorbed in " + o.absorbed().size() + " pairs.");
+        if (!o.absorbed().isEmpty() || !o.skipped().isEmpty()) {
+            parts.add("High biases absorbed in " + o.absorbed().size() + " pairs" + (o.skipped().isEmpty() ? "."
+                    : ", " + o.skipped().size() + " left alone where it is not exact (the next layer pads)."));
         }
+        o.fp32Changes().forEach(c -> parts.add(capitalize(c.describe()) + "."));
         if (o.biasCorrection() != null) {
             parts.add("Biases corrected in " + o.biasCorrection().corrections().size() + " layers.");
         }

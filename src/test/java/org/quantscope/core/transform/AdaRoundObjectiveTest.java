@@ -12,7 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Gradient check of the AdaRound objective (eq. 33-35): the hand-written gradient against central finite differences
  * of the objective itself, in double precision, for a grouped layer under each activation, with the regularizer on
- * and off, and with some weights at the edges of the grid so the clamp matters.
+ * and off, and with some weights at the edges of the grid so the clamp matters. The per-channel clip's bounds differ
+ * per channel, so a gradient computed with the wrong channel's bound fails the check.
  */
 class AdaRoundObjectiveTest {
 
@@ -20,7 +21,9 @@ class AdaRoundObjectiveTest {
     void gradientMatchesFiniteDifferences() {
         for (AdaRoundObjective.Activation act : new AdaRoundObjective.Activation[] {
                 AdaRoundObjective.Activation.NONE, AdaRoundObjective.Activation.RELU,
-                new AdaRoundObjective.Activation(0, 0.8)}) {
+                new AdaRoundObjective.Activation(0, 0.8),
+                // a per-channel clip (ReLU6 after equalization): one bound per channel over the 3 groups x 2 outputs
+                new AdaRoundObjective.Activation(0, 1.5, new float[] {0.3f, 1.5f, 0.6f, 0.9f, 0.2f, 1.1f})}) {
             for (double lambda : new double[] {0, 0.05}) {
                 check(act, lambda, 7);
             }
@@ -39,7 +42,7 @@ class AdaRoundObjectiveTest {
         }
         double[] t = new double[groups * rows * outs];
         for (int i = 0; i < t.length; i++) {
-            t[i] = act.apply(r.nextGaussian() * 0.7);
+            t[i] = act.apply(r.nextGaussian() * 0.7, i / (rows * outs) * outs + i % outs);
         }
         int n = groups * outs * ins;
         double[] floor = new double[n];

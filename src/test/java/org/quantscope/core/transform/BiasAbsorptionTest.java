@@ -29,7 +29,7 @@ class BiasAbsorptionTest {
     @Test
     void absorbsTheBnShiftWithoutChangingTheFunction() throws Exception {
         OnnxModel original = OnnxModelLoader.load(AbsorptionModel.write(dir.resolve("a.onnx")));
-        CrossLayerEqualization.Result cle = CrossLayerEqualization.equalize(BatchNormFolding.fold(original), false);
+        CrossLayerEqualization.Result cle = CrossLayerEqualization.equalize(BatchNormFolding.fold(original), CrossLayerEqualization.Relu6Handling.SKIP);
         assertEquals(1, cle.pairs().size());
         BiasAbsorption.Result r = BiasAbsorption.absorb(cle, original);
         assertEquals(1, r.absorbed().size());

@@ -38,7 +38,7 @@ class CrossLayerEqualizationTest {
     @Test
     void reluPairsKeepTheFunctionAndMeetEquation22() throws Exception {
         OnnxModel folded = BatchNormFolding.fold(OnnxModelLoader.load(PlantedOutlierModel.write(dir.resolve("p.onnx"))));
-        CrossLayerEqualization.Result r = CrossLayerEqualization.equalize(folded, false);
+        CrossLayerEqualization.Result r = CrossLayerEqualization.equalize(folded, CrossLayerEqualization.Relu6Handling.SKIP);
         assertEquals(List.of("stem>dw", "dw>pw"), r.pairs().stream().map(p -> p.first() + ">" + p.second()).toList());
         assertTrue(r.relu6Replaced().isEmpty());
         float[] x = new float[50 * 64];
@@ -84,8 +84,8 @@ class CrossLayerEqualizationTest {
     void relu6PairsAreSkippedUnlessReplaced() throws Exception {
         OnnxModel folded = BatchNormFolding.fold(OnnxModelLoader.load(
                 org.quantscope.core.demo.DemoAssets.locate().model()));
-        assertTrue(CrossLayerEqualization.equalize(folded, false).pairs().isEmpty(), "every pair is joined by ReLU6");
-        CrossLayerEqualization.Result r = CrossLayerEqualization.equalize(folded, true);
+        assertTrue(CrossLayerEqualization.equalize(folded, CrossLayerEqualization.Relu6Handling.SKIP).pairs().isEmpty(), "every pair is joined by ReLU6");
+        CrossLayerEqualization.Result r = CrossLayerEqualization.equalize(folded, CrossLayerEqualization.Relu6Handling.REPLACE_WITH_RELU);
         assertEquals(r.pairs().size(), r.relu6Replaced().size());
         assertTrue(r.pairs().size() >= 8, r.pairs().size() + " pairs");
         assertTrue(r.model().nodes().stream().noneMatch(n -> r.relu6Replaced().contains(n.name())
