@@ -15,7 +15,14 @@ public enum ActivationKind {
      * equalization across ReLU6 produces it (scaling channel c by 1/s_c scales its bound 6 to 6/s_c).
      */
     CHANNEL_CLIP("per-channel ReLU6"),
-    /** Other recognized element-wise activations (LeakyRelu, Sigmoid, HardSwish, ...), not positively homogeneous. */
+    /**
+     * HardSwish x * HardSigmoid(x) = x * clip(x / 6 + 1/2, 0, 1): the HardSwish op (opset 14) or, as torch exports it
+     * at opset 13 and older, HardSigmoid (alpha 1/6, beta 1/2) and a Mul of its input with the result. Minimum -0.375.
+     */
+    HARD_SWISH("HardSwish"),
+    /** SiLU (Swish) x * Sigmoid(x): a Sigmoid and a Mul of its input with the result. Minimum about -0.278. */
+    SILU("SiLU"),
+    /** Other recognized element-wise activations (LeakyRelu, Sigmoid, Tanh, ...), not positively homogeneous. */
     OTHER("other");
 
     private final String label;

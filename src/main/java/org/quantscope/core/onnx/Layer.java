@@ -12,7 +12,9 @@ import java.util.List;
  * @param kind           what kind of linear operation it is
  * @param linear         the Conv/Gemm/MatMul node
  * @param batchNorm      the BatchNormalization node folded into it, or {@code null}
- * @param activation     the activation node fused with it, or {@code null}
+ * @param activation     the activation node fused with it, or {@code null}; for HardSwish and SiLU exported as
+ *                       {@code x * HardSigmoid(x)} / {@code x * Sigmoid(x)}, the Mul (the gate node is the producer of
+ *                       its other input)
  * @param activationKind the kind of that activation
  * @param clipMin        lower clip bound when the activation is a Clip/Relu6 ({@code NaN} when unbounded)
  * @param clipMax        upper clip bound when the activation is a Clip/Relu6 ({@code NaN} when unbounded); for a
@@ -71,7 +73,7 @@ public record Layer(String name, LayerKind kind, GraphNode linear, GraphNode bat
         return weightShape.clone();
     }
 
-    /** The nodes of the group, in execution order. */
+    /** The nodes of the group, in execution order (for a gated activation, the Mul without its gate node). */
     public List<GraphNode> nodes() {
         List<GraphNode> n = new ArrayList<>(4);
         n.add(linear);
@@ -103,8 +105,17 @@ public record Layer(String name, LayerKind kind, GraphNode linear, GraphNode bat
             b.append(" + BN");
         }
         if (activation != null) {
-            b.append(" + ").append(activationKind.label());
+            b.append(" + ").append(activationText());
         }
         return b.toString();
+    }
+
+    /**
+     * The fused activation's name as shown to the user, e.g. {@code ReLU6}, {@code HardSwish}, {@code SiLU}, or the op
+     * type of an {@link ActivationKind#OTHER} activation ({@code Sigmoid}, {@code HardSigmoid}, ...); null when none.
+     */
+    public String activationText() {
+        return activation == null ? null
+                : activationKind == ActivationKind.OTHER ? activation.opType() : activationKind.label();
     }
 }

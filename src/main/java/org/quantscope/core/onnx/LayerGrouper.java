@@ -13,8 +13,8 @@ import java.util.Set;
  */
 final class LayerGrouper {
 
-    private static final Set<String> OTHER_ACTIVATIONS = Set.of("LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish",
-            "Tanh", "Elu", "Selu", "Softplus", "PRelu", "Gelu", "Mish");
+    private static final Set<String> OTHER_ACTIVATIONS = Set.of("LeakyRelu", "Sigmoid", "HardSigmoid", "Tanh", "Elu",
+            "Selu", "Softplus", "PRelu", "Gelu", "Mish");
 
     private final OnnxModel model;
 
@@ -94,6 +94,10 @@ final class LayerGrouper {
                     hi = b[1];
                     actKind = lo == 0 && hi == 6 ? ActivationKind.RELU6 : ActivationKind.CLIP;
                 }
+                case "HardSwish" -> {
+                    act = cursor;
+                    actKind = ActivationKind.HARD_SWISH;
+                }
                 default -> {
                     if (OTHER_ACTIVATIONS.contains(cursor.opType())) {
                         act = cursor;
@@ -104,6 +108,12 @@ final class LayerGrouper {
             if (act != null) {
                 out = act.output();
             }
+        }
+        GraphNode gate = act == null ? gate(out) : null;
+        if (gate != null) { // x * HardSigmoid(x) or x * Sigmoid(x): the Mul's output ends the group
+            act = model.consumersOf(gate.output()).get(0);
+            actKind = gate.opType().equals("Sigmoid") ? ActivationKind.SILU : ActivationKind.HARD_SWISH;
+            out = act.output();
         }
         GraphNode bound = null;
         float[] channelMax = null;
@@ -158,6 +168,31 @@ final class LayerGrouper {
             }
         }
         return c.floats();
+    }
+
+    /**
+     * The gate of a gated activation {@code x * g(x)} on {@code x}, as torch exports HardSwish before opset 14
+     * (HardSigmoid with alpha 1/6 and beta 1/2) and SiLU (Sigmoid): {@code x} is read by exactly the gate and a Mul,
+     * the Mul multiplies {@code x} by the gate's output, and nothing else reads the gate's output. Else null.
+     */
+    private GraphNode gate(String x) {
+        List<GraphNode> cs = model.consumersOf(x);
+        if (isGraphOutput(x) || cs.size() != 2) {
+            return null;
+        }
+        GraphNode mul = cs.get(0).opType().equals("Mul") ? cs.get(0) : cs.get(1);
+        GraphNode g = mul == cs.get(0) ? cs.get(1) : cs.get(0);
+        boolean hardSigmoid = g.opType().equals("HardSigmoid")
+                && Math.abs(g.doubleAttr("alpha", 0.2) - 1 / 6.0) < 1e-6
+                && Math.abs(g.doubleAttr("beta", 0.5) - 0.5) < 1e-6;
+        if (!mul.opType().equals("Mul") || !mul.domain().isEmpty() || !g.domain().isEmpty()
+                || !(hardSigmoid || g.opType().equals("Sigmoid")) || g.outputs().size() != 1
+                || mul.inputs().size() != 2 || isGraphOutput(g.output())) {
+            return null;
+        }
+        boolean pair = mul.input(0).equals(x) && mul.input(1).equals(g.output())
+                || mul.input(1).equals(x) && mul.input(0).equals(g.output());
+        return pair && model.consumersOf(g.output()).size() == 1 ? g : null;
     }
 
     /**

@@ -81,7 +81,8 @@ public final class Calibrator {
                     if (bn == null) {
                         notes.put(s.name(), original == null
                                 ? "BN-based ranges are not available after cross-layer equalization; min-max used"
-                                : "no BatchNormalization produces this tensor; min-max used instead");
+                                : "no BatchNormalization (followed by nothing, ReLU or Clip) produces this "
+                                + "tensor; min-max used instead");
                         method = "minmax";
                     } else {
                         estimators.put(s.name(), bn);
@@ -180,6 +181,11 @@ public final class Calibrator {
         float[] beta = original.constant(l.batchNorm().input(2)).map(w -> w.floats()).orElse(null);
         if (gamma == null || beta == null) {
             return null;
+        }
+        ActivationKind k = l.activationKind();
+        if (k != ActivationKind.NONE && k != ActivationKind.RELU && k != ActivationKind.RELU6
+                && k != ActivationKind.CLIP && k != ActivationKind.CHANNEL_CLIP) {
+            return null; // eq. 18-19 describe the BN output, clipped at most: not HardSwish, SiLU, Sigmoid, ...
         }
         boolean relu = l.activationKind() == ActivationKind.RELU || l.activationKind() == ActivationKind.RELU6
                 || l.activationKind() == ActivationKind.CHANNEL_CLIP

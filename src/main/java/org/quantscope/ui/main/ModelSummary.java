@@ -1,6 +1,5 @@
 package org.quantscope.ui.main;
 
-import org.quantscope.core.onnx.ActivationKind;
 import org.quantscope.core.onnx.Layer;
 import org.quantscope.core.onnx.LayerKind;
 import org.quantscope.core.onnx.OnnxModel;
@@ -56,15 +55,14 @@ public record ModelSummary(String fileName, String parameters, String parameters
                 inputsOutputs(model), List.copyOf(rows));
     }
 
-    /** What is fused into the layer: {@code BN}, {@code ReLU6}, {@code BN + ReLU6}, or {@code —}. */
+    /** What is fused into the layer: {@code BN}, {@code ReLU6}, {@code BN + HardSwish}, or {@code —}. */
     static String fusedWith(Layer l) {
         List<String> parts = new ArrayList<>(2);
         if (l.batchNorm() != null) {
             parts.add("BN");
         }
         if (l.activation() != null) {
-            parts.add(l.activationKind() == ActivationKind.OTHER
-                    ? l.activation().opType() : l.activationKind().label());
+            parts.add(l.activationText());
         }
         return parts.isEmpty() ? "—" : String.join(" + ", parts);
     }
