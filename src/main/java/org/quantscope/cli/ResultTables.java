@@ -2,12 +2,15 @@ package org.quantscope.cli;
 
 import org.quantscope.core.eval.EvaluationResult;
 import org.quantscope.core.quant.Granularity;
+import org.quantscope.core.sim.PlacementCheck;
 import org.quantscope.core.sim.QuantSettings;
 import org.quantscope.core.sim.QuantizerSite;
 import org.quantscope.core.sim.QuantizerState;
 import org.quantscope.core.sim.SimulationResult;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import java.io.PrintWriter;
 
@@ -73,8 +76,16 @@ final class ResultTables {
         }
         out.println();
         printQuantizers(out, r.model().quantizers());
+        PlacementCheck.Result check = PlacementCheck.check(r.model());
+        out.println();
+        out.println(check.complete()
+                ? String.format("Placement  complete: every input of the %d quantized layers comes from a quantizer",
+                        check.computeLayers())
+                : String.format("Placement  %d of %d quantized layers read float inputs (warnings below)",
+                        check.floatInputs().size(), check.computeLayers()));
+        Set<String> floatWarnings = new HashSet<>(check.warnings());
         for (String warning : r.model().warnings()) {
-            out.println("note: " + warning);
+            out.println((floatWarnings.contains(warning) ? "warning: " : "note: ") + warning);
         }
     }
 

@@ -2,6 +2,7 @@ package org.quantscope.report;
 
 import org.quantscope.core.eval.EvaluationResult;
 import org.quantscope.core.quant.Granularity;
+import org.quantscope.core.sim.PlacementCheck;
 import org.quantscope.core.sim.QuantizedModel;
 import org.quantscope.core.sim.QuantizerState;
 import org.quantscope.core.sim.SimulationResult;
@@ -16,7 +17,8 @@ import java.util.Map;
  * A quantization simulation as JSON. Field names are a public interface used by scripts: {@code fp32} and
  * {@code quantized} (each with {@code accuracy} and {@code perClassAccuracy}, fractions in [0,1]), {@code drop}
  * (points), {@code perClassDrop} (points), {@code settings}, {@code quantizers} (placement, ranges and encodings of
- * every quantizer), {@code encodings} (the AIMET-style tree of {@link EncodingsJson}), {@code warnings},
+ * every quantizer), {@code encodings} (the AIMET-style tree of {@link EncodingsJson}), {@code placementCheck}
+ * (quantized layers left with float inputs, {@link #placementCheck}), {@code warnings},
  * {@code provenance}.
  */
 public final class QuantizationJson {
@@ -36,6 +38,7 @@ public final class QuantizationJson {
         root.put("settings", settings(r.model()));
         root.put("quantizers", quantizers(r.model()));
         root.put("encodings", EncodingsJson.tree(r.model()));
+        root.put("placementCheck", placementCheck(PlacementCheck.check(r.model())));
         root.put("warnings", r.model().warnings());
         root.put("seconds", r.seconds());
         root.put("provenance", Json.provenance(r.provenance()));
@@ -82,6 +85,30 @@ public final class QuantizationJson {
             return Long.parseLong(v);
         }
         return v;
+    }
+
+    /**
+     * The placement check: {@code computeLayers} (quantized compute ops checked), {@code complete}, and
+     * {@code floatInputs}, one object per quantized layer input left in float ({@code layer}, {@code tensor},
+     * {@code producer}, {@code producerOp}, {@code quantizer} (the disabled one, or null), {@code reason}).
+     */
+    public static Map<String, Object> placementCheck(PlacementCheck.Result check) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("computeLayers", check.computeLayers());
+        m.put("complete", check.complete());
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (PlacementCheck.FloatInput f : check.floatInputs()) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("layer", f.layer());
+            o.put("tensor", f.tensor());
+            o.put("producer", f.producer());
+            o.put("producerOp", f.producerOp());
+            o.put("quantizer", f.quantizer());
+            o.put("reason", f.reason());
+            list.add(o);
+        }
+        m.put("floatInputs", list);
+        return m;
     }
 
     /** One object per quantizer: where it is, what it does, what calibration chose. */

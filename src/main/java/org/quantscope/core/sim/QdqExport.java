@@ -12,7 +12,10 @@ import org.quantscope.core.quant.QuantizerSpec;
 import org.quantscope.core.quant.ScaleConvention;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns a {@link QuantizedModel} into a deployable QDQ ONNX model, the format ONNX Runtime's quantization tools write
@@ -105,6 +108,7 @@ public final class QdqExport {
                         spec.qmax(), spec.convention() == ScaleConvention.PYTORCH));
             }
         }
+        acts.addAll(requantizedInputs(prepared, acts));
         for (BiasQuantization b : qm.biases()) {
             Layer l = prepared.layers().stream().filter(x -> x.name().equals(b.layer())).findFirst().orElseThrow();
             WeightTensor bias = prepared.constant(l.biasName()).orElseThrow();
@@ -113,6 +117,31 @@ public final class QdqExport {
                     new int[b.scales().length], b.scales().length > 1 ? 0 : -1));
         }
         return QuantizedGraphWriter.deployable(prepared, weights, acts);
+    }
+
+    /**
+     * The same Q/DQ again right before a compute op whose input is quantized further up, behind ops that pass
+     * quantized values through unchanged (Flatten, Reshape, Relu, MaxPool, ...; {@link GridPreserving}): quantizing
+     * values that already lie on the grid with that grid is exact, and every Conv/Gemm/MatMul data input then comes
+     * straight from a DequantizeLinear, the pattern ONNX Runtime fuses into an integer kernel (its own quantizer writes
+     * the same pairs after such ops).
+     */
+    private static List<ActivationFakeQuant> requantizedInputs(OnnxModel prepared, List<ActivationFakeQuant> acts) {
+        Map<String, ActivationFakeQuant> byTensor = new HashMap<>();
+        acts.forEach(a -> byTensor.put(a.tensor(), a));
+        Map<String, ActivationFakeQuant> copies = new LinkedHashMap<>();
+        for (ComputeInput c : ComputeInput.all(prepared, QuantizerPlacement.dataTensors(prepared))) {
+            if (byTensor.containsKey(c.tensor()) || copies.containsKey(c.tensor())) {
+                continue;
+            }
+            String source = GridPreserving.coveringTensor(prepared, c.tensor(), byTensor::containsKey);
+            if (source != null) {
+                ActivationFakeQuant a = byTensor.get(source);
+                copies.put(c.tensor(), new ActivationFakeQuant(c.tensor(), a.scale(), a.zeroPoint(), a.qmin(),
+                        a.qmax(), a.multiplyByReciprocal()));
+            }
+        }
+        return new ArrayList<>(copies.values());
     }
 
     private static void shift(int[] v) {

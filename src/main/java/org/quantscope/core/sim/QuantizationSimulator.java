@@ -50,6 +50,7 @@ public final class QuantizationSimulator {
      * @return the sites, weights first
      */
     public static List<QuantizerSite> sites(OnnxModel original, QuantSettings settings) {
+        QuantizerPlacement.requireFloatWeights(original);
         OnnxModel prepared = settings.foldBatchNorm() ? BatchNormFolding.fold(original) : original;
         return QuantizerPlacement.place(prepared, original, settings.placement());
     }
@@ -152,6 +153,7 @@ public final class QuantizationSimulator {
                                          Dataset calibPool, CalibrationSettings calibration, SessionSettings session,
                                          Map<String, Encoding> frozen, ProgressListener progress,
                                          CancellationToken cancel) {
+        QuantizerPlacement.requireFloatWeights(original);
         List<String> warnings = new ArrayList<>();
         OnnxModel prepared = transformed != null ? transformed
                 : settings.foldBatchNorm() ? BatchNormFolding.fold(original) : original;
@@ -214,6 +216,7 @@ public final class QuantizationSimulator {
                 }
             }
         }
+        warnings.addAll(PlacementCheck.check(prepared, states).warnings());
         SimulationGraphBuilder.Built built = SimulationGraphBuilder.build(prepared, states, settings.biasInt32());
         warnings.addAll(built.warnings());
         return new QuantizedModel(original, prepared, built.simulation(), states, built.biases(), settings,
@@ -262,6 +265,7 @@ public final class QuantizationSimulator {
                 warnings.add("Activation '" + q.site().name() + "': " + c.note() + ".");
             }
         }
+        warnings.addAll(PlacementCheck.check(graph, states).warnings());
         SimulationGraphBuilder.Built built = SimulationGraphBuilder.build(graph, states, settings.biasInt32());
         warnings.addAll(built.warnings());
         return new QuantizedModel(qm.original(), graph, built.simulation(), states, built.biases(), settings,

@@ -1,5 +1,6 @@
 package org.quantscope.core.sim;
 
+import org.quantscope.core.InputException;
 import org.quantscope.core.onnx.ActivationKind;
 import org.quantscope.core.onnx.GraphNode;
 import org.quantscope.core.onnx.Layer;
@@ -18,16 +19,22 @@ import java.util.Set;
 
 /**
  * Decides where quantizers go (the placement rules of issue 4 and {@code docs/torch-reference.md}, which the PyTorch
- * reference implements identically):
+ * reference implements identically, completed by decision 0017):
  * <ul>
  *   <li>one weight quantizer per Conv/Gemm/MatMul weight, after BN folding; biases stay float (or int32, see
  *       {@link QuantSettings#biasInt32()});</li>
  *   <li>activation quantizers as chosen by {@link ActivationPlacement}; by default at every model input, at the end
- *       of each layer group (after its activation), at Add/Concat outputs, MaxPool/AveragePool/GlobalAveragePool
- *       outputs and model outputs. A tensor is quantized once even when several rules name it. Flatten, Reshape,
- *       Identity and Pad get no quantizer, nor does a Relu/Clip that does not close a layer group.</li>
+ *       of each layer group (after its activation, HardSwish and SiLU included), at Add/Concat outputs,
+ *       MaxPool/AveragePool/GlobalAveragePool outputs, outputs of element-wise Muls of two activations and model
+ *       outputs. A tensor is quantized once even when several rules name it. Flatten, Reshape, Identity and Pad get
+ *       no quantizer, nor does a Relu/Clip that does not close a layer group.</li>
+ *   <li>completion: every data input of a compute op ({@link ComputeInput}: input 0 of a layer, both inputs of a
+ *       MatMul between two activations) comes from a quantizer, whatever op produced it: if walking back through ops
+ *       that pass quantized values through unchanged ({@link GridPreserving}) reaches no quantizer, the input itself
+ *       gets one ({@code layer input}). {@link ActivationPlacement#LAYER_INPUTS} quantizes exactly these inputs.</li>
  * </ul>
- * Only floating-point data tensors are quantized: tensors computed from shapes (Shape, Size, ...) are not.
+ * Only floating-point data tensors are quantized: tensors computed from shapes (Shape, Size, ...) are not. After
+ * placement, {@link PlacementCheck} verifies the result and names every quantized layer left with a float input.
  */
 public final class QuantizerPlacement {
 
@@ -35,13 +42,29 @@ public final class QuantizerPlacement {
             "GlobalAveragePool");
     private static final Set<String> NON_DATA_OPS = Set.of("Shape", "Size", "NonZero", "ArgMax", "ArgMin",
             "ConstantOfShape", "Range", "EyeLike");
-    private static final Set<String> SIGN_PRESERVING = Set.of("MaxPool", "AveragePool", "GlobalAveragePool",
-            "GlobalMaxPool", "Flatten", "Reshape", "Identity", "Squeeze", "Unsqueeze", "Transpose", "Concat", "Add",
-            "Resize", "Upsample", "Dropout", "Pad");
-    private static final Set<String> NON_NEGATIVE_OPS = Set.of("Relu", "Sigmoid", "Softmax", "Softplus", "Abs",
-            "HardSigmoid", "Exp");
+    private static final Set<String> LOOKUP_OPS = Set.of("Gather", "GatherElements", "GatherND");
 
     private QuantizerPlacement() {
+    }
+
+    /**
+     * Refuses a model that is already quantized: layers whose weights are integers behind a DequantizeLinear (a QDQ
+     * model, such as QuantScope's own export). QuantScope simulates the quantization of a float model.
+     *
+     * @param m the model as loaded
+     * @throws InputException naming the first quantized layer and what to do instead
+     */
+    static void requireFloatWeights(OnnxModel m) {
+        List<Layer> quantized = m.layers().stream()
+                .filter(l -> !m.constant(l.weightName()).map(WeightTensor::isFloat).orElse(false)).toList();
+        if (!quantized.isEmpty()) {
+            Layer l = quantized.get(0);
+            String type = m.constant(l.weightName()).map(WeightTensor::elementType).orElse("non-float");
+            throw new InputException(m.path().getFileName() + " is already quantized: " + quantized.size() + " of its "
+                    + m.layers().size() + " layers have " + type + " weights behind a DequantizeLinear (first: "
+                    + l.name() + "). QuantScope simulates the quantization of a float model: quantize the float "
+                    + "model this one was made from (evaluate this one with 'quantscope eval --model').");
+        }
     }
 
     /**
@@ -58,7 +81,7 @@ public final class QuantizerPlacement {
             originalWeightNames.put(l.linear().name(), l.weightName());
         }
         Set<String> data = dataTensors(prepared);
-        Set<String> nonNegative = nonNegativeTensors(prepared, data);
+        Set<String> nonNegative = NonNegativeTensors.of(prepared, data);
         List<QuantizerSite> sites = new ArrayList<>();
         Set<String> weightNames = new HashSet<>();
         List<Layer> weighted = new ArrayList<>();
@@ -83,13 +106,12 @@ public final class QuantizerPlacement {
         Map<String, QuantizerSite> acts = new LinkedHashMap<>();
         Map<String, Layer> layerByOutput = new HashMap<>();
         prepared.layers().forEach(l -> layerByOutput.put(prepared.resolveIdentity(l.output()), l));
+        List<ComputeInput> computeInputs = ComputeInput.all(prepared, data);
         if (placement == ActivationPlacement.LAYER_INPUTS) {
-            for (Layer l : prepared.layers()) {
-                String t = prepared.resolveIdentity(l.linear().input(0));
-                if (data.contains(t)) {
-                    String role = isModelInput(prepared, t) ? "model input" : "layer input";
-                    acts.putIfAbsent(t, activation(prepared, t, l.name(), role, nonNegative));
-                }
+            for (ComputeInput c : computeInputs) {
+                String role = isModelInput(prepared, c.tensor()) ? "model input"
+                        : c.layer() != null ? "layer input" : "MatMul input";
+                acts.putIfAbsent(c.tensor(), activation(prepared, c.tensor(), layerName(c), role, nonNegative));
             }
         } else {
             for (TensorSpec in : prepared.inputs()) {
@@ -114,6 +136,8 @@ public final class QuantizerPlacement {
                 } else if (OUTPUT_OPS.contains(n.opType()) && !insideLayer.contains(n.name())) {
                     String role = n.opType().endsWith("Pool") ? "pool output" : n.opType() + " output";
                     acts.putIfAbsent(out, activation(prepared, out, null, role, nonNegative));
+                } else if (isActivationProduct(prepared, n, data)) {
+                    acts.putIfAbsent(out, activation(prepared, out, null, "Mul output", nonNegative));
                 }
             }
             for (TensorSpec o : prepared.outputs()) {
@@ -122,6 +146,13 @@ public final class QuantizerPlacement {
                     Layer l = layerByOutput.get(t);
                     acts.putIfAbsent(t, activation(prepared, t, l == null ? null : l.name(), "model output",
                             nonNegative));
+                }
+            }
+            // completion: every data input of a compute op comes from a quantizer, whatever op produced it
+            for (ComputeInput c : computeInputs) {
+                if (GridPreserving.coveringTensor(prepared, c.tensor(), acts::containsKey) == null) {
+                    acts.put(c.tensor(), activation(prepared, c.tensor(), layerName(c),
+                            c.layer() != null ? "layer input" : "MatMul input", nonNegative));
                 }
             }
         }
@@ -146,6 +177,22 @@ public final class QuantizerPlacement {
         long[] shape = m.valueInfo(tensor).map(TensorSpec::shape).orElse(new long[0]);
         return new QuantizerSite(tensor, QuantizerKind.ACTIVATION, tensor, node, layer, role, 1, shape,
                 nonNegative.contains(tensor));
+    }
+
+    /** The layer a compute-input quantizer belongs to: the reading layer, none for a MatMul of two activations. */
+    private static String layerName(ComputeInput c) {
+        return c.layer() == null ? null : c.layer().name();
+    }
+
+    /**
+     * An element-wise Mul of two activations outside any layer group (the scale Mul of squeeze-and-excitation, a
+     * gated activation such as SiLU after an Add): integer back-ends run it as an integer op with a quantized output
+     * (ONNX Runtime's QLinearMul, TensorRT's element-wise layer), like an Add. A Mul by a constant is a rescaling and
+     * gets no quantizer of its own.
+     */
+    private static boolean isActivationProduct(OnnxModel m, GraphNode n, Set<String> data) {
+        return n.opType().equals("Mul") && n.inputs().size() == 2 && data.contains(m.resolveIdentity(n.input(0)))
+                && data.contains(m.resolveIdentity(n.input(1)));
     }
 
     private static boolean isModelInput(OnnxModel m, String t) {
@@ -207,16 +254,23 @@ public final class QuantizerPlacement {
 
     /**
      * Floating-point data tensors: graph inputs, and outputs of nodes that read at least one data tensor, except
-     * shape computations. Constants are not data.
+     * shape computations; plus the float output of a lookup (Gather) of a constant table at indices computed from the
+     * inputs (an embedding read with integer ids). Constants are not data.
      */
     static Set<String> dataTensors(OnnxModel m) {
         Set<String> data = new HashSet<>();
+        Set<String> dynamic = new HashSet<>(); // anything computed from the graph inputs, whatever its type
         for (TensorSpec in : m.inputs()) {
+            dynamic.add(in.name());
             if (!declaredNonFloat(in.elementType())) {
                 data.add(in.name());
             }
         }
         for (GraphNode n : m.nodes()) {
+            boolean readsDynamic = n.inputs().stream().anyMatch(dynamic::contains);
+            if (readsDynamic) {
+                dynamic.addAll(n.outputs());
+            }
             if (NON_DATA_OPS.contains(n.opType()) || n.opType().equals("Constant")) {
                 continue;
             }
@@ -227,7 +281,9 @@ public final class QuantizerPlacement {
                 }
             }
             boolean readsData = n.inputs().stream().anyMatch(data::contains);
-            if (readsData) {
+            boolean lookup = LOOKUP_OPS.contains(n.opType()) && dynamic.contains(n.input(1))
+                    && m.constant(n.input(0)).map(WeightTensor::isFloat).orElse(false);
+            if (readsData || lookup) {
                 for (String o : n.outputs()) {
                     if (!m.valueInfo(o).map(t -> declaredNonFloat(t.elementType())).orElse(false)) {
                         data.add(o);
@@ -240,63 +296,5 @@ public final class QuantizerPlacement {
 
     private static boolean declaredNonFloat(String type) {
         return type != null && !type.equals("unknown") && !type.startsWith("float") && !type.equals("bfloat16");
-    }
-
-    /** Data tensors that cannot be negative, by propagation through sign-preserving ops. */
-    private static Set<String> nonNegativeTensors(OnnxModel m, Set<String> data) {
-        Set<String> nn = new HashSet<>();
-        for (GraphNode n : m.nodes()) {
-            if (n.outputs().isEmpty() || !data.contains(n.output())) {
-                continue;
-            }
-            String op = n.opType();
-            boolean result;
-            if (NON_NEGATIVE_OPS.contains(op)) {
-                result = true;
-            } else if (op.equals("Clip")) {
-                double lo = clipMin(m, n);
-                result = lo >= 0 || (!n.input(0).isEmpty() && nn.contains(n.input(0)));
-            } else if (SIGN_PRESERVING.contains(op)) {
-                result = true;
-                for (String in : n.inputs()) {
-                    if (in.isEmpty()) {
-                        continue;
-                    }
-                    boolean isData = data.contains(in);
-                    if (isData && !nn.contains(in)) {
-                        result = false;
-                    }
-                    if (!isData && (op.equals("Add") || op.equals("Concat"))) {
-                        result = result && m.constant(in).map(QuantizerPlacement::allNonNegative).orElse(false);
-                    }
-                }
-            } else {
-                result = false;
-            }
-            if (result) {
-                nn.add(n.output());
-            }
-        }
-        return nn;
-    }
-
-    private static double clipMin(OnnxModel m, GraphNode clip) {
-        double lo = clip.doubleAttr("min", Double.NEGATIVE_INFINITY);
-        if (!clip.input(1).isEmpty()) {
-            lo = m.constant(clip.input(1)).map(WeightTensor::scalar).orElse(Double.NEGATIVE_INFINITY);
-        }
-        return lo;
-    }
-
-    private static boolean allNonNegative(WeightTensor t) {
-        if (t.floats() == null) {
-            return false;
-        }
-        for (float f : t.floats()) {
-            if (!(f >= 0)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

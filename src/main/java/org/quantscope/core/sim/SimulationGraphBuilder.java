@@ -24,9 +24,6 @@ import java.util.Set;
  */
 final class SimulationGraphBuilder {
 
-    private static final Set<String> PASS_THROUGH = Set.of("Identity", "Flatten", "Reshape", "Squeeze", "Unsqueeze",
-            "Transpose", "MaxPool", "GlobalMaxPool", "Dropout");
-
     /** The graph, its int32 biases, and remarks. */
     record Built(OnnxModel simulation, List<BiasQuantization> biases, List<String> warnings) {
     }
@@ -119,20 +116,9 @@ final class SimulationGraphBuilder {
         return users;
     }
 
-    /** The encoding of the quantizer feeding a layer's data input, through pass-through ops. */
+    /** The encoding of the quantizer feeding a layer's data input, through ops that pass quantized values. */
     private static Encoding inputEncoding(OnnxModel m, Layer l, Map<String, Encoding> acts) {
-        String t = m.resolveIdentity(l.linear().input(0));
-        for (int guard = 0; guard < 100; guard++) {
-            Encoding e = acts.get(t);
-            if (e != null) {
-                return e;
-            }
-            GraphNode p = m.producerOf(t).orElse(null);
-            if (p == null || !PASS_THROUGH.contains(p.opType())) {
-                return null;
-            }
-            t = m.resolveIdentity(p.input(0));
-        }
-        return null;
+        String t = GridPreserving.coveringTensor(m, l.linear().input(0), acts::containsKey);
+        return t == null ? null : acts.get(t);
     }
 }

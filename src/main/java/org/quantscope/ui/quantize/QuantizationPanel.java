@@ -88,7 +88,19 @@ public final class QuantizationPanel {
         stale.setMinWidth(Region.USE_PREF_SIZE);
         stale.visibleProperty().bind(vm.staleBinding());
         stale.managedProperty().bind(stale.visibleProperty());
-        HBox resultLine = new HBox(10, stale, provenance);
+        Label floatInputs = new Label();
+        floatInputs.setId("floatInputsBadge");
+        floatInputs.getStyleClass().add("stale-badge");
+        floatInputs.setMinWidth(Region.USE_PREF_SIZE);
+        floatInputs.textProperty().bind(r.floatInputsProperty());
+        floatInputs.visibleProperty().bind(r.floatInputsProperty().isNotEmpty());
+        floatInputs.managedProperty().bind(floatInputs.visibleProperty());
+        Tooltip floatTip = new Tooltip();
+        floatTip.textProperty().bind(r.floatInputsDetailProperty());
+        floatTip.setWrapText(true);
+        floatTip.setMaxWidth(640);
+        floatInputs.setTooltip(floatTip);
+        HBox resultLine = new HBox(10, stale, floatInputs, provenance);
         HBox.setHgrow(provenance, Priority.ALWAYS);
         provenance.setMaxWidth(Double.MAX_VALUE);
 

@@ -7,6 +7,7 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.quantscope.core.eval.EvaluationResult;
+import org.quantscope.core.sim.PlacementCheck;
 import org.quantscope.core.sim.SimulationResult;
 import org.quantscope.core.transform.FixEffects;
 import org.quantscope.core.transform.PtqPipeline;
@@ -19,7 +20,8 @@ import static org.quantscope.ui.main.MainViewModel.NO_VALUE;
 
 /**
  * The display texts of a simulation result: the four tiles (FP32 accuracy, quantized accuracy, drop, worst class),
- * the per-class comparison, and the provenance line saying how the numbers were made.
+ * the per-class comparison, the provenance line saying how the numbers were made, and the placement check (quantized
+ * layers left with float inputs).
  */
 public final class SimulationView {
 
@@ -34,6 +36,8 @@ public final class SimulationView {
     private final ReadOnlyStringWrapper worstDetail = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper provenance = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper warnings = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper floatInputs = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper floatInputsDetail = new ReadOnlyStringWrapper("");
     private final ObservableList<ClassComparison> classes = FXCollections.observableArrayList();
     private final ObservableList<ClassComparison> classesView = FXCollections.unmodifiableObservableList(classes);
     private final ReadOnlyStringWrapper fixesText = new ReadOnlyStringWrapper("");
@@ -73,6 +77,11 @@ public final class SimulationView {
                 request.describe(), r.model().calibrationData(), r.provenance().modelSha256().substring(0, 12),
                 r.seconds()));
         warnings.set(String.join("\n", r.model().warnings()));
+        PlacementCheck.Result check = PlacementCheck.check(r.model());
+        int n = check.floatInputs().size();
+        floatInputs.set(n == 0 ? "" : String.format(Locale.ROOT, "%d of %d quantized layers read float inputs", n,
+                check.computeLayers()));
+        floatInputsDetail.set(String.join("\n", check.warnings()));
         fixesText.set(outcome == null ? "" : FixTexts.summary(outcome, request));
         List<FixEffectRow> er = new ArrayList<>();
         if (fixEffects != null) {
@@ -95,6 +104,8 @@ public final class SimulationView {
         worstDetail.set("largest per-class drop");
         provenance.set("");
         warnings.set("");
+        floatInputs.set("");
+        floatInputsDetail.set("");
         classes.clear();
         fixesText.set("");
         effects.clear();
@@ -157,6 +168,19 @@ public final class SimulationView {
     /** Remarks of the simulation (unfolded BN, range-method fallbacks, ...), one per line. */
     public ReadOnlyStringProperty warningsProperty() {
         return warnings.getReadOnlyProperty();
+    }
+
+    /**
+     * The placement check's verdict: e.g. {@code 3 of 54 quantized layers read float inputs}, empty when every input
+     * of every quantized layer is quantized (or before a result).
+     */
+    public ReadOnlyStringProperty floatInputsProperty() {
+        return floatInputs.getReadOnlyProperty();
+    }
+
+    /** The placement check's warnings (each layer with a float input, its producer and why), one per line. */
+    public ReadOnlyStringProperty floatInputsDetailProperty() {
+        return floatInputsDetail.getReadOnlyProperty();
     }
 
     /** What the post-training fixes did, in a sentence or two; empty without fixes. */
