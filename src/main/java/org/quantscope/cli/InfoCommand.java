@@ -2,9 +2,11 @@ package org.quantscope.cli;
 
 import org.quantscope.core.InputException;
 import org.quantscope.core.demo.DemoAssets;
+import org.quantscope.core.onnx.BlockSummary;
 import org.quantscope.core.onnx.Layer;
 import org.quantscope.core.onnx.OnnxModel;
 import org.quantscope.core.onnx.OnnxModelLoader;
+import org.quantscope.core.onnx.QuantizedWeight;
 import org.quantscope.core.onnx.TensorSpec;
 import org.quantscope.report.ModelSummaryJson;
 import picocli.CommandLine.Command;
@@ -49,6 +51,13 @@ final class InfoCommand implements Callable<Integer> {
         out.printf("Producer  %s   IR %d   opset %d%n", m.producer().isEmpty() ? "?" : m.producer(), m.irVersion(),
                 m.opset());
         out.printf("Params    %,d   nodes %d   layers %d%n", m.parameterCount(), m.nodes().size(), m.layers().size());
+        BlockSummary blocks = BlockSummary.of(m);
+        if (!blocks.text().isEmpty()) {
+            out.printf("Blocks    %s%n", blocks.text());
+        }
+        if (!blocks.quantizedText(m.layers().size()).isEmpty()) {
+            out.printf("Quantized %s%n", blocks.quantizedText(m.layers().size()));
+        }
         for (TensorSpec t : m.inputs()) {
             out.printf("Input     %s  %s %s%n", t.name(), t.elementType(), t.shapeText());
         }
@@ -58,13 +67,17 @@ final class InfoCommand implements Callable<Integer> {
         m.warnings().forEach(w -> out.println("Warning   " + w));
         out.println();
         int nameWidth = Math.max(5, m.layers().stream().mapToInt(l -> l.name().length()).max().orElse(5));
-        String fmt = "%-3s %-" + nameWidth + "s  %-15s %-12s %10s  %-12s %s%n";
-        out.printf(fmt, "#", "layer", "op", "weight", "params", "fused", "batch norm node");
+        int fusedWidth = Math.max(5, m.layers().stream().mapToInt(l -> fused(l).length()).max().orElse(5));
+        int typeWidth = Math.max(7, m.layers().stream().mapToInt(l -> weightType(m, blocks, l).length()).max()
+                .orElse(7));
+        String fmt = "%-3s %-" + nameWidth + "s  %-15s %-12s %-" + typeWidth + "s %10s  %-" + fusedWidth
+                + "s  %-9s  %s%n";
+        out.printf(fmt, "#", "layer", "op", "weight", "weights", "params", "fused", "block", "batch norm node");
         int i = 1;
         for (Layer l : m.layers()) {
-            String fused = l.fusedText().substring(l.linear().opType().length()).replaceFirst("^ \\+ ", "");
-            out.printf(fmt, i++, l.name(), l.kind().label(), l.weightShapeText(),
-                    String.format("%,d", l.parameters()), fused.isEmpty() ? "-" : fused,
+            String block = blocks.blockOf(l);
+            out.printf(fmt, i++, l.name(), l.kind().label(), l.weightShapeText(), weightType(m, blocks, l),
+                    String.format("%,d", l.parameters()), fused(l), block == null ? "-" : block,
                     l.batchNorm() == null ? "-" : l.batchNorm().name());
         }
         Map<String, Integer> ops = new TreeMap<>();
@@ -76,5 +89,17 @@ final class InfoCommand implements Callable<Integer> {
             out.println("Wrote " + json);
         }
         return 0;
+    }
+
+    /** What is fused with the layer, e.g. {@code BN + HardSwish}, or {@code -}. */
+    private static String fused(Layer l) {
+        String fused = l.fusedText().substring(l.linear().opType().length()).replaceFirst("^ \\+ ", "");
+        return fused.isEmpty() ? "-" : fused;
+    }
+
+    /** The weight's type: {@code float32}, or the integer grid of an already quantized layer. */
+    private static String weightType(OnnxModel m, BlockSummary blocks, Layer l) {
+        return blocks.quantizedWeight(l).map(QuantizedWeight::text)
+                .orElseGet(() -> m.constant(l.weightName()).map(w -> w.elementType()).orElse("?"));
     }
 }

@@ -1,7 +1,10 @@
 package org.quantscope.report;
 
+import org.quantscope.core.onnx.BlockSummary;
 import org.quantscope.core.onnx.Layer;
 import org.quantscope.core.onnx.OnnxModel;
+import org.quantscope.core.onnx.QuantizedWeight;
+import org.quantscope.core.onnx.SqueezeExcitation;
 import org.quantscope.core.onnx.TensorSpec;
 
 import java.nio.file.Path;
@@ -10,7 +13,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The {@code info} summary of a model as JSON. */
+/**
+ * The {@code info} summary of a model as JSON: {@code model}, {@code modelSha256}, {@code producer}, {@code irVersion},
+ * {@code opset}, {@code parameters}, {@code nodes}, {@code inputs}, {@code outputs}, {@code layers} (each with
+ * {@code name}, {@code op}, {@code kind}, {@code weight}, {@code weightShape}, {@code groups}, {@code parameters},
+ * {@code batchNorm}, {@code activation} (as the layer table shows it: ReLU6, HardSwish, SiLU, Sigmoid, ...),
+ * {@code activationKind}, {@code block} ({@code SE reduce}, {@code SE expand} or null), {@code weightType},
+ * {@code quantizedWeight} (for an already quantized model: storage, bits, granularity, axis, symmetric; else null),
+ * {@code output}), {@code activationCounts}, {@code squeezeExcitation} (the blocks), {@code quantizedLayers},
+ * {@code activationQdqPairs} and {@code warnings}.
+ */
 public final class ModelSummaryJson {
 
     private ModelSummaryJson() {
@@ -28,6 +40,7 @@ public final class ModelSummaryJson {
         root.put("nodes", m.nodes().size());
         root.put("inputs", m.inputs().stream().map(ModelSummaryJson::tensor).toList());
         root.put("outputs", m.outputs().stream().map(ModelSummaryJson::tensor).toList());
+        BlockSummary blocks = BlockSummary.of(m);
         List<Map<String, Object>> layers = new ArrayList<>();
         for (Layer l : m.layers()) {
             Map<String, Object> o = new LinkedHashMap<>();
@@ -39,11 +52,19 @@ public final class ModelSummaryJson {
             o.put("groups", l.groups());
             o.put("parameters", l.parameters());
             o.put("batchNorm", l.batchNorm() == null ? null : l.batchNorm().name());
-            o.put("activation", l.activation() == null ? null : l.activationKind().label());
+            o.put("activation", l.activationText());
+            o.put("activationKind", l.activationKind().name());
+            o.put("block", blocks.blockOf(l));
+            o.put("weightType", m.constant(l.weightName()).map(w -> w.elementType()).orElse(null));
+            o.put("quantizedWeight", blocks.quantizedWeight(l).map(ModelSummaryJson::quantized).orElse(null));
             o.put("output", l.output());
             layers.add(o);
         }
         root.put("layers", layers);
+        root.put("activationCounts", blocks.activationCounts());
+        root.put("squeezeExcitation", blocks.squeezeExcitations().stream().map(ModelSummaryJson::block).toList());
+        root.put("quantizedLayers", blocks.quantizedLayers());
+        root.put("activationQdqPairs", blocks.activationQdqPairs());
         root.put("warnings", m.warnings());
         return root;
     }
@@ -51,6 +72,28 @@ public final class ModelSummaryJson {
     /** Writes the summary to a file. */
     public static void write(OnnxModel m, Path file) {
         Json.write(tree(m), file);
+    }
+
+    private static Map<String, Object> quantized(QuantizedWeight q) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("storage", q.storage());
+        o.put("bits", q.bits());
+        o.put("granularity", q.perChannel() ? "per-channel" : "per-tensor");
+        o.put("axis", q.axis());
+        o.put("symmetric", q.symmetric());
+        return o;
+    }
+
+    private static Map<String, Object> block(SqueezeExcitation se) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("input", se.input());
+        o.put("pool", se.pool().name());
+        o.put("reduce", se.reduce().name());
+        o.put("expand", se.expand().name());
+        o.put("gate", se.gate().opType());
+        o.put("scale", se.scale().name());
+        o.put("output", se.output());
+        return o;
     }
 
     private static Map<String, Object> tensor(TensorSpec t) {

@@ -39,13 +39,22 @@ final class LayerGrouper {
     private Optional<Layer> toLayer(GraphNode linear) {
         String w = model.resolveIdentity(linear.input(1));
         WeightTensor weight = model.constants().get(w);
-        if (weight == null || !weight.isFloat()) {
+        if (weight == null && dequantized(w) != null) { // a QDQ model: integer weight behind a DequantizeLinear
+            w = dequantized(w);
+            weight = model.constants().get(w);
+        } else if (weight != null && !weight.isFloat()) {
+            weight = null;
+        }
+        if (weight == null) {
             return Optional.empty();
         }
         long[] ws = weight.dims();
         LayerKind kind;
         long groups = 1;
         String bias = linear.input(2).isEmpty() ? null : model.resolveIdentity(linear.input(2));
+        if (bias != null && dequantized(bias) != null) {
+            bias = dequantized(bias);
+        }
         switch (linear.opType()) {
             case "Conv" -> {
                 groups = linear.longAttr("group", 1);
@@ -193,6 +202,16 @@ final class LayerGrouper {
         boolean pair = mul.input(0).equals(x) && mul.input(1).equals(g.output())
                 || mul.input(1).equals(x) && mul.input(0).equals(g.output());
         return pair && model.consumersOf(g.output()).size() == 1 ? g : null;
+    }
+
+    /** The integer constant behind a DequantizeLinear producing {@code tensor} (a QDQ model's weight), or null. */
+    private String dequantized(String tensor) {
+        GraphNode dq = model.producerOf(tensor).orElse(null);
+        if (dq == null || !dq.opType().equals("DequantizeLinear") || !dq.domain().isEmpty()) {
+            return null;
+        }
+        String q = model.resolveIdentity(dq.input(0));
+        return model.constant(q).filter(t -> t.longs() != null).isPresent() ? q : null;
     }
 
     /**

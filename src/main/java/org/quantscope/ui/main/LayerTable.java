@@ -1,6 +1,7 @@
 package org.quantscope.ui.main;
 
 import javafx.beans.binding.Bindings;
+import javafx.beans.binding.DoubleBinding;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.geometry.Pos;
 import javafx.scene.control.Label;
@@ -14,7 +15,8 @@ import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * The card listing the model's quantization layers, with the model's inputs and outputs above the table.
+ * The card listing the model's quantization layers, with the model's inputs and outputs above the table and a line on
+ * its blocks (squeeze-and-excitation, fused activations, integer layers of an already quantized model).
  */
 final class LayerTable {
 
@@ -33,6 +35,14 @@ final class LayerTable {
         io.textProperty().bind(Bindings.createStringBinding(() -> vm.summaryProperty().get() == null ? ""
                 : vm.summaryProperty().get().inputsOutputs(), vm.summaryProperty()));
         io.setWrapText(true);
+        Label blocks = new Label();
+        blocks.setId("blocksLabel");
+        blocks.getStyleClass().add("io-line");
+        blocks.textProperty().bind(Bindings.createStringBinding(() -> vm.summaryProperty().get() == null ? ""
+                : vm.summaryProperty().get().blocks(), vm.summaryProperty()));
+        blocks.managedProperty().bind(blocks.textProperty().isNotEmpty());
+        blocks.visibleProperty().bind(blocks.managedProperty());
+        blocks.setWrapText(true);
 
         table.setId("layerTable");
         table.setItems(vm.layers());
@@ -47,11 +57,19 @@ final class LayerTable {
         table.getColumns().add(column("Weight shape", 116, LayerRow::weightShape, Pos.CENTER_LEFT));
         table.getColumns().add(column("Parameters", 96, r -> String.format(Locale.ROOT, "%,d", r.parameters()),
                 Pos.CENTER_RIGHT));
-        table.getColumns().add(column("Fused with", 112, LayerRow::fusedWith, Pos.CENTER_LEFT));
-        double fixed = table.getColumns().stream().filter(c -> c != name).mapToDouble(TableColumn::getPrefWidth)
-                .sum();
+        table.getColumns().add(column("Fused with", 124, LayerRow::fusedWith, Pos.CENTER_LEFT));
+        table.getColumns().add(column("Block", 84, LayerRow::block, Pos.CENTER_LEFT));
+        TableColumn<LayerRow, String> weights = column("Weights", 170, LayerRow::weightType, Pos.CENTER_LEFT);
+        weights.setId("weightsColumn");
+        // only an already quantized (QDQ) model has anything but float32 to show here
+        weights.visibleProperty().bind(Bindings.createBooleanBinding(
+                () -> vm.layers().stream().anyMatch(LayerRow::quantized), vm.layers()));
+        table.getColumns().add(weights);
+        DoubleBinding fixed = Bindings.createDoubleBinding(() -> table.getColumns().stream()
+                .filter(c -> c != name && c.isVisible()).mapToDouble(TableColumn::getPrefWidth).sum(),
+                weights.visibleProperty());
         name.prefWidthProperty().bind(Bindings.max(name.getMinWidth(),
-                table.widthProperty().subtract(fixed + SCROLL_BAR_ALLOWANCE)));
+                table.widthProperty().subtract(fixed.add(SCROLL_BAR_ALLOWANCE))));
         VBox.setVgrow(table, Priority.ALWAYS);
         table.getSelectionModel().selectedItemProperty().addListener((o, was, row) -> {
             if (row != null) {
@@ -61,7 +79,7 @@ final class LayerTable {
         vm.selectedLayerProperty().addListener((o, was, layer) -> selectLayer(layer));
 
         root.getStyleClass().add("card");
-        root.getChildren().addAll(heading, io, table);
+        root.getChildren().addAll(heading, io, blocks, table);
     }
 
     private void selectLayer(String layer) {

@@ -1,9 +1,12 @@
 package org.quantscope.ui.main;
 
+import org.quantscope.core.onnx.BlockSummary;
 import org.quantscope.core.onnx.Layer;
 import org.quantscope.core.onnx.LayerKind;
 import org.quantscope.core.onnx.OnnxModel;
+import org.quantscope.core.onnx.QuantizedWeight;
 import org.quantscope.core.onnx.TensorSpec;
+import org.quantscope.core.onnx.WeightTensor;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -25,10 +28,13 @@ import java.util.stream.Collectors;
  * @param opsetDetail      IR version and producer
  * @param inputsOutputs    e.g. {@code input: input float32 [batch, 1, 28, 28] → logits [batch, 10]}
  * @param rows             the layer table
+ * @param blocks           blocks and fused activations, e.g. {@code 9 squeeze-and-excitation blocks · fused
+ *                         activations: 19 HardSwish, 14 ReLU}, and for an already quantized model its integer layers;
+ *                         empty when there is nothing to say
  */
 public record ModelSummary(String fileName, String parameters, String parametersDetail, String layers,
                            String layersDetail, String opset, String opsetDetail, String inputsOutputs,
-                           List<LayerRow> rows) {
+                           List<LayerRow> rows, String blocks) {
 
     /**
      * Summarizes a model.
@@ -40,11 +46,16 @@ public record ModelSummary(String fileName, String parameters, String parameters
         long params = model.parameterCount();
         List<Layer> layers = model.layers();
         List<LayerRow> rows = new ArrayList<>(layers.size());
+        BlockSummary blocks = BlockSummary.of(model);
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
+            String block = blocks.blockOf(l);
+            String type = blocks.quantizedWeight(l).map(QuantizedWeight::text)
+                    .orElseGet(() -> model.constant(l.weightName()).map(WeightTensor::elementType).orElse("?"));
             rows.add(new LayerRow(i + 1, l.name(), l.kind().label(), l.weightShapeText(), l.parameters(),
-                    fusedWith(l)));
+                    fusedWith(l), block == null ? "—" : block, type));
         }
+        String quantized = blocks.quantizedText(layers.size());
         String producer = model.producer().isEmpty() ? "" : " · " + model.producer();
         return new ModelSummary(String.valueOf(model.path().getFileName()),
                 String.format(Locale.ROOT, "%,d", params),
@@ -52,7 +63,8 @@ public record ModelSummary(String fileName, String parameters, String parameters
                 String.valueOf(layers.size()), kinds(layers),
                 model.opset() < 0 ? "—" : String.valueOf(model.opset()),
                 "ONNX IR " + model.irVersion() + producer,
-                inputsOutputs(model), List.copyOf(rows));
+                inputsOutputs(model), List.copyOf(rows), String.join(" · ",
+                        java.util.stream.Stream.of(blocks.text(), quantized).filter(t -> !t.isEmpty()).toList()));
     }
 
     /** What is fused into the layer: {@code BN}, {@code ReLU6}, {@code BN + HardSwish}, or {@code —}. */

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.quantscope.core.InputException;
 import org.quantscope.core.data.Dataset;
 import org.quantscope.core.eval.EvaluationResult;
 import org.quantscope.core.eval.EvaluationSettings;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -131,6 +133,7 @@ class ModernModelPlacementTest {
                 }
             }
             assertEquals(original.layers().size(), compute);
+            assertEquals(compute, exported.layers().size(), "the export's layers are found again");
             EvaluationResult deployed;
             try (InferenceSession session = InferenceSession.open(exported, SessionSettings.DEFAULT)) {
                 deployed = Evaluator.evaluate(session, test, new EvaluationSettings(500, 0), ProgressListener.NONE,
@@ -138,6 +141,10 @@ class ModernModelPlacementTest {
             }
             assertEquals(sim.accuracy(), deployed.accuracy(), 0.001,
                     "plain ONNX Runtime on the QDQ export vs simulation");
+            InputException e = assertThrows(InputException.class,
+                    () -> QuantizationSimulator.sites(exported, QuantSettings.DEFAULT));
+            assertTrue(e.getMessage().contains("already quantized") && e.getMessage().contains("float model"),
+                    e.getMessage());
         }
     }
 
