@@ -149,8 +149,15 @@ public final class QuantizerPlacement {
                 }
             }
             // completion: every data input of a compute op comes from a quantizer, whatever op produced it
+            Set<String> uncovered = new HashSet<>();
             for (ComputeInput c : computeInputs) {
                 if (GridPreserving.coveringTensor(prepared, c.tensor(), acts::containsKey) == null) {
+                    uncovered.add(c.tensor());
+                }
+            }
+            for (ComputeInput c : computeInputs) {
+                if (uncovered.contains(c.tensor()) && !acts.containsKey(c.tensor())
+                        && !behindAnother(prepared, c.tensor(), uncovered)) {
                     acts.put(c.tensor(), activation(prepared, c.tensor(), layerName(c),
                             c.layer() != null ? "layer input" : "MatMul input", nonNegative));
                 }
@@ -177,6 +184,17 @@ public final class QuantizerPlacement {
         long[] shape = m.valueInfo(tensor).map(TensorSpec::shape).orElse(new long[0]);
         return new QuantizerSite(tensor, QuantizerKind.ACTIVATION, tensor, node, layer, role, 1, shape,
                 nonNegative.contains(tensor));
+    }
+
+    /**
+     * Whether {@code tensor} is produced, through grid-preserving ops, from another of the {@code inputs} (which gets
+     * the quantizer that then covers this one too): one quantizer at the top of such a chain, whatever the order of
+     * the layers reading it.
+     */
+    private static boolean behindAnother(OnnxModel m, String tensor, Set<String> inputs) {
+        GraphNode p = m.producerOf(tensor).orElse(null);
+        return p != null && GridPreserving.preserves(m, p)
+                && GridPreserving.coveringTensor(m, p.input(0), inputs::contains) != null;
     }
 
     /** The layer a compute-input quantizer belongs to: the reading layer, none for a MatMul of two activations. */

@@ -124,6 +124,7 @@ public final class ModernBlockModels {
      * ua = Unsqueeze(x, 2); ub = Unsqueeze(Tanh(x), 1); fl = Flatten(MatMul(ua, ub))  -> Gemm D -> yd
      * ids = ArgMax(x); em = Gather(table, ids) -> MatMul E (constant weight) -> ye  (an embedding lookup at integer
      *                                           indices computed from the input, as token ids would be)
+     * th (the Tanh output above)             -> Gemm F -> yf     (a layer input upstream of another one: ub)
      * </pre>
      */
     public static Path feeds(Path file) throws IOException {
@@ -131,10 +132,10 @@ public final class ModernBlockModels {
                 .addInput(value("x", 1, "N", 4))
                 .addOutput(value("ya", 1, "N", 4)).addOutput(value("yb", 1, "N", 4))
                 .addOutput(value("yc", 1, "N", 4)).addOutput(value("yd", 1, "N", 3))
-                .addOutput(value("ye", 1, "N", 1, 3))
+                .addOutput(value("ye", 1, "N", 1, 3)).addOutput(value("yf", 1, "N", 4))
                 .addInitializer(ones("wa", 4, 4)).addInitializer(ones("wb", 4, 4)).addInitializer(ones("wc", 4, 4))
                 .addInitializer(ones("wd", 3, 16)).addInitializer(ones("we", 4, 3)).addInitializer(ones("c", 4))
-                .addInitializer(ones("table", 10, 4))
+                .addInitializer(ones("table", 10, 4)).addInitializer(ones("wf", 4, 4))
                 .addInitializer(longs("shape", -1, 4)).addInitializer(longs("axis2", 2))
                 .addInitializer(longs("axis1", 1))
                 .addNode(node("Softmax", "softmax", List.of("x"), List.of("sm")))
@@ -153,6 +154,7 @@ public final class ModernBlockModels {
                 .addNode(node("ArgMax", "argmax", List.of("x"), List.of("ids"), intAttr("axis", 1)))
                 .addNode(node("Gather", "lookup", List.of("table", "ids"), List.of("em")))
                 .addNode(node("MatMul", "E", List.of("em", "we"), List.of("ye")))
+                .addNode(node("Gemm", "F", List.of("th", "wf"), List.of("yf"), intAttr("transB", 1)))
                 .build();
         return Files.write(file, TestModels.model(g, 13).toByteArray());
     }

@@ -60,16 +60,17 @@ class PlacementRulesTest {
         expected.put("rs", "layer input");   // Sub -> Reshape -> Gemm B: the Reshape output, read by the layer
         expected.put("yb", "layer output");
         expected.put("yc", "layer output");  // Relu(x) -> Gemm C: x's quantizer covers it, no second one
-        expected.put("ub", "MatMul input");  // Tanh -> Unsqueeze -> MatMul of two activations
+        expected.put("th", "layer input");   // Tanh -> Gemm F; it also covers Unsqueeze(th) -> MatMul of activations
         expected.put("fl", "layer input");   // MatMul -> Flatten -> Gemm D
         expected.put("yd", "layer output");
         expected.put("em", "layer input");   // the embedding lookup; the int64 indices are not data
         expected.put("ye", "layer output");
+        expected.put("yf", "layer output");
         assertEquals(expected, activations(m, ActivationPlacement.NETWORK));
         assertEquals(expected, activations(m, ActivationPlacement.TENSORRT), "no Add to fuse: same as network");
 
         Map<String, String> inputs = new LinkedHashMap<>();
-        for (String t : List.of("sm", "rs", "rl", "ua", "ub", "fl", "em")) {
+        for (String t : List.of("sm", "rs", "rl", "ua", "th", "ub", "fl", "em")) {
             inputs.put(t, t.startsWith("u") ? "MatMul input" : "layer input");
         }
         assertEquals(inputs, activations(m, ActivationPlacement.LAYER_INPUTS), "graph 1: exactly the compute inputs");
@@ -81,12 +82,12 @@ class PlacementRulesTest {
         List<QuantizerSite> all = sites(m, ActivationPlacement.NETWORK);
         PlacementCheck.Result full = PlacementCheck.check(m, enabled(all));
         assertTrue(full.complete(), full.floatInputs().toString());
-        assertEquals(6, full.computeLayers(), "Gemm A-D, MatMul E and the MatMul of two activations");
+        assertEquals(7, full.computeLayers(), "Gemm A-D and F, MatMul E and the MatMul of two activations");
 
-        // a placement without the completion rule: no quantizer on sm and ub
-        List<QuantizerSite> partial = all.stream().filter(s -> !Set.of("sm", "ub").contains(s.tensor())).toList();
+        // a placement without the completion rule: no quantizer on sm and th
+        List<QuantizerSite> partial = all.stream().filter(s -> !Set.of("sm", "th").contains(s.tensor())).toList();
         PlacementCheck.Result r = PlacementCheck.check(m, enabled(partial));
-        assertEquals(2, r.floatInputs().size(), r.floatInputs().toString());
+        assertEquals(3, r.floatInputs().size(), r.floatInputs().toString());
         PlacementCheck.FloatInput a = r.floatInputs().get(0);
         assertEquals("A", a.layer());
         assertEquals("sm", a.tensor());
@@ -98,7 +99,9 @@ class PlacementRulesTest {
         assertEquals("outer", outer.layer(), "a MatMul of two activations is named by its node");
         assertEquals("ub", outer.tensor());
         assertEquals("Tanh", outer.producerOp(), "the op that made the values, behind the Unsqueeze");
-        assertEquals(2, r.warnings().size());
+        assertEquals("F", r.floatInputs().get(2).layer());
+        assertEquals("th", r.floatInputs().get(2).tensor());
+        assertEquals(3, r.warnings().size());
         assertTrue(r.warnings().get(0).startsWith("Float input: layer A reads sm (from Softmax node softmax) "
                 + "without a quantizer"), r.warnings().get(0));
 
@@ -107,7 +110,7 @@ class PlacementRulesTest {
                 !s.tensor().equals("fl") && !s.tensor().equals("wc"), null, "minmax", null, null, null, null, ""))
                 .toList();
         PlacementCheck.Result off = PlacementCheck.check(m, states);
-        assertEquals(5, off.computeLayers(), "Gemm C keeps a float weight: a float layer, not checked");
+        assertEquals(6, off.computeLayers(), "Gemm C keeps a float weight: a float layer, not checked");
         assertEquals(1, off.floatInputs().size());
         assertTrue(off.floatInputs().get(0).disabled());
         assertEquals("fl", off.floatInputs().get(0).quantizer());
