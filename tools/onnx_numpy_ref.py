@@ -116,6 +116,12 @@ def run(model, feeds):
                 out = np.minimum(out, hi)
         elif op == "Relu":
             out = np.maximum(ins[0], 0)
+        elif op == "Sigmoid":
+            out = 1.0 / (1.0 + np.exp(-ins[0]))
+        elif op == "HardSigmoid":
+            out = np.clip(float(a.get("alpha", 0.2)) * ins[0] + float(a.get("beta", 0.5)), 0.0, 1.0)
+        elif op == "HardSwish":
+            out = ins[0] * np.clip(ins[0] / 6.0 + 0.5, 0.0, 1.0)
         elif op == "Add":
             out = ins[0] + ins[1]
         elif op == "Sub":

@@ -30,12 +30,16 @@ What it does (details and results: docs/torch-reference.md)
      producing tensor's name):
        * every model input;
        * the output of each layer group = Conv/Gemm/MatMul + its directly following
-         BatchNormalization + its directly following activation (Relu or Clip): quantized AFTER the
-         activation; with no activation after the BN, or after the linear op. "Directly following"
-         means the tensor has exactly one consumer and is not a model output;
-       * outputs of Add and Concat;
+         BatchNormalization + its directly following activation (Relu, Clip, Sigmoid, HardSigmoid,
+         HardSwish, ...), or the gated activation t * HardSigmoid(t) (alpha 1/6, beta 1/2: HardSwish
+         before opset 14) / t * Sigmoid(t) (SiLU): quantized AFTER the activation; with no activation
+         after the BN, or after the linear op. "Directly following" means the tensor has exactly one
+         consumer and is not a model output;
+       * outputs of Add and Concat, and of a Mul of two activations (squeeze-and-excitation);
        * outputs of MaxPool, AveragePool, GlobalAveragePool;
-       * every model output.
+       * every model output;
+       * completion (QuantScope's decision 0017): every data input of a layer not covered by a
+         quantizer above (through Flatten, Reshape, Transpose, MaxPool, Relu, zero Pad, ...).
      A tensor is quantized once even when several rules name it. Flatten, Reshape, Identity and Pad
      get no quantizer of their own (nor does a Relu/Clip that does not close a layer group, e.g. the
      Relu after a residual Add: it sees the Add's quantized values, which stay on the grid).
@@ -91,8 +95,15 @@ CONFIGS = [
 ]
 WEIGHT_RANGE = {8: (-128, 127), 4: (-8, 7)}
 LINEAR_OPS = ("Conv", "Gemm", "MatMul")
-ACTIVATION_OPS = ("Relu", "Clip")
+# activations that join a layer group when they directly follow it (QuantScope's LayerGrouper)
+ACTIVATION_OPS = ("Relu", "Clip", "HardSwish", "LeakyRelu", "Sigmoid", "HardSigmoid", "Tanh", "Elu", "Selu",
+                  "Softplus", "PRelu", "Gelu", "Mish")
 QUANTIZED_OUTPUT_OPS = ("Add", "Concat", "MaxPool", "AveragePool", "GlobalAveragePool")
+# ops whose output holds only values of their input (or 0): quantizing after them with the grid before them is the
+# identity, so the quantizer before covers their output (decision 0017; QuantScope's GridPreserving)
+GRID_PRESERVING_OPS = ("Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose", "MaxPool", "GlobalMaxPool",
+                       "Dropout", "Relu", "Slice", "Split", "Gather", "GatherElements", "Expand", "Tile",
+                       "DepthToSpace", "SpaceToDepth", "ReduceMax", "ReduceMin")
 
 
 # ============================================================================ ONNX graph -> torch
@@ -264,27 +275,90 @@ class TorchGraph:
         return self
 
     # ---------------------------------------------------------------- placement
+    def _gated_output(self, t):
+        """The Mul output of a gated activation t * g(t) (HardSwish as HardSigmoid(alpha 1/6, beta 1/2) + Mul, SiLU
+        as Sigmoid + Mul): t is read by exactly the gate and the Mul, and the gate only by the Mul. Else None."""
+        cons = self.consumers.get(t, [])
+        if len(cons) != 2 or t in self.outputs:
+            return None
+        mul = cons[0] if cons[0].op == "Mul" else cons[1]
+        gate = cons[1] if mul is cons[0] else cons[0]
+        hard = gate.op == "HardSigmoid" and abs(float(gate.attrs.get("alpha", 0.2)) - 1 / 6) < 1e-6 \
+            and abs(float(gate.attrs.get("beta", 0.5)) - 0.5) < 1e-6
+        g = gate.outputs[0]
+        if mul.op != "Mul" or not (hard or gate.op == "Sigmoid") or sorted(mul.inputs) != sorted([t, g]) \
+                or len(self.consumers.get(g, [])) != 1 or g in self.outputs:
+            return None
+        return mul.outputs[0]
+
+    def _layer_output(self, n):
+        """The tensor ending the layer group of linear node n (after its BN and activation)."""
+        t = n.outputs[0]  # already the BN output when folded
+        cons = self.consumers.get(t, [])
+        if len(cons) == 1 and t not in self.outputs and cons[0].op == "BatchNormalization":
+            t = cons[0].outputs[0]  # only without folding
+            cons = self.consumers.get(t, [])
+        if len(cons) == 1 and t not in self.outputs and cons[0].op in ACTIVATION_OPS:
+            return cons[0].outputs[0]
+        gated = self._gated_output(t)
+        return gated if gated is not None else t
+
+    def _preserves(self, p):
+        if p.inputs[0] in self.consts:
+            return False  # a lookup in a constant table makes new data
+        if p.op in GRID_PRESERVING_OPS:
+            return True
+        if p.op == "Pad":
+            value = float(self.consts[p.inputs[2]]) if len(p.inputs) > 2 and p.inputs[2] \
+                else float(p.attrs.get("value", 0.0))
+            return _str(p.attrs.get("mode", "constant")) != "constant" or value == 0
+        if p.op in ("Resize", "Upsample"):
+            return _str(p.attrs.get("mode", "nearest")) == "nearest"
+        return False
+
+    def _covered(self, t, acts, producer):
+        """Whether t's values come from a quantizer, possibly through grid-preserving ops."""
+        while t not in acts:
+            p = producer.get(t)
+            if p is None or not self._preserves(p):
+                return False
+            t = p.inputs[0]
+        return True
+
     def placement(self):
-        """(weight quantizers [(initializer name, node name)], activation tensor names in order)."""
+        """(weight quantizers [(initializer name, node name)], activation tensor names in graph order)."""
         weights = [(n.weight_name, n.name) for n in self.nodes if n.weight is not None]
         acts = list(self.inputs)
         for n in self.nodes:
             t = None
             if n.weight is not None:
-                t = n.outputs[0]  # already the BN output when folded
-                cons = self.consumers.get(t, [])
-                if len(cons) == 1 and t not in self.outputs and cons[0].op == "BatchNormalization":
-                    t = cons[0].outputs[0]  # only without folding
-                    cons = self.consumers.get(t, [])
-                if len(cons) == 1 and t not in self.outputs and cons[0].op in ACTIVATION_OPS:
-                    t = cons[0].outputs[0]
+                t = self._layer_output(n)
             elif n.op in QUANTIZED_OUTPUT_OPS:
                 t = n.outputs[0]
+            elif n.op == "Mul" and all(i and i not in self.consts for i in n.inputs[:2]):
+                t = n.outputs[0]  # an element-wise product of two activations (SE scale), as an Add
             if t is not None and t not in acts:
                 acts.append(t)
         for o in self.outputs:
             if o not in acts:
                 acts.append(o)
+        # completion: every data input of a layer (both inputs of a MatMul of two activations) comes from a quantizer
+        producer = {o: n for n in self.nodes for o in n.outputs}
+        reads = []
+        for n in self.nodes:
+            if n.weight is not None:
+                reads += [n.inputs[0]]
+            elif n.op == "MatMul" and all(i not in self.consts for i in n.inputs[:2]):
+                reads += n.inputs[:2]
+        uncovered = [t for t in reads if t not in self.consts and not self._covered(t, acts, producer)]
+        for t in uncovered:
+            p = producer.get(t)
+            # one quantizer at the top of a chain of uncovered inputs joined by grid-preserving ops
+            behind = p is not None and self._preserves(p) and self._covered(p.inputs[0], set(uncovered), producer)
+            if not behind and t not in acts:
+                acts.append(t)
+        order = {o: i for i, n in enumerate(self.nodes) for o in n.outputs}
+        acts.sort(key=lambda t: order.get(t, -1))  # graph order: model inputs, then by producing node
         return weights, acts
 
     # ---------------------------------------------------------------- execution
@@ -317,6 +391,12 @@ class TorchGraph:
                 out = F.batch_norm(x, mean, var, gamma, beta, False, 0.0, float(a.get("epsilon", 1e-5)))
             elif op == "Relu":
                 out = F.relu(x)
+            elif op == "Sigmoid":
+                out = torch.sigmoid(x)
+            elif op == "HardSigmoid":
+                out = torch.clamp(float(a.get("alpha", 0.2)) * x + float(a.get("beta", 0.5)), 0.0, 1.0)
+            elif op == "HardSwish":
+                out = x * torch.clamp(x * (1.0 / 6.0) + 0.5, 0.0, 1.0)
             elif op == "Clip":
                 lo, hi = a.get("min"), a.get("max")
                 if len(n.inputs) > 1 and n.inputs[1]:

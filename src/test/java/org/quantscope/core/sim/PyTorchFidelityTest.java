@@ -40,11 +40,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * accuracy within 0.3 points (the issue's tolerance; observed: identical to the last sample). Calibration: the first
  * 256 images of the demo calibration pool, as the reference uses. Besides the two demo models, four small models of
  * other shapes ({@code tools/make_generality_models.py}: Gemm + BatchNorm1d, Concat with MaxPool/AveragePool, a
- * convolution tied across two BatchNorms with an Identity residual, nn.Linear on a 3-D tensor = MatMul + bias Add).
+ * convolution tied across two BatchNorms with an Identity residual, nn.Linear on a 3-D tensor = MatMul + bias Add), and
+ * two torchvision models with modern blocks ({@code tools/make_modern_models.py}: MobileNetV3-small with HardSwish as
+ * HardSigmoid + Mul and squeeze-and-excitation; an EfficientNet with SiLU and squeeze-and-excitation), whose
+ * placement exercises the rules of decision 0017.
  */
 class PyTorchFidelityTest {
 
     private static final List<String> GENERALITY = List.of("mlp_bn", "concat_cnn", "tied_resnet", "linear3d");
+    private static final List<String> MODERN = List.of("mobilenetv3_small", "efficientnet_small");
     private static final Map<String, OnnxModel> MODELS = new HashMap<>();
     private static final Map<String, EvaluationResult> FP32 = new HashMap<>();
     private static final Map<String, Dataset> TEST = new HashMap<>();
@@ -57,6 +61,9 @@ class PyTorchFidelityTest {
         MODELS.put("resnet", OnnxModelLoader.load(a.residualModel()));
         for (String g : GENERALITY) {
             MODELS.put(g, OnnxModelLoader.load(Path.of("src/test/resources/models/generality/" + g + ".onnx")));
+        }
+        for (String g : MODERN) {
+            MODELS.put(g, OnnxModelLoader.load(Path.of("src/test/resources/models/modern/" + g + ".onnx")));
         }
         pool = DemoData.calibrationPool(MODELS.get("mobilenet"));
         for (Map.Entry<String, OnnxModel> e : MODELS.entrySet()) {
@@ -76,7 +83,7 @@ class PyTorchFidelityTest {
     }
 
     private static JsonNode reference(String model) throws IOException {
-        String file = GENERALITY.contains(model) ? model : model + "-fmnist";
+        String file = GENERALITY.contains(model) || MODERN.contains(model) ? model : model + "-fmnist";
         return new ObjectMapper().readTree(Path.of("tools/reference/torch-fakequant-" + file + ".json").toFile());
     }
 
@@ -94,7 +101,9 @@ class PyTorchFidelityTest {
         "mobilenet, 4, per-channel", "resnet, 8, per-tensor", "resnet, 8, per-channel", "resnet, 4, per-tensor",
         "resnet, 4, per-channel", "mlp_bn, 8, per-tensor", "mlp_bn, 4, per-channel", "concat_cnn, 8, per-tensor",
         "concat_cnn, 4, per-channel", "tied_resnet, 8, per-channel", "tied_resnet, 4, per-tensor",
-        "linear3d, 8, per-channel", "linear3d, 4, per-tensor"})
+        "linear3d, 8, per-channel", "linear3d, 4, per-tensor", "mobilenetv3_small, 8, per-tensor",
+        "mobilenetv3_small, 8, per-channel", "mobilenetv3_small, 4, per-channel", "efficientnet_small, 8, per-channel",
+        "efficientnet_small, 4, per-tensor"})
     void matchesPyTorchFakeQuantization(String model, int bits, String granularity) throws IOException {
         Granularity g = granularity.equals("per-channel") ? Granularity.PER_CHANNEL : Granularity.PER_TENSOR;
         JsonNode ref = reference(model).get("configs").get("W" + bits + "A8 " + granularity);
@@ -134,7 +143,8 @@ class PyTorchFidelityTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"mobilenet", "resnet", "mlp_bn", "concat_cnn", "tied_resnet", "linear3d"})
+    @CsvSource({"mobilenet", "resnet", "mlp_bn", "concat_cnn", "tied_resnet", "linear3d", "mobilenetv3_small",
+        "efficientnet_small"})
     void placementIsTheReferencePlacement(String model) throws IOException {
         JsonNode p = reference(model).get("placement");
         List<String> expected = new ArrayList<>();
