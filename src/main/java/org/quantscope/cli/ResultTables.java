@@ -2,6 +2,7 @@ package org.quantscope.cli;
 
 import org.quantscope.core.eval.EvaluationResult;
 import org.quantscope.core.quant.Granularity;
+import org.quantscope.core.sim.ActivationPlacement;
 import org.quantscope.core.sim.PlacementCheck;
 import org.quantscope.core.sim.QuantSettings;
 import org.quantscope.core.sim.QuantizerSite;
@@ -83,6 +84,10 @@ final class ResultTables {
                         check.computeLayers())
                 : String.format("Placement  %d of %d quantized layers read float inputs (warnings below)",
                         check.floatInputs().size(), check.computeLayers()));
+        if (r.model().settings().placement() == ActivationPlacement.LAYER_INPUTS) {
+            out.println("           (graph 1: only layer inputs are quantized; Add, Mul, pool and other outputs that "
+                    + "no layer reads stay float)");
+        }
         Set<String> floatWarnings = new HashSet<>(check.warnings());
         for (String warning : r.model().warnings()) {
             out.println((floatWarnings.contains(warning) ? "warning: " : "note: ") + warning);

@@ -7,9 +7,11 @@ import java.util.Set;
 
 /**
  * Finds the quantization layers of a graph: each Conv, Gemm or MatMul whose weight is a constant (possibly forwarded
- * by Identity nodes), grouped with a directly following BatchNormalization and activation (Relu, Clip/ReLU6 and other
- * element-wise activations). A following node only joins the group when it is the sole consumer of the tensor, since
- * folding it would otherwise change what other branches see.
+ * by Identity nodes, or an integer constant behind a DequantizeLinear in an already quantized model), grouped with a
+ * directly following BatchNormalization and activation (Relu, Clip/ReLU6, HardSwish and other element-wise
+ * activations, or a gated activation x * HardSigmoid(x) / x * Sigmoid(x)). A following node only joins the group when
+ * it is the sole consumer of the tensor (for a gated activation: the gate and its Mul are), since folding it would
+ * otherwise change what other branches see.
  */
 final class LayerGrouper {
 
