@@ -76,6 +76,19 @@ public final class RelayoutExpectation {
         return of(optimized(model, settings));
     }
 
+    /**
+     * The graph ONNX Runtime optimizes {@code model} into on an AVX-512F machine (NCHWc blocks of 16 channels), made
+     * from this machine's by ONNX Runtime's rules ({@link NchwcBlock16Graph}), and what the relayout does to it.
+     *
+     * @param model    a simulation graph
+     * @param settings session settings
+     * @return the counts
+     * @throws UnsupportedOperationException when the graph has something that model of ONNX Runtime does not cover
+     */
+    public static Graph onAvx512(OnnxModel model, SessionSettings settings) {
+        return of(NchwcBlock16Graph.from(optimized(model, settings)));
+    }
+
     static OnnxMl.ModelProto optimized(OnnxModel model, SessionSettings settings) {
         try {
             return InferenceSession.optimizedGraph(model, settings);
