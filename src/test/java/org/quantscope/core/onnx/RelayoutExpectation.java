@@ -27,8 +27,11 @@ import java.util.Set;
  *       {@code ReorderInput}s and global pools (which run on the blocked tensor);</li>
  *   <li>every other blocked-available tensor read by a node needing the plain layout, or a graph output, costs one
  *       plain copy; if that tensor is an integer QuantizeLinear output, nothing is rewritten at all;</li>
- *   <li>the rewrite applies only if it removes more copies than it adds.</li>
+ *   <li>the rewrite applies only if it removes more copies than it adds, and never to a graph with subgraphs
+ *       (If/Loop bodies).</li>
  * </ul>
+ * The operator lists are written out here again on purpose: the expectation must not move with a change to the
+ * rewrite's own lists.
  */
 public final class RelayoutExpectation {
 
