@@ -32,7 +32,8 @@ import java.util.Set;
  * pool that would leave the blocked layout between two blocked nodes, other NCHWc operators) instead of guessing.
  * Filter and bias values are zeros of the right shape: the relayout reads no values, and the graph cannot run on an
  * AVX2 machine anyway (its block-16 kernels would compute with 8-channel blocks). Applied to a graph that already has
- * 16-channel blocks (written on an AVX-512F machine) it changes only those values.
+ * 16-channel blocks (written on an AVX-512F machine) it changes only those values: its own result comes out
+ * unchanged, which {@link RelayoutExpectation#onAvx512} checks.
  */
 final class NchwcBlock16Graph {
 
@@ -141,13 +142,20 @@ final class NchwcBlock16Graph {
                         + ": not modelled");
             }
         }
-        OnnxMl.GraphProto.Builder out = g.toBuilder().clearNode().addAllInitializer(newInitializers);
+        OnnxMl.GraphProto.Builder out = g.toBuilder().clearNode().clearInitializer();
+        Set<String> used = new HashSet<>();
         for (OnnxMl.NodeProto n : g.getNodeList()) {
             if (!dropped.contains(n)) {
-                out.addNode(n.getOutputCount() > 0 ? replaced.getOrDefault(n.getOutput(0), n) : n);
+                OnnxMl.NodeProto kept = n.getOutputCount() > 0 ? replaced.getOrDefault(n.getOutput(0), n) : n;
+                out.addNode(kept);
+                used.addAll(kept.getInputList());
             }
         }
-        return optimized.toBuilder().setGraph(out).build();
+        Set<String> made = new HashSet<>();
+        newInitializers.forEach(t -> made.add(t.getName()));
+        g.getInitializerList().stream().filter(t -> used.contains(t.getName()) && !made.contains(t.getName()))
+                .forEach(out::addInitializer);
+        return optimized.toBuilder().setGraph(out.addAllInitializer(newInitializers)).build();
     }
 
     /**
