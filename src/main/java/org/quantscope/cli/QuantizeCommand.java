@@ -80,7 +80,7 @@ final class QuantizeCommand implements Callable<Integer> {
 
     @Option(names = "--export-weight-type", paramLabel = "T", defaultValue = "auto",
             description = "Storage of signed weights in the QDQ model: auto (int8 for --preset tensorrt, else uint8 "
-                    + "with zero point 128: same values, no U8S8 saturation on AVX2 CPUs), int8 or uint8.")
+                    + "with zero point 128: same values, no U8S8 saturation on x86 CPUs without VNNI), int8 or uint8.")
     String exportWeightType;
 
     @Option(names = "--export-encodings", paramLabel = "FILE",

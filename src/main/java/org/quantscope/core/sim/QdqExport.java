@@ -25,10 +25,12 @@ import java.util.List;
  *
  * <p>Signed weight grids can be stored as int8 (zero point 0, what TensorRT requires) or as uint8 with the grid and
  * zero point moved by +128 ({@link WeightStorage}). Both hold exactly the same values, but they select different
- * integer kernels in ONNX Runtime: on x86 CPUs with AVX2 and no VNNI, the U8S8 kernel (uint8 activations, int8
- * weights) adds pairs of products in 16 bits, which saturates when weights reach +-127 and inputs reach 255; the
- * demo model loses 0.7 points that way, while the U8U8 kernel matches the simulation exactly. See
- * {@code docs/decisions/0007-quantization-simulation.md}.
+ * integer kernels in ONNX Runtime: on x86 CPUs without VNNI (SSE4.1, AVX2, and AVX-512 without VNNI), the U8S8
+ * kernel (uint8 activations, int8 weights) adds pairs of products in 16 bits, which saturates when weights reach
+ * +-127 and inputs reach 255; the demo model loses 0.7 points that way on an AVX2 machine. With VNNI the U8S8 kernel
+ * is exact. The U8U8 kernel (uint8 weights) is exact on every x86 CPU, so uint8 storage deploys as simulated whatever
+ * the CPU, at the cost of the VNNI kernels' speed where there are some. See
+ * {@code docs/decisions/0007-quantization-simulation.md} and {@code 0017-cpu-independent-tests.md}.
  */
 public final class QdqExport {
 
@@ -38,7 +40,7 @@ public final class QdqExport {
         AUTO,
         /** int8 with zero point 0 (standard QDQ; needed by TensorRT). */
         INT8,
-        /** uint8 with zero point 128 (same values; avoids U8S8 saturation on AVX2 CPUs). */
+        /** uint8 with zero point 128 (same values; avoids U8S8 saturation on x86 CPUs without VNNI). */
         UINT8
     }
 

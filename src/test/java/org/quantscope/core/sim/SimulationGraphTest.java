@@ -21,7 +21,6 @@ import org.quantscope.core.onnx.OnnxModel;
 import org.quantscope.core.onnx.OnnxModelLoader;
 import org.quantscope.core.onnx.QuantizedGraphWriter;
 import org.quantscope.core.onnx.SessionSettings;
-import org.quantscope.core.onnx.WeightTensor;
 import org.quantscope.core.quant.FakeQuantizer;
 import org.quantscope.core.quant.Granularity;
 import org.quantscope.core.quant.ScaleConvention;
@@ -163,13 +162,29 @@ class SimulationGraphTest {
             long q = exported.nodes().stream().map(GraphNode::opType).filter("QuantizeLinear"::equals).count();
             assertEquals(qm.quantizers().size() + qm.biases().size(), dq, "one DequantizeLinear per quantizer");
             assertEquals(qm.quantizers().stream().filter(x -> !x.site().isWeight()).count(), q);
-            assertTrue(exported.constants().values().stream().map(WeightTensor::elementType)
-                    .anyMatch(t -> t.equals("uint8")), "integer weights stored");
+            // Every layer's weights as uint8 (zero point 128): ONNX Runtime then runs its U8U8 kernels, which add the
+            // products exactly on every x86 CPU. With int8 weights it picks U8S8 kernels, exact with VNNI but
+            // saturating in 16 bits without it (AVX2, AVX-512 without VNNI); the accuracy check below only notices
+            // that on a machine without VNNI, so the storage is checked here, the same on every CPU.
+            int layers = 0;
+            for (GraphNode n : exported.nodes()) {
+                if (n.opType().equals("Conv") || n.opType().equals("Gemm")) {
+                    GraphNode weights = exported.producerOf(n.input(1)).orElseThrow();
+                    assertEquals("DequantizeLinear", weights.opType(), n.name());
+                    assertEquals("uint8", exported.constant(weights.input(0)).orElseThrow().elementType(), n.name());
+                    layers++;
+                }
+            }
+            assertEquals(qm.prepared().layers().size(), layers, "every layer's weights stored as integers");
             EvaluationResult deployed;
             try (InferenceSession session = InferenceSession.open(exported, SessionSettings.DEFAULT)) {
                 deployed = Evaluator.evaluate(session, test, new EvaluationSettings(500, 0), ProgressListener.NONE,
                         CancellationToken.none());
             }
+            // 0.1 points (10 of 10,000 images) on every CPU: with --bias int32 and uint8 weights the integer kernels
+            // compute the simulated grid values exactly; what is left is float rounding where the two paths differ
+            // (requantization of an int32 sum against the simulation's float convolution, float pooling and Gemm),
+            // which moves a value across a rounding tie of the next quantizer in rare elements.
             assertEquals(sim.accuracy(), deployed.accuracy(), 0.001,
                     "plain ONNX Runtime on the QDQ export vs simulation");
         }
