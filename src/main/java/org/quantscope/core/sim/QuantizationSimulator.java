@@ -10,6 +10,7 @@ import org.quantscope.core.eval.EvaluationSettings;
 import org.quantscope.core.eval.Evaluator;
 import org.quantscope.core.onnx.BatchNormFolding;
 import org.quantscope.core.onnx.InferenceSession;
+import org.quantscope.core.onnx.ModelCapabilities;
 import org.quantscope.core.onnx.OnnxModel;
 import org.quantscope.core.onnx.SessionSettings;
 import org.quantscope.core.onnx.WeightTensor;
@@ -50,6 +51,7 @@ public final class QuantizationSimulator {
      * @return the sites, weights first
      */
     public static List<QuantizerSite> sites(OnnxModel original, QuantSettings settings) {
+        ModelCapabilities.requireQuantizable(original);
         OnnxModel prepared = settings.foldBatchNorm() ? BatchNormFolding.fold(original) : original;
         return QuantizerPlacement.place(prepared, original, settings.placement());
     }
