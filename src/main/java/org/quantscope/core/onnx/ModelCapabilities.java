@@ -106,10 +106,30 @@ public final class ModelCapabilities {
         Optional<String> quant = feed.isPresent() ? feed : o.problem();
         String layers = m.layers().isEmpty() ? "no Conv/Gemm/MatMul with constant weights: activations only"
                 : m.layers().size() + " layer" + (m.layers().size() == 1 ? "" : "s") + " with weights";
-        list.add(new Capability("quantize / diagnose / reliability", quant.isEmpty(), quant.orElse(layers)));
-        list.add(new Capability("export QDQ ONNX", quant.isEmpty(), quant.orElse("opset " + Math.max(m.opset(),
+        list.add(new Capability("quantize, diagnose, reliability", quant.isEmpty(), quant.orElse(layers)));
+        list.add(new Capability("export QDQ", quant.isEmpty(), quant.orElse("opset " + Math.max(m.opset(),
                 OpsetUpgrade.TARGET_OPSET) + " QuantizeLinear/DequantizeLinear model")));
         return List.copyOf(list);
+    }
+
+    /**
+     * The capabilities with consecutive tasks of the same answer and reason merged into one entry
+     * ({@code evaluate, quantize, diagnose, reliability, export QDQ}), so a reason is said once.
+     *
+     * @param caps capabilities as {@link #of} gives them
+     * @return the merged list, in the same order
+     */
+    public static List<Capability> merged(List<Capability> caps) {
+        List<Capability> out = new ArrayList<>();
+        for (Capability c : caps) {
+            Capability last = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (last != null && last.possible() == c.possible() && last.reason().equals(c.reason())) {
+                out.set(out.size() - 1, new Capability(last.task() + ", " + c.task(), c.possible(), c.reason()));
+            } else {
+                out.add(c);
+            }
+        }
+        return List.copyOf(out);
     }
 
     private static String sampleShape(TensorSpec in) {

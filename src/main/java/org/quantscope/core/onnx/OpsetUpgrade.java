@@ -32,7 +32,8 @@ final class OpsetUpgrade {
      * The upgraded model, or the file's own model with the reason it could not be upgraded.
      *
      * @param proto   the graph QuantScope analyses (the file's own when nothing changed or the upgrade was refused)
-     * @param changes what was changed, one line per kind of change, e.g. {@code Clip x2: min/max attributes -> inputs}
+     * @param changes what was changed, one line per kind of change, e.g. {@code Clip: min/max attributes -> inputs: 2
+     *                nodes}
      * @param problem why the graph could not be brought to opset 13 (names file, node, operator), or empty
      */
     record Result(OnnxMl.ModelProto proto, List<String> changes, String problem) {
@@ -61,10 +62,6 @@ final class OpsetUpgrade {
         OnnxMl.GraphProto.Builder g = p.getGraph().toBuilder();
         Map<String, Integer> changes = new LinkedHashMap<>();
         int constantInputs = dropInitializerInputs(g);
-        if (constantInputs > 0) {
-            changes.put("graph inputs that have an initializer (IR 3 style) are constants, not data inputs",
-                    constantInputs);
-        }
         boolean upgrade = source.opset() >= 0 && source.opset() < TARGET_OPSET;
         if (!upgrade && constantInputs == 0) {
             return new Result(p, List.of(), "");
@@ -92,7 +89,11 @@ final class OpsetUpgrade {
         if (upgrade) {
             lines.add("opset " + source.opset() + " -> " + TARGET_OPSET);
         }
-        changes.forEach((what, n) -> lines.add(what + (n > 1 ? " (x" + n + ")" : "")));
+        if (constantInputs > 0) {
+            lines.add(constantInputs + " graph input" + (constantInputs == 1 ? " has an initializer: a constant"
+                    : "s have an initializer (IR 3 style): constants") + ", not data inputs");
+        }
+        changes.forEach((what, n) -> lines.add(what + (n > 1 ? ": " + n + " nodes" : "")));
         return new Result(m.build(), List.copyOf(lines), "");
     }
 
