@@ -20,6 +20,9 @@ Two untrained models with inputs QuantScope cannot feed, built with the onnx hel
 
   multi_input.onnx         opset 13, two data inputs a [N, 4] and b [N, 4] -> Add -> Gemm -> Relu -> y [N, 3]
   rank1_input.onnx         opset 13, one input x [784] without a batch dimension -> MatMul -> Add -> logits [10]
+  dropout_mask_opset7.onnx opset 7, IR 3: input [N, 1, 28, 28] -> Flatten -> Gemm -> Dropout-7 whose float mask is a
+                           graph output (ONNX Runtime runs it; opset 10 made the mask bool, so it cannot be converted)
+  relu_opset6.onnx         opset 6: a single Relu, older than QuantScope (and ONNX Runtime) reads
 
 The script checks each file with onnx.checker and prints its IR version, opset, op types and whether every
 initializer is listed as a graph input. Written to src/test/resources/models/legacy/.
@@ -144,7 +147,27 @@ def structure_models():
         [helper.make_tensor_value_info("logits", f32, [10])], [w, b])
     rank1 = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)], producer_name="make_legacy_models")
     rank1.ir_version = 7
-    return {"multi_input.onnx": multi, "rank1_input.onnx": rank1}
+    w = onnx.numpy_helper.from_array((rng.standard_normal((10, 784)) * 0.05).astype(np.float32), "W")
+    b = onnx.numpy_helper.from_array(rng.standard_normal(10).astype(np.float32), "B")
+    g = helper.make_graph(
+        [helper.make_node("Flatten", ["input"], ["flat"], name="flatten"),
+         helper.make_node("Gemm", ["flat", "W", "B"], ["fc_out"], name="fc", transB=1),
+         helper.make_node("Dropout", ["fc_out"], ["logits", "mask"], name="drop", ratio=0.5)],
+        "dropout_mask", [helper.make_tensor_value_info("input", f32, ["N", 1, 28, 28]),
+                         helper.make_tensor_value_info("W", f32, [10, 784]),
+                         helper.make_tensor_value_info("B", f32, [10])],
+        [helper.make_tensor_value_info("logits", f32, ["N", 10]),
+         helper.make_tensor_value_info("mask", f32, ["N", 10])],
+        [w, b])
+    mask = helper.make_model(g, opset_imports=[helper.make_opsetid("", 7)], producer_name="make_legacy_models")
+    mask.ir_version = 3
+    g = helper.make_graph([helper.make_node("Relu", ["x"], ["y"], name="relu")], "relu6",
+                          [helper.make_tensor_value_info("x", f32, ["N", 4])],
+                          [helper.make_tensor_value_info("y", f32, ["N", 4])])
+    old = helper.make_model(g, opset_imports=[helper.make_opsetid("", 6)], producer_name="make_legacy_models")
+    old.ir_version = 3
+    return {"multi_input.onnx": multi, "rank1_input.onnx": rank1, "dropout_mask_opset7.onnx": mask,
+            "relu_opset6.onnx": old}
 
 
 def describe(name, m, path):
@@ -154,7 +177,7 @@ def describe(name, m, path):
     ops = sorted({n.op_type for n in m.graph.node})
     print("%-24s %6d bytes  IR %d  opset %d  initializers as inputs: %s  ops: %s"
           % (name, os.path.getsize(path), m.ir_version, m.opset_import[0].version,
-             "all" if inits <= listed else "none" if not inits & listed else "some", " ".join(ops)), flush=True)
+             "-" if not inits else "all" if inits <= listed else "none" if not inits & listed else "some", " ".join(ops)), flush=True)
     for n in m.graph.node:
         if n.op_type in ("Clip", "Upsample", "Resize", "BatchNormalization", "Dropout"):
             attrs = {a.name: helper.get_attribute_value(a) for a in n.attribute}
