@@ -136,7 +136,7 @@ final class OpsetNodeUpgrades {
         OnnxMl.NodeProto.Builder b = OpsetUpgrade.without(n, "ratio");
         if (opset < 10 && n.getOutputCount() > 1 && !n.getOutput(1).isEmpty()) {
             if (read.contains(n.getOutput(1))) {
-                throw refusal(n, "Dropout whose mask output '" + n.getOutput(1) + "' is read: the mask is float "
+                throw refusal(n, "Dropout whose mask output '" + n.getOutput(1) + "' is used: the mask is float "
                         + "before opset 10 and bool after");
             }
             b.clearOutput().addOutput(n.getOutput(0));

@@ -284,7 +284,7 @@ class OpsetUpgradeTest {
                         TestModels.floats("mu", new long[] {2}, 0, 0), TestModels.floats("var", new long[] {2}, 1, 1)),
                 "y"), "node 'bn_per_activation'", "BatchNormalization, opset 7", "spatial=0");
         assertRefused("mask.onnx", graph(7, List.of(node("Dropout", "drop", List.of("x"), List.of("y", "mask"))),
-                List.of(), "y", "mask"), "node 'drop'", "Dropout, opset 7", "mask output 'mask' is read");
+                List.of(), "y", "mask"), "node 'drop'", "Dropout, opset 7", "mask output 'mask' is used");
         assertRefused("mixed.onnx", graph(10, List.of(node("Resize", "mixed", List.of("x", "s"), List.of("y"))),
                 List.of(TestModels.floats("s", new long[] {4}, 1, 1, 2, 0.5f)), "y"), "node 'mixed'",
                 "Resize, opset 10", "enlarges some axes and shrinks others");
