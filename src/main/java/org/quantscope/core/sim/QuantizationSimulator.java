@@ -51,14 +51,14 @@ public final class QuantizationSimulator {
      * @return the sites, weights first
      */
     public static List<QuantizerSite> sites(OnnxModel original, QuantSettings settings) {
-        ModelCapabilities.requireQuantizable(original);
         OnnxModel prepared = settings.foldBatchNorm() ? BatchNormFolding.fold(original) : original;
         return QuantizerPlacement.place(prepared, original, settings.placement());
     }
 
     /**
-     * Checks, before any data is read, that the settings can be applied to the model: BN can be folded, every
-     * override names a quantizer, and every quantizer's bits and per-channel axis are valid.
+     * Checks, before any data is read, that the settings can be applied to the model: its graph could be brought to
+     * opset 13 (decision 0017), BN can be folded, every override names a quantizer, and every quantizer's bits and
+     * per-channel axis are valid.
      *
      * @param original the model as loaded
      * @param settings the settings
@@ -66,6 +66,7 @@ public final class QuantizationSimulator {
      * @throws InputException naming the node, quantizer or setting at fault
      */
     public static List<QuantizerSite> plan(OnnxModel original, QuantSettings settings) {
+        ModelCapabilities.requireQuantizable(original);
         List<QuantizerSite> sites = sites(original, settings);
         check(original, settings, sites);
         return sites;
@@ -154,6 +155,7 @@ public final class QuantizationSimulator {
                                          Dataset calibPool, CalibrationSettings calibration, SessionSettings session,
                                          Map<String, Encoding> frozen, ProgressListener progress,
                                          CancellationToken cancel) {
+        ModelCapabilities.requireQuantizable(original); // before any calibration run
         List<String> warnings = new ArrayList<>();
         OnnxModel prepared = transformed != null ? transformed
                 : settings.foldBatchNorm() ? BatchNormFolding.fold(original) : original;

@@ -188,6 +188,22 @@ class LegacyModelFidelityTest {
                 "plain ONNX Runtime on the QDQ export vs simulation (decision 0007's tolerance)");
     }
 
+    @Test
+    void aFileThatCannotBeConvertedListsItsQuantizersButIsNotCalibrated() {
+        OnnxModel m = OnnxModelLoader.load(LEGACY.resolve("dropout_mask_opset7.onnx"));
+        assertEquals(List.of("fc_out", "logits", "mask"), QuantizationSimulator.sites(m, QuantSettings.DEFAULT).stream()
+                .filter(x -> !x.isWeight() && !x.role().equals("model input")).map(QuantizerSite::tensor).toList(),
+                "placement is only a listing");
+        for (org.junit.jupiter.api.function.Executable quantize : List.<org.junit.jupiter.api.function.Executable>of(
+                () -> QuantizationSimulator.plan(m, QuantSettings.DEFAULT),
+                () -> QuantizationSimulator.prepare(m, QuantSettings.DEFAULT, pool, CalibrationSettings.DEFAULT,
+                        SessionSettings.DEFAULT, ProgressListener.NONE, CancellationToken.none()))) {
+            String msg = org.junit.jupiter.api.Assertions.assertThrows(org.quantscope.core.InputException.class,
+                    quantize).getMessage();
+            assertTrue(msg.contains("node 'drop' (Dropout, opset 7)"), msg);
+        }
+    }
+
     private static SimulationResult simulate(String opset, QuantSettings s) {
         return QuantizationSimulator.simulate(MODELS.get(opset), test, pool, s, CalibrationSettings.DEFAULT,
                 new EvaluationSettings(500, 0), SessionSettings.DEFAULT, FP32.get(opset), ProgressListener.NONE,
