@@ -14,9 +14,9 @@ import static org.quantscope.cli.CliTest.assertInputError;
 import static org.quantscope.cli.CliTest.run;
 
 /**
- * Older and unusual ONNX files on the command line ({@code src/test/resources/models/legacy}, decision 0017): {@code info}
- * shows the structure of every model and what can and cannot be done with it (exit 0); the commands that need what a
- * model lacks refuse with the file, node or input and the reason (exit 2, no stack trace).
+ * Older and unusual ONNX files on the command line ({@code src/test/resources/models/legacy}, decision 0017):
+ * {@code info} shows the structure of every model and what can and cannot be done with it (exit 0); the commands that
+ * need what a model lacks refuse with the file, node or input and the reason (exit 2, no stack trace).
  */
 class LegacyModelCliTest {
 

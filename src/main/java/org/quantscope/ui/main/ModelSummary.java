@@ -61,7 +61,7 @@ public record ModelSummary(String fileName, String parameters, String parameters
                 String.valueOf(layers.size()), kinds(layers),
                 origin.opset() < 0 ? "—" : String.valueOf(origin.opset()),
                 "ONNX IR " + origin.irVersion() + producer + analysed,
-                inputsOutputs(model), limits(caps), caps.get(1).possible(), List.copyOf(rows));
+                inputsOutputs(model), limits(caps), ModelCapabilities.feedProblem(model).isEmpty(), List.copyOf(rows));
     }
 
     /** {@code Cannot evaluate, quantize, ...: <reason>.} for every task that cannot be done, each reason once. */

@@ -231,7 +231,8 @@ class OpsetUpgradeTest {
                 node("Dropout", "drop", List.of("n"), List.of("a", "unused_mask"), TestModels.floatAttr("ratio", 0.3f)),
                 node("ImageScaler", "scaler", List.of("x"), List.of("b2"), TestModels.floatAttr("scale", 2f),
                         floatList("bias", 0.5f, -1f))),
-                List.of(TestModels.floats("g", new long[] {2}, 1.5f, 0.5f), TestModels.floats("b", new long[] {2}, 0, 1),
+                List.of(TestModels.floats("g", new long[] {2}, 1.5f, 0.5f),
+                        TestModels.floats("b", new long[] {2}, 0, 1),
                         TestModels.floats("mu", new long[] {2}, 0.1f, -0.2f),
                         TestModels.floats("var", new long[] {2}, 2f, 0.5f)), "a", "b2");
         double diff = compare("bn8.onnx", m, "BatchNormalization: spatial attribute dropped");
