@@ -1,6 +1,8 @@
 package org.quantscope.report;
 
 import org.quantscope.core.onnx.Layer;
+import org.quantscope.core.onnx.ModelCapabilities;
+import org.quantscope.core.onnx.ModelOrigin;
 import org.quantscope.core.onnx.OnnxModel;
 import org.quantscope.core.onnx.TensorSpec;
 
@@ -9,8 +11,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
-/** The {@code info} summary of a model as JSON. */
+/**
+ * The {@code info} summary of a model as JSON. {@code opset} and {@code irVersion} are the file's; a file QuantScope
+ * analyses as an equivalent opset-13 graph also has {@code analysedOpset} and {@code conversions}; {@code capabilities}
+ * says per task whether it can be done and why.
+ */
 public final class ModelSummaryJson {
 
     private ModelSummaryJson() {
@@ -22,11 +29,17 @@ public final class ModelSummaryJson {
         root.put("model", m.path().toString());
         root.put("modelSha256", m.sha256());
         root.put("producer", m.producer());
-        root.put("irVersion", m.irVersion());
-        root.put("opset", m.opset());
+        ModelOrigin origin = m.origin();
+        root.put("irVersion", origin.irVersion());
+        root.put("opset", origin.opset());
+        root.put("analysedOpset", m.opset());
+        root.put("conversions", origin.changes());
+        root.put("conversionProblem", origin.problem().orElse(null));
         root.put("parameters", m.parameterCount());
         root.put("nodes", m.nodes().size());
+        root.put("ops", new TreeMap<>(origin.opCounts()));
         root.put("inputs", m.inputs().stream().map(ModelSummaryJson::tensor).toList());
+        root.put("constantInputs", origin.constantInputs());
         root.put("outputs", m.outputs().stream().map(ModelSummaryJson::tensor).toList());
         List<Map<String, Object>> layers = new ArrayList<>();
         for (Layer l : m.layers()) {
@@ -44,6 +57,15 @@ public final class ModelSummaryJson {
             layers.add(o);
         }
         root.put("layers", layers);
+        List<Map<String, Object>> caps = new ArrayList<>();
+        for (ModelCapabilities.Capability c : ModelCapabilities.of(m)) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("task", c.task());
+            o.put("possible", c.possible());
+            o.put("reason", c.reason());
+            caps.add(o);
+        }
+        root.put("capabilities", caps);
         root.put("warnings", m.warnings());
         return root;
     }

@@ -51,6 +51,9 @@ public final class InferenceSession implements AutoCloseable {
 
     private InferenceSession(OnnxModel model, SessionSettings settings, List<String> capture) {
         this.model = model;
+        if (model.inputs().isEmpty()) {
+            ModelCapabilities.requireFeedable(model); // throws: nothing to feed
+        }
         this.input = model.inputs().get(0);
         long b = input.rank() > 0 ? input.shape()[0] : -1;
         this.fixedBatch = b > 0 ? (int) b : 0;

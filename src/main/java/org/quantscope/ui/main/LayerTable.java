@@ -14,7 +14,8 @@ import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * The card listing the model's quantization layers, with the model's inputs and outputs above the table.
+ * The card listing the model's quantization layers, with the model's inputs and outputs above the table, and what
+ * cannot be done with the model (several data inputs, no batch dimension, ...) when something cannot.
  */
 final class LayerTable {
 
@@ -33,6 +34,14 @@ final class LayerTable {
         io.textProperty().bind(Bindings.createStringBinding(() -> vm.summaryProperty().get() == null ? ""
                 : vm.summaryProperty().get().inputsOutputs(), vm.summaryProperty()));
         io.setWrapText(true);
+        Label limits = new Label();
+        limits.setId("limitsLabel");
+        limits.getStyleClass().add("limits-line");
+        limits.textProperty().bind(Bindings.createStringBinding(() -> vm.summaryProperty().get() == null ? ""
+                : vm.summaryProperty().get().limits(), vm.summaryProperty()));
+        limits.setWrapText(true);
+        limits.managedProperty().bind(limits.textProperty().isNotEmpty());
+        limits.visibleProperty().bind(limits.managedProperty());
 
         table.setId("layerTable");
         table.setItems(vm.layers());
@@ -61,7 +70,7 @@ final class LayerTable {
         vm.selectedLayerProperty().addListener((o, was, layer) -> selectLayer(layer));
 
         root.getStyleClass().add("card");
-        root.getChildren().addAll(heading, io, table);
+        root.getChildren().addAll(heading, io, limits, table);
     }
 
     private void selectLayer(String layer) {

@@ -191,26 +191,25 @@ class SimulationGraphTest {
     }
 
     @Test
-    void exportNeedsOpset13ForPerChannelWeights() {
+    void anOpset11ModelExportsPerChannelWeightsAtOpset13() {
         OnnxModel original = OnnxModelLoader.load(MODELS.resolve("tiny_cnn_opset11.onnx"));
+        assertEquals(11, original.origin().opset());
+        assertEquals(13, original.opset(), "analysed as its opset-13 equivalent (decision 0017)");
         QuantSettings s = QuantSettings.DEFAULT.withWeightGranularity(Granularity.PER_CHANNEL);
         try (Dataset data = fixtureData(original)) {
             QuantizedModel qm = QuantizationSimulator.prepare(original, s, data,
                     new CalibrationSettings(4, 0, CalibrationSampler.Strategy.FIRST, 4), SessionSettings.DEFAULT,
                     ProgressListener.NONE, CancellationToken.none());
-            org.quantscope.core.InputException e = org.junit.jupiter.api.Assertions.assertThrows(
-                    org.quantscope.core.InputException.class, () -> QdqExport.deployable(qm));
-            assertTrue(e.getMessage().contains("opset 13"), e.getMessage());
-            // per-tensor weights export fine at opset 11, and run
-            QuantizedModel pt = QuantizationSimulator.prepare(original, QuantSettings.DEFAULT, data,
-                    new CalibrationSettings(4, 0, CalibrationSampler.Strategy.FIRST, 4), SessionSettings.DEFAULT,
-                    ProgressListener.NONE, CancellationToken.none());
+            OnnxModel exported = QdqExport.deployable(qm);
+            assertEquals(13, exported.opset());
+            assertTrue(exported.nodes().stream().anyMatch(n -> n.opType().equals("DequantizeLinear")
+                    && n.attributes().containsKey("axis")), "per-channel DequantizeLinear");
             float[] x = data.read(0, 4).data();
-            FloatTensor out;
-            try (InferenceSession session = InferenceSession.open(QdqExport.deployable(pt), SessionSettings.DEFAULT)) {
-                out = session.run(x, new long[] {4, 1, 8, 8}, CancellationToken.none()).get("logits");
-            }
-            assertEquals(16, out.data().length);
+            long[] shape = {4, 1, 8, 8};
+            float[] deployed = run(exported, SessionSettings.DEFAULT, x, shape, "logits");
+            float[] simulated = run(qm.simulation(), SessionSettings.DEFAULT.forSimulation(), x, shape, "logits");
+            assertTrue(maxAbsDiff(deployed, simulated) < 1e-4, "QDQ export vs simulation: "
+                    + maxAbsDiff(deployed, simulated));
         }
     }
 }
