@@ -16,6 +16,7 @@ import org.quantscope.core.sim.QdqExport;
 import org.quantscope.core.sim.QuantSettings;
 import org.quantscope.core.sim.QuantizationSimulator;
 import org.quantscope.core.sim.SimulationResult;
+import org.quantscope.core.transform.ActivationRangeChange;
 import org.quantscope.core.transform.AdaRound;
 import org.quantscope.core.transform.BiasCorrection;
 import org.quantscope.core.transform.CrossLayerEqualization;
@@ -164,6 +165,12 @@ final class QuantizeCommand implements Callable<Integer> {
                     + "fixes -> %.2f %% after%n", 100 * r.fp32().accuracy(), 100 * fp32AfterFixes.accuracy(),
                     100 * before.quantized().accuracy(), 100 * fixed.quantized().accuracy());
             outcome.fp32Changes().forEach(c -> out.println("  " + c.describe()));
+            List<ActivationRangeChange> ranges = outcome.activationRanges();
+            if (!ranges.isEmpty()) {
+                out.println("Calibrated output ranges of the equalized layers, widest growth first (the per-tensor "
+                        + "activation grid every channel shares):");
+                ranges.stream().limit(3).forEach(x -> out.println("  " + x.describe()));
+            }
         }
         if (mp != null) {
             MixedPrecisionTables.print(out, mp);

@@ -57,6 +57,15 @@ public final class FixesJson {
             double[] bounds = cle.channelBoundSpan();
             fix.put("channelBoundSpan", bounds == null ? null : Json.nums(bounds));
             fix.put("fp32Change", change(outcome, "cle"));
+            fix.put("activationRanges", outcome.activationRanges().stream().map(x -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("layer", x.layer());
+                m.put("tensor", x.tensor());
+                m.put("before", Json.nums(new double[] {x.before().min(), x.before().max()}));
+                m.put("after", Json.nums(new double[] {x.after().min(), x.after().max()}));
+                m.put("growth", x.growth());
+                return m;
+            }).toList());
             fix.put("fp32AccuracyAfter", outcome.fp32AfterCle().accuracy());
             fix.put("fp32PerClassAccuracyAfter", Json.nums(outcome.fp32AfterCle().perClassAccuracy()));
             fix.put("weightRangeRatio", rangeRatios(cle.folded(), cle.model()));

@@ -159,6 +159,11 @@ public final class PtqPipeline {
             skipped = List.copyOf(skipped);
             fp32Changes = List.copyOf(fp32Changes);
         }
+
+        /** How each equalized layer's calibrated output range changed, widest growth first (empty without CLE). */
+        public List<ActivationRangeChange> activationRanges() {
+            return cle == null ? List.of() : ActivationRangeChange.of(cle, before.model(), after.model());
+        }
     }
 
     private PtqPipeline() {

@@ -32,6 +32,8 @@ final class FixTexts {
                     : ", " + o.skipped().size() + " left alone where it is not exact (the next layer pads)."));
         }
         o.fp32Changes().forEach(c -> parts.add(capitalize(c.describe()) + "."));
+        o.activationRanges().stream().findFirst().filter(x -> x.growth() > 1.5).ifPresent(x -> parts.add(
+                "Widest activation-range growth after equalization: " + x.describe() + "."));
         if (o.biasCorrection() != null) {
             parts.add("Biases corrected in " + o.biasCorrection().corrections().size() + " layers.");
         }
