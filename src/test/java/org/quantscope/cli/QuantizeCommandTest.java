@@ -133,12 +133,14 @@ class QuantizeCommandTest {
                 "--json", relu.toString(), "-q");
         assertEquals(0, r.code(), r.err());
         JsonNode fix = new ObjectMapper().readTree(relu.toFile()).get("fixes").get(0);
-        assertEquals("replace_with_relu", fix.get("relu6").asText());
+        assertEquals("relu", fix.get("relu6").asText());
         assertEquals(fix.get("pairs").size(), fix.get("relu6ReplacedByRelu").size());
         assertEquals(0, fix.get("relu6PerChannelBound").size());
         JsonNode change = fix.get("fp32Change");
-        assertTrue(change.get("maxRelativeLogitDiff").asDouble() > 0, change.toString());
-        assertEquals(change.get("maxRelativeLogitDiff").asDouble() > 1e-5, change.get("changed").asBoolean());
+        // the demo's ReLU6 clip is active: replacing it changes the function far beyond float rounding
+        assertTrue(change.get("changed").asBoolean(), change.toString());
+        assertTrue(change.get("maxRelativeLogitDiff").asDouble() > 1e-2, change.toString());
+        assertTrue(change.get("measured").asBoolean());
         Path skip = dir.resolve("skip.json");
         assertEquals(0, CliTest.run("quantize", "--demo", "--cle", "--cle-relu6", "skip", "--limit", "500", "--json",
                 skip.toString(), "-q").code());
