@@ -209,6 +209,13 @@ final class QuantizeCommand implements Callable<Integer> {
             QuantizedGraphWriter.save(qdq, exportOnnx);
             out.println("Wrote " + exportOnnx + " (QDQ model; check it with: quantscope eval --model " + exportOnnx
                     + " ...)");
+            int clipped = QdqExport.floatConvolutionsBeforeChannelClip(r.model()).size();
+            if (clipped > 0) {
+                out.println("note: " + clipped + " layers end in a per-channel clip (ReLU6 kept exact by equalization: "
+                        + "Relu + Min); ONNX Runtime runs them as float convolutions on dequantized values (same "
+                        + "numbers, no integer speed-up). --cle-relu6 relu deploys them as integer convolutions, at the "
+                        + "FP32 change reported above.");
+            }
             if (!settings.biasInt32()) {
                 out.println("note: biases were simulated in float; ONNX Runtime's integer kernels quantize them to "
                         + "int32 themselves, so simulate with --bias int32 to get exactly what the exported model runs.");

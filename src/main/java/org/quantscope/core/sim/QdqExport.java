@@ -48,6 +48,21 @@ public final class QdqExport {
     }
 
     /**
+     * Layers of the model whose activation is a per-channel clip (Relu followed by Min, ReLU6 kept exact by
+     * cross-layer equalization). ONNX Runtime fuses a convolution into its integer kernel only when its output (or a
+     * Relu of it) goes straight to a QuantizeLinear; a Min in between keeps the convolution in float, on dequantized
+     * inputs and weights: the same numbers as the simulation, without the integer speed-up.
+     *
+     * @param qm the quantized model
+     * @return the names of such layers, in graph order
+     */
+    public static java.util.List<String> floatConvolutionsBeforeChannelClip(QuantizedModel qm) {
+        return qm.prepared().layers().stream()
+                .filter(l -> l.activationKind() == org.quantscope.core.onnx.ActivationKind.CHANNEL_CLIP)
+                .map(org.quantscope.core.onnx.Layer::name).toList();
+    }
+
+    /**
      * Builds the deployable model with {@link WeightStorage#AUTO} weight storage.
      *
      * @param qm the quantized model

@@ -136,6 +136,9 @@ class Relu6EqualizationTest {
             QuantizedGraphWriter.save(QdqExport.deployable(o.after().model(), QdqExport.WeightStorage.UINT8), file);
             OnnxModel exported = OnnxModelLoader.load(file);
             assertTrue(exported.nodes().stream().map(GraphNode::opType).anyMatch("Min"::equals));
+            // every equalized ReLU6 layer ends in the per-channel clip, and the export says which layers those are
+            assertEquals(exact.relu6Bounded().size(),
+                    QdqExport.floatConvolutionsBeforeChannelClip(o.after().model()).size());
             double simulated = 100 * o.after().quantized().accuracy();
             // without graph optimizations ONNX Runtime runs the Q/DQ pairs as written: the export computes what the
             // simulation computes, up to float summation order (the simulation runs fused float kernels), which
