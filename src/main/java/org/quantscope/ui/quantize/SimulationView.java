@@ -37,6 +37,7 @@ public final class SimulationView {
     private final ObservableList<ClassComparison> classes = FXCollections.observableArrayList();
     private final ObservableList<ClassComparison> classesView = FXCollections.unmodifiableObservableList(classes);
     private final ReadOnlyStringWrapper fixesText = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper fixesDetails = new ReadOnlyStringWrapper("");
     private final ObservableList<FixEffectRow> effects = FXCollections.observableArrayList();
     private final ObservableList<FixEffectRow> effectsView = FXCollections.unmodifiableObservableList(effects);
 
@@ -74,6 +75,7 @@ public final class SimulationView {
                 r.seconds()));
         warnings.set(String.join("\n", r.model().warnings()));
         fixesText.set(outcome == null ? "" : FixTexts.summary(outcome, request));
+        fixesDetails.set(outcome == null ? "" : FixTexts.details(outcome));
         List<FixEffectRow> er = new ArrayList<>();
         if (fixEffects != null) {
             for (FixEffects.LayerEffect e : fixEffects.layers()) {
@@ -97,6 +99,7 @@ public final class SimulationView {
         warnings.set("");
         classes.clear();
         fixesText.set("");
+        fixesDetails.set("");
         effects.clear();
     }
 
@@ -157,6 +160,11 @@ public final class SimulationView {
     /** Remarks of the simulation (unfolded BN, range-method fallbacks, ...), one per line. */
     public ReadOnlyStringProperty warningsProperty() {
         return warnings.getReadOnlyProperty();
+    }
+
+    /** The full account of equalization and absorption (FP32 change, ranges), one item per line; empty without. */
+    public ReadOnlyStringProperty fixesDetailsProperty() {
+        return fixesDetails.getReadOnlyProperty();
     }
 
     /** What the post-training fixes did, in a sentence or two; empty without fixes. */
