@@ -38,7 +38,7 @@ What it does (details and results: docs/torch-reference.md)
        * outputs of Add and Concat, and of a Mul of two activations (squeeze-and-excitation);
        * outputs of MaxPool, AveragePool, GlobalAveragePool;
        * every model output;
-       * completion (QuantScope's decision 0017): every data input of a layer not covered by a
+       * completion (QuantScope's decision 0020): every data input of a layer not covered by a
          quantizer above (through Flatten, Reshape, Transpose, MaxPool, Relu, zero Pad, ...).
      A tensor is quantized once even when several rules name it. Flatten, Reshape, Identity and Pad
      get no quantizer of their own (nor does a Relu/Clip that does not close a layer group, e.g. the
@@ -100,7 +100,7 @@ ACTIVATION_OPS = ("Relu", "Clip", "HardSwish", "LeakyRelu", "Sigmoid", "HardSigm
                   "Softplus", "PRelu", "Gelu", "Mish")
 QUANTIZED_OUTPUT_OPS = ("Add", "Concat", "MaxPool", "AveragePool", "GlobalAveragePool")
 # ops whose output holds only values of their input (or 0): quantizing after them with the grid before them is the
-# identity, so the quantizer before covers their output (decision 0017; QuantScope's GridPreserving)
+# identity, so the quantizer before covers their output (decision 0020; QuantScope's GridPreserving)
 GRID_PRESERVING_OPS = ("Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose", "MaxPool", "GlobalMaxPool",
                        "Dropout", "Relu", "Slice", "Split", "Gather", "GatherElements", "Expand", "Tile",
                        "DepthToSpace", "SpaceToDepth", "ReduceMax", "ReduceMin")

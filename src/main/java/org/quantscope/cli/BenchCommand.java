@@ -1,6 +1,8 @@
 package org.quantscope.cli;
 
+import org.quantscope.core.CpuInfo;
 import org.quantscope.core.InputException;
+import org.quantscope.core.Version;
 import org.quantscope.core.data.Batch;
 import org.quantscope.core.data.Dataset;
 import org.quantscope.core.data.DatasetLoader;
@@ -135,6 +137,8 @@ final class BenchCommand implements Callable<Integer> {
             throw new InputException("bench " + target + " measures quantization without post-training fixes; drop "
                     + "--cle, --bias-absorption, --bias-correction and --adaround (or use 'bench fixes')");
         }
+        spec.commandLine().getOut().printf("CPU: %s; %d cores; %s%n", CpuInfo.current().describe(),
+                Runtime.getRuntime().availableProcessors(), Version.runtime());
         return switch (target) {
             case eval -> eval();
             case quantize -> new QuantizeBench(this).run();
@@ -220,10 +224,27 @@ final class BenchCommand implements Callable<Integer> {
                 m.put("overhead", overhead);
                 m.put("warmupRounds", warmup);
                 m.put("firstQuantscopeImagesPerSecond", firstApp);
-                Json.write(m, json);
+                writeJson(m);
             }
         }
         return 0;
+    }
+
+    /**
+     * Writes a benchmark's figures to {@code --json} with the processor they were measured on (model, the flags that
+     * decide ONNX Runtime's kernels, cores) and the software versions: figures from an AVX2 and an AVX-512 machine
+     * are not comparable.
+     */
+    void writeJson(Map<String, Object> figures) {
+        Map<String, Object> m = new LinkedHashMap<>(figures);
+        Map<String, Object> cpu = new LinkedHashMap<>();
+        cpu.put("model", CpuInfo.current().model());
+        cpu.put("flags", CpuInfo.current().relevantFlags());
+        cpu.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("cpu", cpu);
+        m.put("runtime", Version.runtime());
+        m.put("quantscopeVersion", Version.version());
+        Json.write(m, json);
     }
 
     /** CPU time of the whole JVM process (all threads, ONNX Runtime's included), or -1 where not available. */

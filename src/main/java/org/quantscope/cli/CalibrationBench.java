@@ -13,7 +13,6 @@ import org.quantscope.core.sim.QuantizationSimulator;
 import org.quantscope.core.sim.QuantizedModel;
 import org.quantscope.core.util.CancellationToken;
 import org.quantscope.core.util.ProgressListener;
-import org.quantscope.report.Json;
 
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -98,7 +97,7 @@ final class CalibrationBench {
                 m.put("heapUsedAfterGcBytes", heapAfterGc);
                 m.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
                 m.put("quantizers", quantizers);
-                Json.write(m, cmd.json);
+                cmd.writeJson(m);
             }
         }
         return 0;

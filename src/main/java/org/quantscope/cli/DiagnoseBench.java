@@ -15,7 +15,6 @@ import org.quantscope.core.sim.QuantizationSimulator;
 import org.quantscope.core.sim.QuantizedModel;
 import org.quantscope.core.util.CancellationToken;
 import org.quantscope.core.util.ProgressListener;
-import org.quantscope.report.Json;
 
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -137,7 +136,7 @@ final class DiagnoseBench {
                 m.put("layerPhaseRatio", ratio);
                 m.put("identicalDropsAndGains", identical);
                 m.put("maxRelativeKlDifference", maxKlRel);
-                Json.write(m, cmd.json);
+                cmd.writeJson(m);
             }
         }
         return 0;

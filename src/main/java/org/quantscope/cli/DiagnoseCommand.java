@@ -126,7 +126,7 @@ final class DiagnoseCommand implements Callable<Integer> {
         if (quant.fixes().any()) {
             out.println("note: the diagnosis ran on the model after the post-training fixes; its FP32 sanity check "
                     + "compares the simulation with every quantizer off against the FP32 model after the fixes (what "
-                    + "the fixes do to FP32 accuracy itself, e.g. ReLU6 replaced by ReLU, is reported by quantize).");
+                    + "the fixes do to the FP32 function itself is reported by quantize, fp32Change per fix).");
         }
         if (json != null) {
             DiagnosisJson.write(r, acts, json);

@@ -20,7 +20,6 @@ import org.quantscope.core.transform.CrossLayerEqualization;
 import org.quantscope.core.transform.PtqPipeline;
 import org.quantscope.core.util.CancellationToken;
 import org.quantscope.core.util.ProgressListener;
-import org.quantscope.report.Json;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -114,7 +113,7 @@ final class FixesBench {
         figures.put("settings", settings.describe());
         figures.put("cores", Runtime.getRuntime().availableProcessors());
         if (cmd.json != null) {
-            Json.write(figures, cmd.json);
+            cmd.writeJson(figures);
             out.println("Wrote " + cmd.json);
         }
         return 0;

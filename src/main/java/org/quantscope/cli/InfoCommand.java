@@ -4,6 +4,8 @@ import org.quantscope.core.InputException;
 import org.quantscope.core.demo.DemoAssets;
 import org.quantscope.core.onnx.BlockSummary;
 import org.quantscope.core.onnx.Layer;
+import org.quantscope.core.onnx.ModelCapabilities;
+import org.quantscope.core.onnx.ModelOrigin;
 import org.quantscope.core.onnx.OnnxModel;
 import org.quantscope.core.onnx.OnnxModelLoader;
 import org.quantscope.core.onnx.QuantizedWeight;
@@ -17,13 +19,16 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
-/** {@code quantscope info MODEL}: opset, inputs and outputs, and the layer table. */
+/**
+ * {@code quantscope info MODEL}: opset, inputs and outputs, the layer table, the operators, and what QuantScope can and
+ * cannot do with the model and why. Works on any valid ONNX model of opset 7 or newer.
+ */
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Show a model's opset, inputs/outputs and its quantization layers.")
+        description = "Show a model's opset, inputs/outputs, its quantization layers, and what QuantScope can do "
+                + "with it.")
 final class InfoCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "ONNX model file.")
@@ -45,11 +50,12 @@ final class InfoCommand implements Callable<Integer> {
             throw new InputException("No model given: quantscope info MODEL.onnx (or --demo).");
         }
         OnnxModel m = OnnxModelLoader.load(file);
+        ModelOrigin origin = m.origin();
         PrintWriter out = spec.commandLine().getOut();
         out.printf("Model     %s%n", m.path());
         out.printf("SHA-256   %s%n", m.sha256());
-        out.printf("Producer  %s   IR %d   opset %d%n", m.producer().isEmpty() ? "?" : m.producer(), m.irVersion(),
-                m.opset());
+        out.printf("Producer  %s   IR %d   opset %d%n", m.producer().isEmpty() ? "?" : m.producer(),
+                origin.irVersion(), origin.opset());
         out.printf("Params    %,d   nodes %d   layers %d%n", m.parameterCount(), m.nodes().size(), m.layers().size());
         BlockSummary blocks = BlockSummary.of(m);
         if (!blocks.text().isEmpty()) {
@@ -61,10 +67,23 @@ final class InfoCommand implements Callable<Integer> {
         for (TensorSpec t : m.inputs()) {
             out.printf("Input     %s  %s %s%n", t.name(), t.elementType(), t.shapeText());
         }
+        if (m.inputs().isEmpty()) {
+            out.println("Input     (none)");
+        }
+        if (origin.constantInputs() > 0) {
+            out.printf("Constants %d graph inputs have an initializer: constants, not data inputs%n",
+                    origin.constantInputs());
+        }
         for (TensorSpec t : m.outputs()) {
             out.printf("Output    %s  %s %s%n", t.name(), t.elementType(), t.shapeText());
         }
         m.warnings().forEach(w -> out.println("Warning   " + w));
+        if (origin.converted()) {
+            out.println();
+            out.println("Analysed as an equivalent opset-" + m.opset() + " graph (the file is not changed; FP32 "
+                    + "evaluation runs the file itself):");
+            origin.changes().forEach(c -> out.println("  " + c));
+        }
         out.println();
         int nameWidth = Math.max(5, m.layers().stream().mapToInt(l -> l.name().length()).max().orElse(5));
         int fusedWidth = Math.max(5, m.layers().stream().mapToInt(l -> fused(l).length()).max().orElse(5));
@@ -80,10 +99,13 @@ final class InfoCommand implements Callable<Integer> {
                     String.format("%,d", l.parameters()), fused(l), block == null ? "-" : block,
                     l.batchNorm() == null ? "-" : l.batchNorm().name());
         }
-        Map<String, Integer> ops = new TreeMap<>();
-        m.nodes().forEach(n -> ops.merge(n.opType(), 1, Integer::sum));
         out.println();
-        out.println("Ops       " + ops);
+        out.println("Ops       " + new TreeMap<>(origin.opCounts()));
+        out.println();
+        out.println("What QuantScope can do with this model:");
+        for (ModelCapabilities.Capability c : ModelCapabilities.merged(ModelCapabilities.of(m))) {
+            out.printf("  %-3s  %s: %s%n", c.possible() ? "yes" : "no", c.task(), c.reason());
+        }
         if (json != null) {
             ModelSummaryJson.write(m, json);
             out.println("Wrote " + json);

@@ -114,7 +114,9 @@ final class QuantOptions {
     String cleRelu6;
 
     @Option(names = "--bias-absorption", description = "With --cle: absorb high biases into the next layer (white "
-            + "paper eq. 23-24, c = max(0, beta - 3 gamma) from the BatchNorm statistics).")
+            + "paper eq. 23-24, c = max(0, beta - 3 |gamma|) from the BatchNorm statistics), only where that is exact: "
+            + "c capped by the smallest pre-activation seen on the calibration samples (one extra pass over them) and "
+            + "by a per-channel ReLU6 bound; never into a layer that pads its input.")
     boolean biasAbsorption;
 
     @Option(names = "--bias-correction", paramLabel = "M",

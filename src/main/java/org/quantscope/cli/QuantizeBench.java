@@ -16,7 +16,6 @@ import org.quantscope.core.sim.QuantizationSimulator;
 import org.quantscope.core.sim.QuantizedModel;
 import org.quantscope.core.util.CancellationToken;
 import org.quantscope.core.util.ProgressListener;
-import org.quantscope.report.Json;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -152,7 +151,7 @@ final class QuantizeBench {
                 if (cmd.executionVariants) {
                     m.put("executionVariants", variants(out, model, qm, test, session, cancel));
                 }
-                Json.write(m, cmd.json);
+                cmd.writeJson(m);
             } else if (cmd.executionVariants) {
                 variants(out, model, qm, test, session, cancel);
             }

@@ -16,6 +16,7 @@ import org.quantscope.core.sim.QdqExport;
 import org.quantscope.core.sim.QuantSettings;
 import org.quantscope.core.sim.QuantizationSimulator;
 import org.quantscope.core.sim.SimulationResult;
+import org.quantscope.core.transform.ActivationRangeChange;
 import org.quantscope.core.transform.AdaRound;
 import org.quantscope.core.transform.BiasCorrection;
 import org.quantscope.core.transform.CrossLayerEqualization;
@@ -80,7 +81,7 @@ final class QuantizeCommand implements Callable<Integer> {
 
     @Option(names = "--export-weight-type", paramLabel = "T", defaultValue = "auto",
             description = "Storage of signed weights in the QDQ model: auto (int8 for --preset tensorrt, else uint8 "
-                    + "with zero point 128: same values, no U8S8 saturation on AVX2 CPUs), int8 or uint8.")
+                    + "with zero point 128: same values, no U8S8 saturation on x86 CPUs without VNNI), int8 or uint8.")
     String exportWeightType;
 
     @Option(names = "--export-encodings", paramLabel = "FILE",
@@ -164,6 +165,12 @@ final class QuantizeCommand implements Callable<Integer> {
                     + "fixes -> %.2f %% after%n", 100 * r.fp32().accuracy(), 100 * fp32AfterFixes.accuracy(),
                     100 * before.quantized().accuracy(), 100 * fixed.quantized().accuracy());
             outcome.fp32Changes().forEach(c -> out.println("  " + c.describe()));
+            List<ActivationRangeChange> ranges = outcome.activationRanges();
+            if (!ranges.isEmpty()) {
+                out.println("Calibrated output ranges of the equalized layers, widest growth first (the per-tensor "
+                        + "activation grid every channel shares):");
+                ranges.stream().limit(3).forEach(x -> out.println("  " + x.describe()));
+            }
         }
         if (mp != null) {
             MixedPrecisionTables.print(out, mp);
@@ -202,6 +209,13 @@ final class QuantizeCommand implements Callable<Integer> {
             QuantizedGraphWriter.save(qdq, exportOnnx);
             out.println("Wrote " + exportOnnx + " (QDQ model; check it with: quantscope eval --model " + exportOnnx
                     + " ...)");
+            int clipped = QdqExport.floatConvolutionsBeforeChannelClip(r.model()).size();
+            if (clipped > 0) {
+                out.println("note: " + clipped + " layers end in a per-channel clip (ReLU6 kept exact by equalization: "
+                        + "Relu + Min); ONNX Runtime runs them as float convolutions on dequantized values (same "
+                        + "numbers, no integer speed-up). --cle-relu6 relu deploys them as integer convolutions, at the "
+                        + "FP32 change reported above.");
+            }
             if (!settings.biasInt32()) {
                 out.println("note: biases were simulated in float; ONNX Runtime's integer kernels quantize them to "
                         + "int32 themselves, so simulate with --bias int32 to get exactly what the exported model runs.");

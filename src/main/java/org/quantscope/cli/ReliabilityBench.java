@@ -20,7 +20,6 @@ import org.quantscope.core.sim.QuantSettings;
 import org.quantscope.core.transform.PtqPipeline;
 import org.quantscope.core.util.CancellationToken;
 import org.quantscope.core.util.ProgressListener;
-import org.quantscope.report.Json;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -104,7 +103,7 @@ final class ReliabilityBench {
                 m.put("fp32Accuracy", r.fp32Accuracy());
                 m.put("medianOverallDrop", s.overall().median());
                 m.put("medianWorstClassDrop", s.worst().median());
-                Json.write(m, cmd.json);
+                cmd.writeJson(m);
             }
         }
         return 0;

@@ -10,6 +10,7 @@ import org.quantscope.core.reliability.ReliabilityResult;
 import org.quantscope.core.reliability.ReliabilitySettings;
 import org.quantscope.core.sim.CalibrationSettings;
 import org.quantscope.core.sim.QuantSettings;
+import org.quantscope.core.transform.CrossLayerEqualization;
 import org.quantscope.core.transform.PtqPipeline;
 import org.quantscope.report.ReliabilityJson;
 import picocli.CommandLine;
@@ -240,6 +241,9 @@ final class ReliabilityOptions {
         }
         if (f.cle()) {
             b.append(" +CLE");
+            if (f.relu6() != CrossLayerEqualization.Relu6Handling.EXACT) {
+                b.append("(ReLU6 ").append(f.relu6().id()).append(')');
+            }
         }
         if (f.biasAbsorption()) {
             b.append(" +absorption");

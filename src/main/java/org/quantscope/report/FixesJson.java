@@ -46,7 +46,7 @@ public final class FixesJson {
             Map<String, Object> fix = new LinkedHashMap<>();
             fix.put("name", "cle");
             fix.put("pairs", cle.pairs().stream().map(p -> p.first() + " -> " + p.second()).toList());
-            fix.put("relu6", cle.handling().name().toLowerCase(java.util.Locale.ROOT));
+            fix.put("relu6", cle.handling().id());
             fix.put("relu6ReplacedByRelu", cle.relu6Replaced());
             fix.put("relu6PerChannelBound", cle.relu6Bounded());
             fix.put("sweeps", cle.iterations());
@@ -57,6 +57,15 @@ public final class FixesJson {
             double[] bounds = cle.channelBoundSpan();
             fix.put("channelBoundSpan", bounds == null ? null : Json.nums(bounds));
             fix.put("fp32Change", change(outcome, "cle"));
+            fix.put("activationRanges", outcome.activationRanges().stream().map(x -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("layer", x.layer());
+                m.put("tensor", x.tensor());
+                m.put("before", Json.nums(new double[] {x.before().min(), x.before().max()}));
+                m.put("after", Json.nums(new double[] {x.after().min(), x.after().max()}));
+                m.put("growth", x.growth());
+                return m;
+            }).toList());
             fix.put("fp32AccuracyAfter", outcome.fp32AfterCle().accuracy());
             fix.put("fp32PerClassAccuracyAfter", Json.nums(outcome.fp32AfterCle().perClassAccuracy()));
             fix.put("weightRangeRatio", rangeRatios(cle.folded(), cle.model()));
@@ -69,8 +78,13 @@ public final class FixesJson {
                     pairs.add(Map.of("first", x.first(), "second", x.second(), "absorbed", Json.nums(x.absorbed())));
                 }
                 ab.put("pairs", pairs);
-                ab.put("skipped", outcome.skipped().stream().map(x -> Map.of("first", x.first(), "second",
-                        x.second(), "reason", x.reason())).toList());
+                ab.put("skipped", outcome.skipped().stream().map(x -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("first", x.first());
+                    m.put("second", x.second());
+                    m.put("reason", x.reason());
+                    return m;
+                }).toList());
                 ab.put("fp32Change", change(outcome, "biasAbsorption"));
                 applied.add(ab);
             }
@@ -89,13 +103,13 @@ public final class FixesJson {
                 layers.add(m);
             }
             fix.put("layers", layers);
-            fix.put("fp32Change", QUANTIZATION_ONLY);
+            fix.put("fp32Change", quantizationOnly());
             applied.add(fix);
         }
         AdaRound.Result ada = outcome.adaround();
         if (ada != null) {
             Map<String, Object> fix = adaround(ada);
-            fix.put("fp32Change", QUANTIZATION_ONLY);
+            fix.put("fp32Change", quantizationOnly());
             applied.add(fix);
         }
         tree.put("fixes", applied);
@@ -105,13 +119,19 @@ public final class FixesJson {
         }
     }
 
-    /** The FP32-change record of a fix that changes only how the model is quantized. */
-    private static final Map<String, Object> QUANTIZATION_ONLY = Map.of("changed", false, "scope",
-            "changes only the quantized model; the FP32 reference is the model before it");
+    /** The FP32-change record of a fix that changes only how the model is quantized (nothing to measure). */
+    private static Map<String, Object> quantizationOnly() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("measured", false);
+        m.put("changed", null);
+        m.put("scope", "changes only how the model is quantized; the FP32 reference is the model before it");
+        return m;
+    }
 
     /** The measured FP32 change of {@code fix}. */
     private static Map<String, Object> change(PtqPipeline.Outcome outcome, String fix) {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("measured", true);
         for (FunctionChange c : outcome.fp32Changes()) {
             if (c.fix().equals(fix)) {
                 m.put("changed", c.changed());

@@ -2,6 +2,8 @@ package org.quantscope.report;
 
 import org.quantscope.core.onnx.BlockSummary;
 import org.quantscope.core.onnx.Layer;
+import org.quantscope.core.onnx.ModelCapabilities;
+import org.quantscope.core.onnx.ModelOrigin;
 import org.quantscope.core.onnx.OnnxModel;
 import org.quantscope.core.onnx.QuantizedWeight;
 import org.quantscope.core.onnx.SqueezeExcitation;
@@ -12,16 +14,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The {@code info} summary of a model as JSON: {@code model}, {@code modelSha256}, {@code producer}, {@code irVersion},
- * {@code opset}, {@code parameters}, {@code nodes}, {@code inputs}, {@code outputs}, {@code layers} (each with
- * {@code name}, {@code op}, {@code kind}, {@code weight}, {@code weightShape}, {@code groups}, {@code parameters},
- * {@code batchNorm}, {@code activation} (as the layer table shows it: ReLU6, HardSwish, SiLU, Sigmoid, ...),
- * {@code activationKind}, {@code block} ({@code SE reduce}, {@code SE expand} or null), {@code weightType},
- * {@code quantizedWeight} (for an already quantized model: storage, bits, granularity, axis, symmetric; else null),
- * {@code output}), {@code activationCounts}, {@code squeezeExcitation} (the blocks), {@code quantizedLayers},
- * {@code activationQdqPairs} and {@code warnings}.
+ * The {@code info} summary of a model as JSON. {@code opset} and {@code irVersion} are the file's; a file QuantScope
+ * analyses as an equivalent opset-13 graph also has {@code analysedOpset} and {@code conversions}; {@code capabilities}
+ * says per task whether it can be done and why. Each of the {@code layers} has {@code name}, {@code op}, {@code kind},
+ * {@code weight}, {@code weightShape}, {@code groups}, {@code parameters}, {@code batchNorm}, {@code activation} (as
+ * the layer table shows it: ReLU6, HardSwish, SiLU, Sigmoid, ...), {@code activationKind}, {@code block}
+ * ({@code SE reduce}, {@code SE expand} or null), {@code weightType}, {@code quantizedWeight} (for an already quantized
+ * model: storage, bits, granularity, axis, symmetric; else null) and {@code output}; {@code activationCounts},
+ * {@code squeezeExcitation} (the blocks), {@code quantizedLayers} and {@code activationQdqPairs} summarize them.
  */
 public final class ModelSummaryJson {
 
@@ -34,11 +37,17 @@ public final class ModelSummaryJson {
         root.put("model", m.path().toString());
         root.put("modelSha256", m.sha256());
         root.put("producer", m.producer());
-        root.put("irVersion", m.irVersion());
-        root.put("opset", m.opset());
+        ModelOrigin origin = m.origin();
+        root.put("irVersion", origin.irVersion());
+        root.put("opset", origin.opset());
+        root.put("analysedOpset", m.opset());
+        root.put("conversions", origin.changes());
+        root.put("conversionProblem", origin.problem().orElse(null));
         root.put("parameters", m.parameterCount());
         root.put("nodes", m.nodes().size());
+        root.put("ops", new TreeMap<>(origin.opCounts()));
         root.put("inputs", m.inputs().stream().map(ModelSummaryJson::tensor).toList());
+        root.put("constantInputs", origin.constantInputs());
         root.put("outputs", m.outputs().stream().map(ModelSummaryJson::tensor).toList());
         BlockSummary blocks = BlockSummary.of(m);
         List<Map<String, Object>> layers = new ArrayList<>();
@@ -65,6 +74,15 @@ public final class ModelSummaryJson {
         root.put("squeezeExcitation", blocks.squeezeExcitations().stream().map(ModelSummaryJson::block).toList());
         root.put("quantizedLayers", blocks.quantizedLayers());
         root.put("activationQdqPairs", blocks.activationQdqPairs());
+        List<Map<String, Object>> caps = new ArrayList<>();
+        for (ModelCapabilities.Capability c : ModelCapabilities.of(m)) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("task", c.task());
+            o.put("possible", c.possible());
+            o.put("reason", c.reason());
+            caps.add(o);
+        }
+        root.put("capabilities", caps);
         root.put("warnings", m.warnings());
         return root;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.quantscope.core.CpuInfo;
 
 import java.nio.file.Path;
 
@@ -37,6 +38,19 @@ class BenchCommandTest {
         double acc = j.get("simulatedAccuracy").asDouble();
         assertTrue(acc >= 0 && acc <= 1, j.toString());
         assertTrue(j.get("fp32Accuracy").asDouble() > 0.5, j.toString());
+        assertRecordsTheCpu(r.out(), j);
+    }
+
+    /** Every benchmark says which processor its figures come from (AVX2 and AVX-512 figures differ). */
+    private static void assertRecordsTheCpu(String out, JsonNode j) {
+        CpuInfo cpu = CpuInfo.current();
+        assertTrue(out.contains("CPU: " + cpu.describe()), out);
+        assertEquals(cpu.model(), j.get("cpu").get("model").asText());
+        for (String f : CpuInfo.RELEVANT_FLAGS) {
+            assertEquals(cpu.has(f), j.get("cpu").get("flags").get(f).asBoolean(), f + ": " + j.get("cpu"));
+        }
+        assertEquals(Runtime.getRuntime().availableProcessors(), j.get("cpu").get("cores").asInt());
+        assertTrue(j.get("runtime").asText().startsWith("onnxruntime "), j.toString());
     }
 
     @Test
@@ -68,6 +82,7 @@ class BenchCommandTest {
             assertTrue(j.has(f), f + ": " + j);
         }
         assertTrue(j.has("peakRssResetBeforeCalibration"), j.toString());
+        assertRecordsTheCpu(r.out(), j);
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -105,9 +106,15 @@ class QuantizeCommandTest {
         assertTrue(perChannel - after < 0.005, "CLE " + after + " vs per-channel " + perChannel);
         JsonNode fix = j.get("fixes").get(0);
         assertEquals("cle", fix.get("name").asText());
-        assertEquals(fix.get("pairs").size(), fix.get("relu6ReplacedByRelu").size());
-        assertTrue(Math.abs(fix.get("fp32AccuracyAfter").asDouble() - j.get("fp32").get("accuracy").asDouble()) < 0.01,
-                "ReLU6 -> ReLU costs little FP32 accuracy");
+        // the default keeps ReLU6 exact: one per-channel clip per pair, the FP32 function unchanged
+        assertEquals("exact", fix.get("relu6").asText());
+        assertEquals(0, fix.get("relu6ReplacedByRelu").size());
+        assertEquals(fix.get("pairs").size(), fix.get("relu6PerChannelBound").size());
+        assertTrue(fix.get("converged").asBoolean(), fix.toString());
+        assertFalse(fix.get("fp32Change").get("changed").asBoolean(), fix.get("fp32Change").toString());
+        assertTrue(fix.get("fp32Change").get("maxRelativeLogitDiff").asDouble() <= 1e-5);
+        assertEquals(j.get("fp32").get("accuracy").asDouble(), fix.get("fp32AccuracyAfter").asDouble(), 1e-9);
+        assertTrue(r.out().contains("cle: FP32 function unchanged"), r.out());
         for (JsonNode row : fix.get("weightRangeRatio")) {
             if (row.get("layer").asText().equals("/features/features.3/Conv")) {
                 assertTrue(row.get("before").asDouble() > 50 && row.get("after").asDouble() < 5,
@@ -116,6 +123,33 @@ class QuantizeCommandTest {
         }
         CliTest.assertInputError(CliTest.run("quantize", "--demo", "--cle", "--no-bn-fold", "-q"),
                 "--cle needs BatchNormalization folded first");
+    }
+
+    /** The white paper's ReLU6 -> ReLU replacement stays available and reports its FP32 change; bad values refused. */
+    @Test
+    void cleRelu6OptionReplacesOrSkipsAndIsChecked() throws Exception {
+        Path relu = dir.resolve("relu.json");
+        CliTest.Run r = CliTest.run("quantize", "--demo", "--cle", "--cle-relu6", "relu", "--limit", "2000",
+                "--json", relu.toString(), "-q");
+        assertEquals(0, r.code(), r.err());
+        JsonNode fix = new ObjectMapper().readTree(relu.toFile()).get("fixes").get(0);
+        assertEquals("relu", fix.get("relu6").asText());
+        assertEquals(fix.get("pairs").size(), fix.get("relu6ReplacedByRelu").size());
+        assertEquals(0, fix.get("relu6PerChannelBound").size());
+        JsonNode change = fix.get("fp32Change");
+        // the demo's ReLU6 clip is active: replacing it changes the function far beyond float rounding
+        assertTrue(change.get("changed").asBoolean(), change.toString());
+        assertTrue(change.get("maxRelativeLogitDiff").asDouble() > 1e-2, change.toString());
+        assertTrue(change.get("measured").asBoolean());
+        Path skip = dir.resolve("skip.json");
+        assertEquals(0, CliTest.run("quantize", "--demo", "--cle", "--cle-relu6", "skip", "--limit", "500", "--json",
+                skip.toString(), "-q").code());
+        assertEquals(0, new ObjectMapper().readTree(skip.toFile()).get("fixes").get(0).get("pairs").size(),
+                "every pair of the demo is joined by ReLU6");
+        CliTest.assertInputError(CliTest.run("quantize", "--demo", "--cle", "--cle-relu6", "relu7", "-q"),
+                "--cle-relu6 must be exact, relu or skip");
+        CliTest.assertInputError(CliTest.run("quantize", "--demo", "--cle-relu6", "relu", "-q"),
+                "give --cle too");
     }
 
     @Test

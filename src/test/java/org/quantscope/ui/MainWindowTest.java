@@ -136,6 +136,28 @@ class MainWindowTest {
         assertFalse(robot.lookup("#evaluateButton").queryButton().isDisabled(), "the window stays usable");
     }
 
+    @Test
+    void aModelWithTwoInputsOpensWithItsLayersAndSaysWhatCannotBeDone(FxRobot robot) throws Exception {
+        Label modelName = robot.lookup("#modelNameLabel").queryAs(Label.class);
+        WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS, () -> !vm.busyProperty().get()
+                && modelName.getText().equals("mobilenet-fmnist.onnx"));
+        Label limits = robot.lookup("#limitsLabel").queryAs(Label.class);
+        assertFalse(limits.isVisible(), "the demo can do everything");
+
+        robot.interact(() -> vm.openModel(Path.of("src/test/resources/models/legacy/multi_input.onnx")));
+        WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS, () -> !vm.busyProperty().get()
+                && modelName.getText().equals("multi_input.onnx"));
+        WaitForAsyncUtils.waitForFxEvents();
+
+        assertTrue(errorDialog(robot).isEmpty(), "opening such a model is not an error");
+        assertTrue(limits.isVisible());
+        assertTrue(limits.getText().startsWith("Cannot evaluate, quantize, diagnose, reliability, export QDQ: 2 data "
+                + "inputs (a [N, 4], b [N, 4])"), limits.getText());
+        assertEquals(1, robot.lookup("#layerTable").queryAs(TableView.class).getItems().size());
+        assertTrue(robot.lookup("#ioLabel").queryAs(Label.class).getText().startsWith("inputs: a float32"));
+        assertTrue(robot.lookup("#evaluateButton").queryButton().isDisabled());
+    }
+
     private static Optional<DialogPane> errorDialog(FxRobot robot) {
         for (Window w : robot.listWindows()) {
             if (w.isShowing() && w.getScene() != null && w.getScene().getRoot() instanceof DialogPane pane) {

@@ -59,7 +59,7 @@ public final class LayerDiagnostics {
 
     /**
      * Runs the diagnosis of a model that post-training fixes may have changed. Fixes such as cross-layer equalization
-     * (ReLU6 replaced by ReLU) or AdaRound (weights moved onto their grid) change the FP32 function on purpose, and
+     * with ReLU6 replaced by ReLU, or AdaRound (weights moved onto their grid), change the FP32 function on purpose, and
      * report that effect themselves; the sanity check then compares the simulation with every quantizer off against
      * the prepared FP32 graph after the fixes, which checks the simulation's rewriting.
      *

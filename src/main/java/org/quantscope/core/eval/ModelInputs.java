@@ -1,6 +1,7 @@
 package org.quantscope.core.eval;
 
 import org.quantscope.core.data.ExpectedInput;
+import org.quantscope.core.onnx.ModelCapabilities;
 import org.quantscope.core.onnx.OnnxModel;
 import org.quantscope.core.onnx.TensorSpec;
 
@@ -16,8 +17,11 @@ public final class ModelInputs {
      *
      * @param model the model
      * @return what a dataset for it must look like
+     * @throws org.quantscope.core.InputException when data cannot be fed to the model (several data inputs, no batch
+     *                                            dimension, ...; {@link ModelCapabilities#feedProblem})
      */
     public static ExpectedInput expected(OnnxModel model) {
+        ModelCapabilities.requireFeedable(model);
         TensorSpec in = model.inputs().get(0);
         long[] s = in.shape();
         int[] sample = new int[s.length - 1];

@@ -33,6 +33,7 @@ public final class ActivationRewrite {
      */
     public static OnnxModel clipToRelu(OnnxModel model, Set<String> clipNodes) {
         OnnxMl.GraphProto.Builder g = model.proto().getGraph().toBuilder();
+        pinNodeNames(g);
         int replaced = 0;
         for (int i = 0; i < g.getNodeCount(); i++) {
             OnnxMl.NodeProto n = g.getNode(i);
@@ -53,9 +54,7 @@ public final class ActivationRewrite {
         removeUnusedConstants(g);
         GraphEdits.pruneUnusedInitializers(g);
         OnnxMl.ModelProto out = model.proto().toBuilder().setGraph(g).build();
-        OnnxModel result = new OnnxModel(model.path(), model.sha256(), out, out.toByteArray());
-        model.warnings().forEach(result::addWarning);
-        return result;
+        return OnnxModel.derived(model, out);
     }
 
     /**
@@ -71,6 +70,7 @@ public final class ActivationRewrite {
      */
     public static OnnxModel clipToChannelBound(OnnxModel model, Map<String, float[]> bounds, Map<String, long[]> dims) {
         OnnxMl.GraphProto.Builder g = model.proto().getGraph().toBuilder();
+        pinNodeNames(g);
         Set<String> taken = GraphEdits.names(g);
         List<OnnxMl.NodeProto> nodes = new ArrayList<>();
         int replaced = 0;
@@ -78,8 +78,7 @@ public final class ActivationRewrite {
             OnnxMl.NodeProto n = g.getNode(i);
             String name = GraphEdits.nodeName(n, i);
             if (!bounds.containsKey(name)) {
-                // an unnamed node is known by its position: keep that name although the Min nodes shift it
-                nodes.add(n.getName().isEmpty() ? n.toBuilder().setName(name).build() : n);
+                nodes.add(n);
                 continue;
             }
             if (!n.getOpType().equals("Clip")) {
@@ -103,9 +102,20 @@ public final class ActivationRewrite {
         removeUnusedConstants(g);
         GraphEdits.pruneUnusedInitializers(g);
         OnnxMl.ModelProto out = model.proto().toBuilder().setGraph(g).build();
-        OnnxModel result = new OnnxModel(model.path(), model.sha256(), out, out.toByteArray());
-        model.warnings().forEach(result::addWarning);
-        return result;
+        return OnnxModel.derived(model, out);
+    }
+
+    /**
+     * Gives every unnamed node the name it is known by ({@code opType_index}), so that removing or inserting nodes
+     * does not rename the nodes after it.
+     */
+    private static void pinNodeNames(OnnxMl.GraphProto.Builder g) {
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            OnnxMl.NodeProto n = g.getNode(i);
+            if (n.getName().isEmpty()) {
+                g.setNode(i, n.toBuilder().setName(GraphEdits.nodeName(n, i)).build());
+            }
+        }
     }
 
     /** Drops Constant nodes (the former Clip bounds) whose output nothing reads any more. */

@@ -58,8 +58,7 @@ public final class BatchNormFolding {
         g.clearNode().addAllNode(kept);
         GraphEdits.pruneUnusedInitializers(g);
         OnnxMl.ModelProto folded = model.proto().toBuilder().setGraph(g).build();
-        OnnxModel result = new OnnxModel(model.path(), model.sha256(), folded, folded.toByteArray());
-        model.warnings().forEach(result::addWarning);
+        OnnxModel result = OnnxModel.derived(model, folded);
         warnings.forEach(result::addWarning);
         return result;
     }

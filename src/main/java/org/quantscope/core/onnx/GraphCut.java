@@ -193,8 +193,7 @@ public final class GraphCut {
         }
         GraphEdits.pruneUnusedInitializers(g);
         OnnxMl.ModelProto out = model.proto().toBuilder().setGraph(g).build();
-        OnnxModel result = new OnnxModel(model.path(), model.sha256(), out, out.toByteArray());
-        model.warnings().forEach(result::addWarning);
+        OnnxModel result = OnnxModel.derived(model, out);
         return result;
     }
 

@@ -18,6 +18,7 @@ final class GraphEdits {
     static final int UINT8 = 2;
     static final int INT8 = 3;
     static final int INT32 = 6;
+    static final int INT64 = 7;
 
     private GraphEdits() {
     }
@@ -84,6 +85,15 @@ final class GraphEdits {
             throw new IllegalArgumentException("unsupported integer element type " + elemType);
         }
         return tensor(name, elemType, dims, raw);
+    }
+
+    /** An int64 initializer (shape inputs: axes, pads, starts, split sizes, ...). */
+    static OnnxMl.TensorProto longTensor(String name, long[] dims, long[] v) {
+        ByteBuffer buf = ByteBuffer.allocate(v.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (long x : v) {
+            buf.putLong(x);
+        }
+        return tensor(name, INT64, dims, buf.array());
     }
 
     private static OnnxMl.TensorProto tensor(String name, int type, long[] dims, byte[] raw) {

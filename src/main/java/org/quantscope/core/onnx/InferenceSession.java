@@ -51,6 +51,9 @@ public final class InferenceSession implements AutoCloseable {
 
     private InferenceSession(OnnxModel model, SessionSettings settings, List<String> capture) {
         this.model = model;
+        if (model.inputs().isEmpty()) {
+            ModelCapabilities.requireFeedable(model); // throws: nothing to feed
+        }
         this.input = model.inputs().get(0);
         long b = input.rank() > 0 ? input.shape()[0] : -1;
         this.fixedBatch = b > 0 ? (int) b : 0;
@@ -75,10 +78,7 @@ public final class InferenceSession implements AutoCloseable {
             OrtSession.SessionOptions opts = null;
             try {
                 dump = Files.createTempFile("quantscope-optimized-", ".onnx");
-                opts = options(settings, true);
-                opts.setOptimizedModelFilePath(dump.toString());
-                // ONNX Runtime warns that a saved NCHWc graph is specific to this machine; it is used here only.
-                opts.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+                opts = dumpingOptions(settings, dump);
                 created = env.createSession(bytes, opts);
                 kept = opts;
                 Relaid r = relaid(created, dump, settings);
@@ -131,6 +131,48 @@ public final class InferenceSession implements AutoCloseable {
         } catch (OrtException e) {
             opts.close();
             throw e;
+        }
+    }
+
+    /**
+     * Options with all optimizations on that make ONNX Runtime write the graph it optimized to {@code dump}. That graph
+     * depends on the CPU: ONNX Runtime picks its blocked layout from the instruction set (NCHWc blocks of 8 channels
+     * with AVX2, 16 with AVX-512F; convolutions and pools whose channel counts do not fit the block stay in the plain
+     * layout), so it is read and used on the machine that wrote it only.
+     */
+    private static OrtSession.SessionOptions dumpingOptions(SessionSettings settings, Path dump) throws OrtException {
+        OrtSession.SessionOptions opts = options(settings, true);
+        try {
+            opts.setOptimizedModelFilePath(dump.toString());
+            // ONNX Runtime warns that a saved NCHWc graph is specific to this machine; it is used here only.
+            opts.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+            return opts;
+        } catch (OrtException e) {
+            opts.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The graph ONNX Runtime optimizes {@code model} into on this machine with {@code settings}, exactly what the
+     * relayout starts from ({@link NchwcQuantizerRelayout#rewrite}). For tests, which derive from it what the relayout
+     * must remove on the CPU they run on.
+     *
+     * @param model    the model
+     * @param settings threads and optimization (optimizations are on whatever it says, as for the relayout)
+     * @return the optimized model as ONNX Runtime wrote it
+     * @throws IOException  when the temporary file cannot be written or read
+     * @throws OrtException when ONNX Runtime cannot load the model
+     */
+    static OnnxMl.ModelProto optimizedGraph(OnnxModel model, SessionSettings settings) throws IOException,
+            OrtException {
+        NativeLibraryCache.prepare();
+        Path dump = Files.createTempFile("quantscope-optimized-", ".onnx");
+        try (OrtSession.SessionOptions opts = dumpingOptions(settings, dump);
+             OrtSession s = OrtEnvironment.getEnvironment().createSession(model.bytes(), opts)) {
+            return OnnxMl.ModelProto.parseFrom(Files.readAllBytes(dump));
+        } finally {
+            deleteQuietly(dump);
         }
     }
 

@@ -47,9 +47,15 @@ public record Layer(String name, LayerKind kind, GraphNode linear, GraphNode bat
         return channelClipMax != null ? channelClipMax[c] : clipMax;
     }
 
-    /** The number of output channels (the weight's output-channel extent). */
-    public int outputChannels() {
-        return (int) weightShape[outputChannelAxis()];
+    /**
+     * The input of {@link #activationBound()} that holds the per-channel bounds (the one that is not the Relu's
+     * output), or -1 without a per-channel clip.
+     */
+    public int activationBoundInput() {
+        if (activationBound == null) {
+            return -1;
+        }
+        return activationBound.input(1).equals(activation.output()) ? 0 : 1;
     }
 
     /**

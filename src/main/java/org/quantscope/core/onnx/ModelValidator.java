@@ -2,9 +2,11 @@ package org.quantscope.core.onnx;
 
 import org.quantscope.core.InputException;
 
-import java.util.stream.Collectors;
-
-/** Checks that a parsed model is something QuantScope can feed and analyse; problems become {@link InputException}s. */
+/**
+ * Refuses, at load time, what QuantScope cannot even describe: no default ONNX opset, an opset older than
+ * {@link OnnxModelLoader#MIN_OPSET}, no graph output. Everything else loads; what can be done with the model is
+ * {@link ModelCapabilities}' business.
+ */
 final class ModelValidator {
 
     private ModelValidator() {
@@ -17,30 +19,15 @@ final class ModelValidator {
                     + OnnxModelLoader.MIN_OPSET + " to " + OnnxModelLoader.MAX_TESTED_OPSET + ".");
         }
         if (m.opset() < OnnxModelLoader.MIN_OPSET) {
-            throw new InputException(file + " uses opset " + m.opset() + "; QuantScope needs opset "
-                    + OnnxModelLoader.MIN_OPSET + " or newer (re-export it, e.g. torch.onnx.export(..., opset_version=13)).");
+            throw new InputException(file + " uses opset " + m.opset() + "; QuantScope reads opset "
+                    + OnnxModelLoader.MIN_OPSET + " or newer (ONNX Runtime's own limit). Convert it first, e.g. "
+                    + "python3 -c \"import onnx, onnx.version_converter as v; onnx.save(v.convert_version("
+                    + "onnx.load('" + m.path().getFileName() + "'), 13), 'model13.onnx')\", or re-export it with "
+                    + "torch.onnx.export(..., opset_version=13).");
         }
         if (m.opset() > OnnxModelLoader.MAX_TESTED_OPSET) {
             m.addWarning("opset " + m.opset() + " is newer than the newest tested opset "
                     + OnnxModelLoader.MAX_TESTED_OPSET + "; ONNX Runtime will run it, but check the results.");
-        }
-        if (m.inputs().isEmpty()) {
-            throw new InputException(file + " has no graph inputs to feed (every input is an initializer). "
-                    + "Expected one float32 input such as [batch, channels, height, width].");
-        }
-        if (m.inputs().size() > 1) {
-            throw new InputException(file + " has " + m.inputs().size() + " graph inputs ("
-                    + m.inputs().stream().map(TensorSpec::toString).collect(Collectors.joining(", "))
-                    + "); QuantScope feeds models with exactly one image or feature input.");
-        }
-        TensorSpec in = m.inputs().get(0);
-        if (!in.elementType().equals("float32")) {
-            throw new InputException(file + ": input '" + in.name() + "' has element type " + in.elementType()
-                    + "; QuantScope feeds float32 tensors.");
-        }
-        if (in.rank() < 2) {
-            throw new InputException(file + ": input '" + in.name() + "' has shape " + in.shapeText()
-                    + "; expected a batch dimension followed by the sample shape, e.g. [batch, 1, 28, 28].");
         }
         if (m.outputs().isEmpty()) {
             throw new InputException(file + " has no graph outputs.");

@@ -14,6 +14,10 @@ import java.util.Optional;
 /**
  * A loaded ONNX model in the project's own terms: graph inputs and outputs, nodes, constant tensors, value infos,
  * opset, and the quantization {@link Layer layers} found in it. Immutable. Load with {@link OnnxModelLoader#load}.
+ *
+ * <p>For a file written for opset 7 to 12 (or listing initializers as graph inputs) the graph described here is the
+ * equivalent opset-13 graph QuantScope analyses and rewrites; {@link #origin()} says what the file itself declares and
+ * what was changed (decision 0017).
  */
 public final class OnnxModel {
 
@@ -30,9 +34,19 @@ public final class OnnxModel {
     private final Map<String, GraphNode> producers = new HashMap<>();
     private final Map<String, List<GraphNode>> consumers = new HashMap<>();
     private final List<Layer> layers;
+    private final ModelOrigin origin;
     private final List<String> warnings = new ArrayList<>();
 
+    /** A model whose graph is the file's own ({@link #origin()} describes this very graph). */
     OnnxModel(Path path, String sha256, OnnxMl.ModelProto proto, byte[] bytes) {
+        this(path, sha256, proto, bytes, null);
+    }
+
+    /**
+     * @param bytes  what ONNX Runtime runs for this model (for a loaded file: the file's own bytes)
+     * @param origin what the file declares; null when {@code proto} is the file's own graph
+     */
+    OnnxModel(Path path, String sha256, OnnxMl.ModelProto proto, byte[] bytes, ModelOrigin origin) {
         this.path = path;
         this.sha256 = sha256;
         this.proto = proto;
@@ -87,6 +101,27 @@ public final class OnnxModel {
         outputs.forEach(t -> vis.put(t.name(), t));
         this.valueInfos = Collections.unmodifiableMap(vis);
         this.layers = List.copyOf(new LayerGrouper(this).group());
+        this.origin = origin != null ? origin : new ModelOrigin(op, proto.getIrVersion(), opCounts(nodes),
+                g.getInputCount() - inputs.size(), List.of(), "");
+    }
+
+    /**
+     * A model computed from {@code source} by a rewrite of this package: same file, hash, origin and warnings.
+     *
+     * @param source the model the rewrite started from
+     * @param proto  the rewritten graph
+     * @return the new model
+     */
+    static OnnxModel derived(OnnxModel source, OnnxMl.ModelProto proto) {
+        OnnxModel m = new OnnxModel(source.path, source.sha256, proto, proto.toByteArray(), source.origin);
+        source.warnings().forEach(m::addWarning);
+        return m;
+    }
+
+    private static Map<String, Integer> opCounts(List<GraphNode> nodes) {
+        Map<String, Integer> ops = new java.util.TreeMap<>();
+        nodes.forEach(n -> ops.merge(n.opType(), 1, Integer::sum));
+        return ops;
     }
 
     /** The file the model was read from. */
@@ -99,12 +134,20 @@ public final class OnnxModel {
         return sha256;
     }
 
-    /** ONNX IR version. */
+    /** What the file itself declares (opset, IR version, operators) and what QuantScope changed to analyse it. */
+    public ModelOrigin origin() {
+        return origin;
+    }
+
+    /** ONNX IR version of the graph described here (see {@link ModelOrigin#irVersion()} for the file's). */
     public long irVersion() {
         return proto.getIrVersion();
     }
 
-    /** Opset version of the default ONNX domain, or -1 when the model imports none. */
+    /**
+     * Opset version of the default ONNX domain of the graph described here, or -1 when it imports none: 13 for a file
+     * of opset 7 to 12 that QuantScope converted ({@link ModelOrigin#opset()} is the file's).
+     */
     public long opset() {
         return opset;
     }
@@ -202,7 +245,10 @@ public final class OnnxModel {
         warnings.add(w);
     }
 
-    /** Serialized model bytes (external data inlined), as handed to ONNX Runtime. */
+    /**
+     * Serialized model bytes (external data inlined), as handed to ONNX Runtime for plain runs: for a loaded file the
+     * file's own bytes even when {@link #proto()} is its opset-13 equivalent, so FP32 results are the file's.
+     */
     byte[] bytes() {
         return bytes;
     }

@@ -18,11 +18,16 @@ import java.util.HexFormat;
  * Reads an ONNX file into an {@link OnnxModel}, validating what QuantScope needs and turning every problem into an
  * {@link InputException} that names the file and says what was expected. External data ({@code data_location}) is read
  * only from files inside the model's folder and inlined, so the model can be handed to ONNX Runtime as bytes.
+ *
+ * <p>Any valid model of opset {@value #MIN_OPSET} or newer loads, whatever its inputs: what cannot be done with it is
+ * said by {@link ModelCapabilities}. A file of opset 7 to 12, or one listing initializers as graph inputs, is analysed
+ * as its equivalent opset-13 graph ({@link ModelOrigin}, decision 0017); its own bytes still run its FP32
+ * evaluations, and its SHA-256 is the file's.
  */
 public final class OnnxModelLoader {
 
-    /** Lowest default-domain opset QuantScope supports. */
-    public static final long MIN_OPSET = 11;
+    /** Lowest default-domain opset QuantScope supports (ONNX Runtime's own lower limit). */
+    public static final long MIN_OPSET = 7;
     /** Highest default-domain opset QuantScope was tested with; newer ones load with a warning. */
     public static final long MAX_TESTED_OPSET = 21;
 
@@ -83,8 +88,17 @@ public final class OnnxModelLoader {
             proto = inlineExternalData(file, proto);
             bytes = proto.toByteArray();
         }
-        OnnxModel model = new OnnxModel(file, sha, proto, bytes);
-        ModelValidator.validate(model);
+        OnnxModel asFile = new OnnxModel(file, sha, proto, bytes);
+        ModelValidator.validate(asFile);
+        OpsetUpgrade.Result r = OpsetUpgrade.of(asFile);
+        if (r.changes().isEmpty() && r.problem().isEmpty()) {
+            return asFile;
+        }
+        ModelOrigin fileOrigin = asFile.origin();
+        ModelOrigin origin = new ModelOrigin(fileOrigin.opset(), fileOrigin.irVersion(), fileOrigin.opCounts(),
+                fileOrigin.constantInputs(), r.changes(), r.problem());
+        OnnxModel model = new OnnxModel(file, sha, r.proto(), bytes, origin);
+        asFile.warnings().forEach(model::addWarning);
         return model;
     }
 

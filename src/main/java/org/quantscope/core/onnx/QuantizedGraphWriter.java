@@ -36,6 +36,7 @@ public final class QuantizedGraphWriter {
      * @param weights     float replacements of weight/bias inputs
      * @param activations activation quantizers to insert
      * @return the rewritten model (same path and SHA-256 as {@code model}: provenance names the source file)
+     * @throws InputException when the model's graph could not be brought to opset 13
      */
     public static OnnxModel simulation(OnnxModel model, List<WeightReplacement> weights,
                                        List<ActivationFakeQuant> activations) {
@@ -45,27 +46,26 @@ public final class QuantizedGraphWriter {
     /**
      * A deployable QDQ model. 8-bit activations become QuantizeLinear/DequantizeLinear pairs (dividing by the scale,
      * as QuantizeLinear does, whatever the convention the scale came from); other widths keep the exact emulation
-     * subgraph, since int8/uint8 Q/DQ cannot hold them. Per-channel DequantizeLinear needs opset 13.
+     * subgraph, since int8/uint8 Q/DQ cannot hold them. The graph is at opset 13 or newer (older files are loaded as
+     * their opset-13 equivalent, decision 0017), as per-channel DequantizeLinear needs.
      *
      * @param model       the model (normally BN-folded)
      * @param weights     integer replacements with DequantizeLinear parameters
      * @param activations activation quantizers
      * @return the QDQ model
-     * @throws InputException when per-channel weights are asked of a model below opset 13
+     * @throws InputException when the model's graph could not be brought to opset 13
      */
     public static OnnxModel deployable(OnnxModel model, List<WeightReplacement> weights,
                                        List<ActivationFakeQuant> activations) {
-        boolean perChannel = weights.stream().anyMatch(w -> w.integers() != null && w.axis() >= 0);
-        if (perChannel && model.opset() < 13) {
-            throw new InputException(model.path() + " uses opset " + model.opset() + ", but per-channel "
-                    + "DequantizeLinear (the axis attribute) needs opset 13 or newer. Re-export the model with "
-                    + "opset_version=13 or later, or export with per-tensor weights.");
-        }
         return rewrite(model, weights, activations, true);
     }
 
     private static OnnxModel rewrite(OnnxModel model, List<WeightReplacement> weights,
                                      List<ActivationFakeQuant> activations, boolean deploy) {
+        ModelCapabilities.requireQuantizable(model);
+        if (model.opset() < OpsetUpgrade.TARGET_OPSET) {
+            throw new IllegalStateException(model.path() + ": graph at opset " + model.opset() + " was not upgraded");
+        }
         OnnxMl.GraphProto.Builder g = model.proto().getGraph().toBuilder();
         Set<String> names = GraphEdits.names(g);
         Map<String, Integer> nodeIndex = new HashMap<>();
@@ -161,8 +161,7 @@ public final class QuantizedGraphWriter {
         g.clearNode().addAllNode(ordered);
         GraphEdits.pruneUnusedInitializers(g);
         OnnxMl.ModelProto out = model.proto().toBuilder().setGraph(g).build();
-        OnnxModel result = new OnnxModel(model.path(), model.sha256(), out, out.toByteArray());
-        model.warnings().forEach(result::addWarning);
+        OnnxModel result = OnnxModel.derived(model, out);
         return result;
     }
 

@@ -368,10 +368,10 @@ public final class ReliabilityExperiment {
     private static String fixes(PtqPipeline.Fixes f) {
         List<String> l = new ArrayList<>();
         if (f.cle()) {
-            l.add("cle");
+            l.add("cle relu6=" + f.relu6().id());
         }
         if (f.biasAbsorption()) {
-            l.add("bias-absorption");
+            l.add("bias-absorption exact-only");
         }
         if (f.biasCorrection() != null) {
             l.add("bias-correction " + f.biasCorrection());

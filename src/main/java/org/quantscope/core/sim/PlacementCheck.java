@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The check after placement (decision 0017): every data input of a quantized compute op must come from an enabled
+ * The check after placement (decision 0020): every data input of a quantized compute op must come from an enabled
  * activation quantizer, possibly through ops that pass quantized values through unchanged ({@link GridPreserving}).
  * A compute op is quantized when its weight quantizer is enabled (a MatMul between two activations always counts).
  * Every compute op left reading a float tensor is listed with the tensor, the op that produced its values and why, so

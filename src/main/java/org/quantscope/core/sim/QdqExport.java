@@ -28,10 +28,12 @@ import java.util.Map;
  *
  * <p>Signed weight grids can be stored as int8 (zero point 0, what TensorRT requires) or as uint8 with the grid and
  * zero point moved by +128 ({@link WeightStorage}). Both hold exactly the same values, but they select different
- * integer kernels in ONNX Runtime: on x86 CPUs with AVX2 and no VNNI, the U8S8 kernel (uint8 activations, int8
- * weights) adds pairs of products in 16 bits, which saturates when weights reach +-127 and inputs reach 255; the
- * demo model loses 0.7 points that way, while the U8U8 kernel matches the simulation exactly. See
- * {@code docs/decisions/0007-quantization-simulation.md}.
+ * integer kernels in ONNX Runtime: on x86 CPUs without VNNI (SSE4.1, AVX2, and AVX-512 without VNNI), the U8S8
+ * kernel (uint8 activations, int8 weights) adds pairs of products in 16 bits, which saturates when weights reach
+ * +-127 and inputs reach 255; the demo model loses 0.7 points that way on an AVX2 machine. With VNNI the U8S8 kernel
+ * is exact. The U8U8 kernel (uint8 weights) is exact on every x86 CPU, so uint8 storage deploys as simulated whatever
+ * the CPU, at the cost of the VNNI kernels' speed where there are some. See
+ * {@code docs/decisions/0007-quantization-simulation.md} and {@code 0017-cpu-independent-tests.md}.
  */
 public final class QdqExport {
 
@@ -41,11 +43,26 @@ public final class QdqExport {
         AUTO,
         /** int8 with zero point 0 (standard QDQ; needed by TensorRT). */
         INT8,
-        /** uint8 with zero point 128 (same values; avoids U8S8 saturation on AVX2 CPUs). */
+        /** uint8 with zero point 128 (same values; avoids U8S8 saturation on x86 CPUs without VNNI). */
         UINT8
     }
 
     private QdqExport() {
+    }
+
+    /**
+     * Layers of the model whose activation is a per-channel clip (Relu followed by Min, ReLU6 kept exact by
+     * cross-layer equalization). ONNX Runtime fuses a convolution into its integer kernel only when its output (or a
+     * Relu of it) goes straight to a QuantizeLinear; a Min in between keeps the convolution in float, on dequantized
+     * inputs and weights: the same numbers as the simulation, without the integer speed-up.
+     *
+     * @param qm the quantized model
+     * @return the names of such layers, in graph order
+     */
+    public static java.util.List<String> floatConvolutionsBeforeChannelClip(QuantizedModel qm) {
+        return qm.prepared().layers().stream()
+                .filter(l -> l.activationKind() == org.quantscope.core.onnx.ActivationKind.CHANNEL_CLIP)
+                .map(org.quantscope.core.onnx.Layer::name).toList();
     }
 
     /**

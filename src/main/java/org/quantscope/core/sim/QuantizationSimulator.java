@@ -10,6 +10,7 @@ import org.quantscope.core.eval.EvaluationSettings;
 import org.quantscope.core.eval.Evaluator;
 import org.quantscope.core.onnx.BatchNormFolding;
 import org.quantscope.core.onnx.InferenceSession;
+import org.quantscope.core.onnx.ModelCapabilities;
 import org.quantscope.core.onnx.OnnxModel;
 import org.quantscope.core.onnx.SessionSettings;
 import org.quantscope.core.onnx.WeightTensor;
@@ -50,14 +51,17 @@ public final class QuantizationSimulator {
      * @return the sites, weights first
      */
     public static List<QuantizerSite> sites(OnnxModel original, QuantSettings settings) {
-        QuantizerPlacement.requireFloatWeights(original);
+        ModelCapabilities.alreadyQuantized(original).ifPresent(p -> { // integer weights: nothing to place on
+            throw new InputException(p);
+        });
         OnnxModel prepared = settings.foldBatchNorm() ? BatchNormFolding.fold(original) : original;
         return QuantizerPlacement.place(prepared, original, settings.placement());
     }
 
     /**
-     * Checks, before any data is read, that the settings can be applied to the model: BN can be folded, every
-     * override names a quantizer, and every quantizer's bits and per-channel axis are valid.
+     * Checks, before any data is read, that the settings can be applied to the model: its graph could be brought to
+     * opset 13 (decision 0017), BN can be folded, every override names a quantizer, and every quantizer's bits and
+     * per-channel axis are valid.
      *
      * @param original the model as loaded
      * @param settings the settings
@@ -65,6 +69,7 @@ public final class QuantizationSimulator {
      * @throws InputException naming the node, quantizer or setting at fault
      */
     public static List<QuantizerSite> plan(OnnxModel original, QuantSettings settings) {
+        ModelCapabilities.requireQuantizable(original);
         List<QuantizerSite> sites = sites(original, settings);
         check(original, settings, sites);
         return sites;
@@ -153,7 +158,7 @@ public final class QuantizationSimulator {
                                          Dataset calibPool, CalibrationSettings calibration, SessionSettings session,
                                          Map<String, Encoding> frozen, ProgressListener progress,
                                          CancellationToken cancel) {
-        QuantizerPlacement.requireFloatWeights(original);
+        ModelCapabilities.requireQuantizable(original); // before any calibration run
         List<String> warnings = new ArrayList<>();
         OnnxModel prepared = transformed != null ? transformed
                 : settings.foldBatchNorm() ? BatchNormFolding.fold(original) : original;

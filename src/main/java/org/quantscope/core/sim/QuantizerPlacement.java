@@ -1,6 +1,5 @@
 package org.quantscope.core.sim;
 
-import org.quantscope.core.InputException;
 import org.quantscope.core.onnx.ActivationKind;
 import org.quantscope.core.onnx.GraphNode;
 import org.quantscope.core.onnx.Layer;
@@ -19,7 +18,7 @@ import java.util.Set;
 
 /**
  * Decides where quantizers go (the placement rules of issue 4 and {@code docs/torch-reference.md}, which the PyTorch
- * reference implements identically, completed by decision 0017):
+ * reference implements identically, completed by decision 0020):
  * <ul>
  *   <li>one weight quantizer per Conv/Gemm/MatMul weight, after BN folding; biases stay float (or int32, see
  *       {@link QuantSettings#biasInt32()});</li>
@@ -45,26 +44,6 @@ public final class QuantizerPlacement {
     private static final Set<String> LOOKUP_OPS = Set.of("Gather", "GatherElements", "GatherND");
 
     private QuantizerPlacement() {
-    }
-
-    /**
-     * Refuses a model that is already quantized: layers whose weights are integers behind a DequantizeLinear (a QDQ
-     * model, such as QuantScope's own export). QuantScope simulates the quantization of a float model.
-     *
-     * @param m the model as loaded
-     * @throws InputException naming the first quantized layer and what to do instead
-     */
-    static void requireFloatWeights(OnnxModel m) {
-        List<Layer> quantized = m.layers().stream()
-                .filter(l -> !m.constant(l.weightName()).map(WeightTensor::isFloat).orElse(false)).toList();
-        if (!quantized.isEmpty()) {
-            Layer l = quantized.get(0);
-            String type = m.constant(l.weightName()).map(WeightTensor::elementType).orElse("non-float");
-            throw new InputException(m.path().getFileName() + " is already quantized: " + quantized.size() + " of its "
-                    + m.layers().size() + " layers have " + type + " weights behind a DequantizeLinear (first: "
-                    + l.name() + "). QuantScope simulates the quantization of a float model: quantize the float "
-                    + "model this one was made from (evaluate this one with 'quantscope eval --model').");
-        }
     }
 
     /**

@@ -145,7 +145,7 @@ public final class BiasAbsorption {
             }
             if (l1.activationKind() == ActivationKind.CHANNEL_CLIP) {
                 GraphNode min = l1.activationBound();
-                int input = m.resolveIdentity(min.input(0)).equals(l1.activation().output()) ? 1 : 0;
+                int input = l1.activationBoundInput();
                 WeightTensor bound = m.constant(min.input(input)).orElseThrow();
                 float[] lowered = bound.floats().clone();
                 for (int i = 0; i < lowered.length; i++) {

@@ -35,9 +35,9 @@ import java.util.Set;
  * result says how many sweeps ran and whether the rule was met.
  *
  * <p><b>Dead channels.</b> An output channel of W1 whose range is below {@link #DEAD_CHANNEL} times the widest channel
- * of the same weight (below the resolution of a 16-bit grid: its weights quantize to zero whatever the scale) computes
- * its bias alone. Eq. 22 would give it a scale near 0 and multiply that bias, and with it the activation range of the
- * whole tensor, by 1/s. Such channels keep s = 1 and are counted in {@link Pair#deadChannels()}.
+ * of the same weight (below the resolution of a 16-bit per-tensor grid) computes its bias alone. Eq. 22 would give it a scale near 0 and multiply that bias, and with it the activation range of the
+ * whole tensor, by 1/s. Such channels keep s = 1 and are counted in {@link Pair#deadChannels()}; so are channels
+ * whose input side in W2 is dead in the same sense (eq. 22 would give s = infinity).
  *
  * <p><b>ReLU6.</b> Clip(0, b) is not positively homogeneous, but scaling channel i by 1/s_i only moves its bound to
  * b / s_i. {@link Relu6Handling#EXACT} (the default) keeps the function: the Clip becomes Relu followed by Min with one
@@ -60,11 +60,22 @@ public final class CrossLayerEqualization {
     /** What to do with a Clip(0, b) (ReLU6) between two equalized layers. */
     public enum Relu6Handling {
         /** Per-channel bounds b / s_i: Relu followed by Min; the FP32 function is unchanged. */
-        EXACT,
+        EXACT("exact"),
         /** Replace by Relu, as the white paper does (changes the FP32 function where inputs exceeded b). */
-        REPLACE_WITH_RELU,
+        REPLACE_WITH_RELU("relu"),
         /** Leave pairs joined by a Clip unequalized. */
-        SKIP
+        SKIP("skip");
+
+        private final String id;
+
+        Relu6Handling(String id) {
+            this.id = id;
+        }
+
+        /** The word the command line, the JSON and the provenance use: {@code exact}, {@code relu}, {@code skip}. */
+        public String id() {
+            return id;
+        }
     }
 
     /**
@@ -73,7 +84,8 @@ public final class CrossLayerEqualization {
      * @param first        the first layer
      * @param second       the second layer
      * @param scales       the scale of each channel (the product over sweeps)
-     * @param deadChannels channels of the first layer left unscaled because their weights are dead
+     * @param deadChannels channels left unscaled because their weights in the first layer (output side) or the
+     *                     second (input side) are dead
      * @param channelBounds the per-channel clip bounds after equalization when the pair is joined by a clip kept
      *                      exact, else null
      */
@@ -297,8 +309,7 @@ public final class CrossLayerEqualization {
                 long[] dims = boundDims(l1);
                 if (l1.activationKind() == ActivationKind.CHANNEL_CLIP) {
                     GraphNode min = l1.activationBound();
-                    int input = folded.resolveIdentity(min.input(0)).equals(l1.activation().output()) ? 1 : 0;
-                    repl.add(WeightReplacement.floats(min.name(), input, dims, channelBounds));
+                    repl.add(WeightReplacement.floats(min.name(), l1.activationBoundInput(), dims, channelBounds));
                 } else {
                     bounds.put(l1.activation().name(), channelBounds);
                     boundDims.put(l1.activation().name(), dims);
@@ -362,8 +373,10 @@ public final class CrossLayerEqualization {
 
     /** Plain or depthwise Conv, or Gemm, with no BatchNormalization left (grouped convolutions and MatMul are not). */
     private static boolean supported(Layer l) {
-        boolean kind = l.kind() == LayerKind.CONV || l.kind() == LayerKind.DEPTHWISE_CONV
-                || l.kind() == LayerKind.GEMM;
+        // a depthwise convolution with a channel multiplier (C*m outputs from C inputs) maps output o to input o / m,
+        // which the per-channel scaling here does not model: such layers are left alone
+        boolean depthwise = l.kind() == LayerKind.DEPTHWISE_CONV && l.weightShape()[0] == l.groups();
+        boolean kind = l.kind() == LayerKind.CONV || depthwise || l.kind() == LayerKind.GEMM;
         return kind && l.batchNorm() == null;
     }
 
@@ -377,7 +390,7 @@ public final class CrossLayerEqualization {
 
     /** Output-channel axis of a weight: 0 for Conv and Gemm(transB=1), 1 for Gemm(transB=0). */
     static int outAxis(Layer l) {
-        return l.kind() == LayerKind.GEMM && l.linear().longAttr("transB", 0) == 0 ? 1 : 0;
+        return l.outputChannelAxis();
     }
 
     /** Input-channel axis: 1 for plain Conv and Gemm(transB=1), 0 for Gemm(transB=0) and for depthwise Conv. */

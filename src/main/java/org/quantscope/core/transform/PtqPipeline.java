@@ -103,11 +103,11 @@ public final class PtqPipeline {
             Map<String, String> m = new java.util.LinkedHashMap<>();
             List<String> names = new java.util.ArrayList<>();
             if (cle) {
-                names.add(relu6 == CrossLayerEqualization.Relu6Handling.EXACT ? "cle"
-                        : "cle(relu6=" + relu6.name().toLowerCase(Locale.ROOT).replace('_', '-') + ")");
+                // the mode is always spelled: before it existed, a bare "cle" meant ReLU6 replaced by ReLU
+                names.add("cle(relu6=" + relu6.id() + ")");
             }
             if (biasAbsorption) {
-                names.add("biasAbsorption");
+                names.add("biasAbsorption(exact-only)");
             }
             if (biasCorrection != null) {
                 names.add("biasCorrection=" + biasCorrection);
@@ -158,6 +158,11 @@ public final class PtqPipeline {
             absorbed = List.copyOf(absorbed);
             skipped = List.copyOf(skipped);
             fp32Changes = List.copyOf(fp32Changes);
+        }
+
+        /** How each equalized layer's calibrated output range changed, widest growth first (empty without CLE). */
+        public List<ActivationRangeChange> activationRanges() {
+            return cle == null ? List.of() : ActivationRangeChange.of(cle, before.model(), after.model());
         }
     }
 

@@ -15,8 +15,9 @@ import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * The card listing the model's quantization layers, with the model's inputs and outputs above the table and a line on
- * its blocks (squeeze-and-excitation, fused activations, integer layers of an already quantized model).
+ * The card listing the model's quantization layers, with the model's inputs and outputs above the table, what cannot
+ * be done with the model (several data inputs, no batch dimension, ...) when something cannot, and a line on its blocks
+ * (squeeze-and-excitation, fused activations, integer layers of an already quantized model).
  */
 final class LayerTable {
 
@@ -35,6 +36,14 @@ final class LayerTable {
         io.textProperty().bind(Bindings.createStringBinding(() -> vm.summaryProperty().get() == null ? ""
                 : vm.summaryProperty().get().inputsOutputs(), vm.summaryProperty()));
         io.setWrapText(true);
+        Label limits = new Label();
+        limits.setId("limitsLabel");
+        limits.getStyleClass().add("limits-line");
+        limits.textProperty().bind(Bindings.createStringBinding(() -> vm.summaryProperty().get() == null ? ""
+                : vm.summaryProperty().get().limits(), vm.summaryProperty()));
+        limits.setWrapText(true);
+        limits.managedProperty().bind(limits.textProperty().isNotEmpty());
+        limits.visibleProperty().bind(limits.managedProperty());
         Label blocks = new Label();
         blocks.setId("blocksLabel");
         blocks.getStyleClass().add("io-line");
@@ -79,7 +88,7 @@ final class LayerTable {
         vm.selectedLayerProperty().addListener((o, was, layer) -> selectLayer(layer));
 
         root.getStyleClass().add("card");
-        root.getChildren().addAll(heading, io, blocks, table);
+        root.getChildren().addAll(heading, io, limits, blocks, table);
     }
 
     private void selectLayer(String layer) {

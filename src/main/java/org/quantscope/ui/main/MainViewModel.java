@@ -83,7 +83,8 @@ public final class MainViewModel {
         this.recentStore = recentStore;
         this.recentModels.setAll(recentStore.list());
         this.canEvaluate = Bindings.createBooleanBinding(
-                () -> summary.get() != null && data.get() != null && !jobs.busy.get(), summary, data, jobs.busy);
+                () -> summary.get() != null && summary.get().canEvaluate() && data.get() != null
+                        && !jobs.busy.get(), summary, data, jobs.busy);
     }
 
     /** Receives messages (errors) for the user; the view shows them in a dialog. */
@@ -259,7 +260,8 @@ public final class MainViewModel {
         modelPathText.set(m.path().toAbsolutePath().toString());
         shaText.set("SHA-256 " + m.sha256().substring(0, 12) + "…");
         modelHolder.set(m);
-        statusText.set("Opened " + s.fileName() + (m.warnings().isEmpty() ? "" : " — " + m.warnings().get(0)));
+        statusText.set("Opened " + s.fileName() + (!s.limits().isEmpty() ? " — " + s.limits()
+                : m.warnings().isEmpty() ? "" : " — " + m.warnings().get(0)));
     }
 
     private void applyEvaluation(EvaluationResult r) {

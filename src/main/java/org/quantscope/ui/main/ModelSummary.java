@@ -3,6 +3,8 @@ package org.quantscope.ui.main;
 import org.quantscope.core.onnx.BlockSummary;
 import org.quantscope.core.onnx.Layer;
 import org.quantscope.core.onnx.LayerKind;
+import org.quantscope.core.onnx.ModelCapabilities;
+import org.quantscope.core.onnx.ModelOrigin;
 import org.quantscope.core.onnx.OnnxModel;
 import org.quantscope.core.onnx.QuantizedWeight;
 import org.quantscope.core.onnx.TensorSpec;
@@ -24,9 +26,11 @@ import java.util.stream.Collectors;
  * @param parametersDetail size as float32, e.g. {@code 0.91 MB as float32}
  * @param layers           number of quantization layers
  * @param layersDetail     layers by kind, e.g. {@code 8 Conv · 6 Depthwise conv · 1 Gemm}
- * @param opset            default-domain opset
- * @param opsetDetail      IR version and producer
+ * @param opset            default-domain opset of the file
+ * @param opsetDetail      IR version and producer, and the opset QuantScope analyses an older file at
  * @param inputsOutputs    e.g. {@code input: input float32 [batch, 1, 28, 28] → logits [batch, 10]}
+ * @param limits           what cannot be done with the model and why, empty when everything can
+ * @param canEvaluate      whether data can be fed to the model
  * @param rows             the layer table
  * @param blocks           blocks and fused activations, e.g. {@code 9 squeeze-and-excitation blocks · fused
  *                         activations: 19 HardSwish, 14 ReLU}, and for an already quantized model its integer layers;
@@ -34,7 +38,7 @@ import java.util.stream.Collectors;
  */
 public record ModelSummary(String fileName, String parameters, String parametersDetail, String layers,
                            String layersDetail, String opset, String opsetDetail, String inputsOutputs,
-                           List<LayerRow> rows, String blocks) {
+                           String limits, boolean canEvaluate, List<LayerRow> rows, String blocks) {
 
     /**
      * Summarizes a model.
@@ -57,14 +61,25 @@ public record ModelSummary(String fileName, String parameters, String parameters
         }
         String quantized = blocks.quantizedText(layers.size());
         String producer = model.producer().isEmpty() ? "" : " · " + model.producer();
+        ModelOrigin origin = model.origin();
+        String analysed = origin.converted() && origin.opset() != model.opset()
+                ? " · analysed as opset " + model.opset() : "";
+        List<ModelCapabilities.Capability> caps = ModelCapabilities.of(model);
         return new ModelSummary(String.valueOf(model.path().getFileName()),
                 String.format(Locale.ROOT, "%,d", params),
                 byteSize(params * 4) + " as float32",
                 String.valueOf(layers.size()), kinds(layers),
-                model.opset() < 0 ? "—" : String.valueOf(model.opset()),
-                "ONNX IR " + model.irVersion() + producer,
-                inputsOutputs(model), List.copyOf(rows), String.join(" · ",
-                        java.util.stream.Stream.of(blocks.text(), quantized).filter(t -> !t.isEmpty()).toList()));
+                origin.opset() < 0 ? "—" : String.valueOf(origin.opset()),
+                "ONNX IR " + origin.irVersion() + producer + analysed,
+                inputsOutputs(model), limits(caps), ModelCapabilities.feedProblem(model).isEmpty(), List.copyOf(rows),
+                String.join(" · ", java.util.stream.Stream.of(blocks.text(), quantized).filter(t -> !t.isEmpty())
+                        .toList()));
+    }
+
+    /** {@code Cannot evaluate, quantize, ...: <reason>.} for every task that cannot be done, each reason once. */
+    static String limits(List<ModelCapabilities.Capability> caps) {
+        return ModelCapabilities.merged(caps).stream().filter(c -> !c.possible())
+                .map(c -> "Cannot " + c.task() + ": " + c.reason() + ".").collect(Collectors.joining(" "));
     }
 
     /** What is fused into the layer: {@code BN}, {@code ReLU6}, {@code BN + HardSwish}, or {@code —}. */
@@ -104,7 +119,7 @@ public record ModelSummary(String fileName, String parameters, String parameters
         String in = model.inputs().stream().map(t -> t.name() + " " + t.elementType() + " " + t.shapeText())
                 .collect(Collectors.joining(", "));
         String out = model.outputs().stream().map(ModelSummary::nameAndShape).collect(Collectors.joining(", "));
-        return "input: " + in + "  →  " + out;
+        return (model.inputs().size() > 1 ? "inputs: " : "input: ") + (in.isEmpty() ? "none" : in) + "  →  " + out;
     }
 
     private static String nameAndShape(TensorSpec t) {

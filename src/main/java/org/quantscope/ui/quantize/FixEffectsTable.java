@@ -26,7 +26,14 @@ final class FixEffectsTable {
         Label summary = new Label();
         summary.setId("fixesSummary");
         summary.setWrapText(true);
+        // take the wrapped text's height: the summary (FP32 change per fix, ranges) runs over several lines
+        summary.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         summary.getStyleClass().add("muted");
+        javafx.scene.control.Tooltip details = new javafx.scene.control.Tooltip();
+        details.textProperty().bind(vm.result().fixesDetailsProperty());
+        details.setShowDuration(javafx.util.Duration.minutes(1));
+        vm.result().fixesDetailsProperty().addListener((obs, old, now) ->
+                summary.setTooltip(now.isEmpty() ? null : details));
         summary.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() ->
                 vm.result().fixesTextProperty().get().isEmpty()
                         ? "Tick a fix under Post-training fixes and press Simulate: each layer's error with and "

@@ -127,7 +127,7 @@ final class SettingsSidebar {
         FixesForm fixes = form.fixesForm();
         CheckBox cle = check("cleCheck", "Cross-layer equalization", fixes.cleProperty(),
                 "White paper §4.1: rescale consecutive layers so their per-channel weight ranges match (BN folded "
-                        + "first; ReLU6 between them becomes ReLU, its FP32 effect is reported).");
+                        + "first). ReLU6 between them keeps the FP32 function: each channel's bound 6 becomes 6/s.");
         CheckBox absorb = check("biasAbsorptionCheck", "Bias absorption", fixes.biasAbsorptionProperty(),
                 "Eq. 23-24: move high biases into the next layer after equalization (needs equalization).");
         absorb.disableProperty().bind(fixes.cleProperty().not());

@@ -41,6 +41,7 @@ public final class SimulationView {
     private final ObservableList<ClassComparison> classes = FXCollections.observableArrayList();
     private final ObservableList<ClassComparison> classesView = FXCollections.unmodifiableObservableList(classes);
     private final ReadOnlyStringWrapper fixesText = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper fixesDetails = new ReadOnlyStringWrapper("");
     private final ObservableList<FixEffectRow> effects = FXCollections.observableArrayList();
     private final ObservableList<FixEffectRow> effectsView = FXCollections.unmodifiableObservableList(effects);
 
@@ -83,6 +84,7 @@ public final class SimulationView {
                 check.computeLayers()));
         floatInputsDetail.set(String.join("\n", check.warnings()));
         fixesText.set(outcome == null ? "" : FixTexts.summary(outcome, request));
+        fixesDetails.set(outcome == null ? "" : FixTexts.details(outcome));
         List<FixEffectRow> er = new ArrayList<>();
         if (fixEffects != null) {
             for (FixEffects.LayerEffect e : fixEffects.layers()) {
@@ -108,6 +110,7 @@ public final class SimulationView {
         floatInputsDetail.set("");
         classes.clear();
         fixesText.set("");
+        fixesDetails.set("");
         effects.clear();
     }
 
@@ -181,6 +184,11 @@ public final class SimulationView {
     /** The placement check's warnings (each layer with a float input, its producer and why), one per line. */
     public ReadOnlyStringProperty floatInputsDetailProperty() {
         return floatInputsDetail.getReadOnlyProperty();
+    }
+
+    /** The full account of equalization and absorption (FP32 change, ranges), one item per line; empty without. */
+    public ReadOnlyStringProperty fixesDetailsProperty() {
+        return fixesDetails.getReadOnlyProperty();
     }
 
     /** What the post-training fixes did, in a sentence or two; empty without fixes. */

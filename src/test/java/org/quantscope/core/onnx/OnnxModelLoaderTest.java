@@ -93,27 +93,50 @@ class OnnxModelLoaderTest {
     }
 
     @Test
-    void modelWithoutInputsIsRejected() throws Exception {
+    void modelWithoutInputsLoadsButCannotBeFed() throws Exception {
         OnnxMl.GraphProto g = OnnxMl.GraphProto.newBuilder().setName("noin")
                 .addOutput(TestModels.value("k", 1, 2))
                 .addNode(TestModels.node("Constant", "k", List.of(), List.of("k"),
                         TestModels.tensorAttr("value", TestModels.floats("", new long[] {2}, 1, 2))))
                 .build();
         Path p = write("noin.onnx", TestModels.model(g, 13));
-        InputException e = assertThrows(InputException.class, () -> OnnxModelLoader.load(p));
-        assertTrue(e.getMessage().contains("no graph inputs"), e.getMessage());
+        OnnxModel m = OnnxModelLoader.load(p);
+        assertEquals(List.of(), m.inputs());
+        InputException e = assertThrows(InputException.class, () -> ModelCapabilities.requireFeedable(m));
+        assertTrue(e.getMessage().contains("noin.onnx") && e.getMessage().contains("no graph input"), e.getMessage());
+        assertThrows(InputException.class, () -> InferenceSession.open(m, SessionSettings.DEFAULT));
     }
 
     @Test
-    void tooOldOpsetIsRejectedAndNewerOnlyWarns() throws Exception {
+    void opsetBelow7IsRejectedWithAConversionHintAndNewerOnlyWarns() throws Exception {
         OnnxMl.ModelProto old = TestModels.gemmRelu(0).toBuilder().setOpsetImport(0,
-                OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(9)).build();
+                OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(6)).build();
         Path p = write("old.onnx", old);
-        assertTrue(assertThrows(InputException.class, () -> OnnxModelLoader.load(p)).getMessage()
-                .contains("opset 9"));
+        String message = assertThrows(InputException.class, () -> OnnxModelLoader.load(p)).getMessage();
+        assertTrue(message.contains("old.onnx") && message.contains("opset 6") && message.contains("opset 7 or newer")
+                && message.contains("convert_version"), message);
         OnnxMl.ModelProto newer = TestModels.gemmRelu(0).toBuilder().setOpsetImport(0,
                 OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(22)).build();
         assertEquals(1, OnnxModelLoader.load(write("new.onnx", newer)).warnings().size());
+    }
+
+    @Test
+    void opset9ModelLoadsAsItsOpset13EquivalentAndRunsTheFileForFp32() throws Exception {
+        OnnxMl.ModelProto m9 = TestModels.gemmRelu(0).toBuilder().setIrVersion(4).setOpsetImport(0,
+                OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(9)).build();
+        OnnxModel m = OnnxModelLoader.load(write("o9.onnx", m9));
+        assertEquals(9, m.origin().opset());
+        assertEquals(4, m.origin().irVersion());
+        assertEquals(13, m.opset());
+        assertEquals(7, m.irVersion());
+        assertEquals(List.of("opset 9 -> 13"), m.origin().changes());
+        assertTrue(m.origin().problem().isEmpty());
+        assertEquals(1, m.layers().size());
+        try (InferenceSession s = InferenceSession.open(m, SessionSettings.DEFAULT)) {
+            float[] y = s.run(new float[] {1, 0, 0}, new long[] {1, 3}, org.quantscope.core.util.CancellationToken
+                    .none()).get("y").data();
+            assertArrayEquals(new float[] {1.5f, 0f}, y, 1e-6f);
+        }
     }
 
     @Test
@@ -185,12 +208,15 @@ class OnnxModelLoaderTest {
     }
 
     @Test
-    void nonFloatInputIsRejected() throws Exception {
+    void nonFloatInputLoadsButCannotBeFed() throws Exception {
         OnnxMl.ModelProto m = TestModels.gemmRelu(0);
         OnnxMl.GraphProto g = m.getGraph().toBuilder().setInput(0, TestModels.value("x", 7, "batch", 3)).build();
         Path p = write("int.onnx", m.toBuilder().setGraph(g).build());
-        assertTrue(assertThrows(InputException.class, () -> OnnxModelLoader.load(p)).getMessage()
-                .contains("int64"));
+        OnnxModel loaded = OnnxModelLoader.load(p);
+        assertEquals("input 'x' is int64; QuantScope feeds float32 tensors",
+                ModelCapabilities.feedProblem(loaded).orElseThrow());
+        assertTrue(assertThrows(InputException.class, () -> ModelCapabilities.requireFeedable(loaded)).getMessage()
+                .contains("int.onnx"));
     }
 
     @Test

@@ -11,17 +11,17 @@ import org.quantscope.core.util.CancellationToken;
 import org.quantscope.core.util.ProgressListener;
 
 /** Opens the bundled demo test set and calibration pool for simulation tests. */
-final class DemoData {
+public final class DemoData {
 
     private DemoData() {
     }
 
-    static Dataset test(OnnxModel model) {
+    public static Dataset test(OnnxModel model) {
         DemoAssets a = DemoAssets.locate();
         return open(model, new DataSpec(a.testImages(), a.testLabels(), a.datasetDescription(), null, null, 0));
     }
 
-    static Dataset calibrationPool(OnnxModel model) {
+    public static Dataset calibrationPool(OnnxModel model) {
         DemoAssets a = DemoAssets.locate();
         return open(model, new DataSpec(a.calibImages(), a.calibLabels(), a.datasetDescription(), null, null, 0));
     }

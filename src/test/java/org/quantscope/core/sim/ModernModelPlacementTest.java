@@ -87,7 +87,7 @@ class ModernModelPlacementTest {
         }
     }
 
-    /** The placement before decision 0017 had no quantizer on the SE scale Mul: the check names each layer after it. */
+    /** The placement before decision 0020 had no quantizer on the SE scale Mul: the check names each layer after it. */
     @Test
     void theCheckNamesTheLayersAPlacementWithoutTheMulRuleLeavesFloat() {
         OnnxModel m = load("mobilenetv3_small");

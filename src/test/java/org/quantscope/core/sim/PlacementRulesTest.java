@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The complete placement of decision 0017 on hand-built graphs whose expected quantizers are read off by hand
+ * The complete placement of decision 0020 on hand-built graphs whose expected quantizers are read off by hand
  * ({@link ModernBlockModels}): every data input of a compute op comes from a quantizer whatever produced it, layer
  * groups end after HardSwish/SiLU, element-wise Muls of two activations are quantized like Adds, the check after
  * placement names every compute op left with a float input, and the sign of each quantized tensor is known from the

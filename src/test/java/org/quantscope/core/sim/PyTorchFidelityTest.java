@@ -43,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * convolution tied across two BatchNorms with an Identity residual, nn.Linear on a 3-D tensor = MatMul + bias Add), and
  * two torchvision models with modern blocks ({@code tools/make_modern_models.py}: MobileNetV3-small with HardSwish as
  * HardSigmoid + Mul and squeeze-and-excitation; an EfficientNet with SiLU and squeeze-and-excitation), whose
- * placement exercises the rules of decision 0017.
+ * placement exercises the rules of decision 0020.
  */
 class PyTorchFidelityTest {
 

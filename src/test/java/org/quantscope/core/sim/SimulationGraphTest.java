@@ -21,7 +21,6 @@ import org.quantscope.core.onnx.OnnxModel;
 import org.quantscope.core.onnx.OnnxModelLoader;
 import org.quantscope.core.onnx.QuantizedGraphWriter;
 import org.quantscope.core.onnx.SessionSettings;
-import org.quantscope.core.onnx.WeightTensor;
 import org.quantscope.core.quant.FakeQuantizer;
 import org.quantscope.core.quant.Granularity;
 import org.quantscope.core.quant.ScaleConvention;
@@ -170,45 +169,56 @@ class SimulationGraphTest {
                             + "read by convolutions");
             assertEquals(qm.quantizers().size() + qm.biases().size() + again, dq, "one DequantizeLinear per quantizer");
             assertEquals(qm.quantizers().stream().filter(x -> !x.site().isWeight()).count() + again, q);
+            // Every layer's weights as uint8 (zero point 128): ONNX Runtime then runs its U8U8 kernels, which add the
+            // products exactly on every x86 CPU. With int8 weights it picks U8S8 kernels, exact with VNNI but
+            // saturating in 16 bits without it (AVX2, AVX-512 without VNNI); the accuracy check below only notices
+            // that on a machine without VNNI, so the storage is checked here, the same on every CPU.
+            int layers = 0;
             for (GraphNode n : exported.nodes()) {
                 if (n.opType().equals("Conv") || n.opType().equals("Gemm")) {
                     assertEquals("DequantizeLinear", exported.producerOf(n.input(0)).orElseThrow().opType(),
                             n.name() + " reads its input from a DequantizeLinear");
+                    GraphNode weights = exported.producerOf(n.input(1)).orElseThrow();
+                    assertEquals("DequantizeLinear", weights.opType(), n.name());
+                    assertEquals("uint8", exported.constant(weights.input(0)).orElseThrow().elementType(), n.name());
+                    layers++;
                 }
             }
-            assertTrue(exported.constants().values().stream().map(WeightTensor::elementType)
-                    .anyMatch(t -> t.equals("uint8")), "integer weights stored");
+            assertEquals(qm.prepared().layers().size(), layers, "every layer's weights stored as integers");
             EvaluationResult deployed;
             try (InferenceSession session = InferenceSession.open(exported, SessionSettings.DEFAULT)) {
                 deployed = Evaluator.evaluate(session, test, new EvaluationSettings(500, 0), ProgressListener.NONE,
                         CancellationToken.none());
             }
+            // 0.1 points (10 of 10,000 images) on every CPU: with --bias int32 and uint8 weights the integer kernels
+            // compute the simulated grid values exactly; what is left is float rounding where the two paths differ
+            // (requantization of an int32 sum against the simulation's float convolution, float pooling and Gemm),
+            // which moves a value across a rounding tie of the next quantizer in rare elements.
             assertEquals(sim.accuracy(), deployed.accuracy(), 0.001,
                     "plain ONNX Runtime on the QDQ export vs simulation");
         }
     }
 
     @Test
-    void exportNeedsOpset13ForPerChannelWeights() {
+    void anOpset11ModelExportsPerChannelWeightsAtOpset13() {
         OnnxModel original = OnnxModelLoader.load(MODELS.resolve("tiny_cnn_opset11.onnx"));
+        assertEquals(11, original.origin().opset());
+        assertEquals(13, original.opset(), "analysed as its opset-13 equivalent (decision 0017)");
         QuantSettings s = QuantSettings.DEFAULT.withWeightGranularity(Granularity.PER_CHANNEL);
         try (Dataset data = fixtureData(original)) {
             QuantizedModel qm = QuantizationSimulator.prepare(original, s, data,
                     new CalibrationSettings(4, 0, CalibrationSampler.Strategy.FIRST, 4), SessionSettings.DEFAULT,
                     ProgressListener.NONE, CancellationToken.none());
-            org.quantscope.core.InputException e = org.junit.jupiter.api.Assertions.assertThrows(
-                    org.quantscope.core.InputException.class, () -> QdqExport.deployable(qm));
-            assertTrue(e.getMessage().contains("opset 13"), e.getMessage());
-            // per-tensor weights export fine at opset 11, and run
-            QuantizedModel pt = QuantizationSimulator.prepare(original, QuantSettings.DEFAULT, data,
-                    new CalibrationSettings(4, 0, CalibrationSampler.Strategy.FIRST, 4), SessionSettings.DEFAULT,
-                    ProgressListener.NONE, CancellationToken.none());
+            OnnxModel exported = QdqExport.deployable(qm);
+            assertEquals(13, exported.opset());
+            assertTrue(exported.nodes().stream().anyMatch(n -> n.opType().equals("DequantizeLinear")
+                    && n.attributes().containsKey("axis")), "per-channel DequantizeLinear");
             float[] x = data.read(0, 4).data();
-            FloatTensor out;
-            try (InferenceSession session = InferenceSession.open(QdqExport.deployable(pt), SessionSettings.DEFAULT)) {
-                out = session.run(x, new long[] {4, 1, 8, 8}, CancellationToken.none()).get("logits");
-            }
-            assertEquals(16, out.data().length);
+            long[] shape = {4, 1, 8, 8};
+            float[] deployed = run(exported, SessionSettings.DEFAULT, x, shape, "logits");
+            float[] simulated = run(qm.simulation(), SessionSettings.DEFAULT.forSimulation(), x, shape, "logits");
+            assertTrue(maxAbsDiff(deployed, simulated) < 1e-4, "QDQ export vs simulation: "
+                    + maxAbsDiff(deployed, simulated));
         }
     }
 }

@@ -12,8 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Gradient check of the AdaRound objective (eq. 33-35): the hand-written gradient against central finite differences
  * of the objective itself, in double precision, for a grouped layer under each activation, with the regularizer on
- * and off, and with some weights at the edges of the grid so the clamp matters. The per-channel clip's bounds differ
- * per channel, so a gradient computed with the wrong channel's bound fails the check.
+ * and off, and with some weights at the edges of the grid so the clamp matters. The loss itself under a per-channel
+ * clip is checked against a direct computation with explicit group/output loops (a gradient check alone cannot see a
+ * wrong channel index, since loss and gradient would share it).
  */
 class AdaRoundObjectiveTest {
 
@@ -87,6 +88,65 @@ class AdaRoundObjectiveTest {
         }
         assertTrue(maxErr < 1e-5, "relative gradient error " + maxErr + " (" + act + ", lambda " + lambda + ")");
         assertTrue(nonZero > n / 2, "only " + nonZero + " of " + n + " gradient entries are non-zero");
+    }
+
+    /**
+     * {@code hardLoss} under a per-channel clip equals the mean over rows of the summed squared error computed here
+     * directly: output o of group g is channel g * outs + o and is clipped to [0, bound[g * outs + o]].
+     */
+    @Test
+    void perChannelClipUsesEachChannelsBound() {
+        Random r = new Random(11);
+        int groups = 3;
+        int outs = 2;
+        int ins = 3;
+        int rows = 17;
+        float[] bound = {0.05f, 2.0f, 0.4f, 0.1f, 1.2f, 0.02f};
+        AdaRoundObjective.Activation act = new AdaRoundObjective.Activation(0, 2.0, bound);
+        double[] p = new double[groups * rows * (ins + 1)];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = (i % (ins + 1)) == ins ? 1 : r.nextGaussian();
+        }
+        double[] t = new double[groups * rows * outs];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = Math.abs(r.nextGaussian()) * 0.5;
+        }
+        int n = groups * outs * ins;
+        double[] floor = new double[n];
+        double[] scale = new double[n];
+        double[] lo = new double[n];
+        double[] hi = new double[n];
+        int[] up = new int[n];
+        for (int i = 0; i < n; i++) {
+            floor[i] = r.nextInt(7) - 3;
+            scale[i] = 0.1 + 0.2 * r.nextDouble();
+            lo[i] = -8;
+            hi[i] = 7;
+            up[i] = r.nextInt(2);
+        }
+        double[] bias = new double[groups * outs];
+        for (int i = 0; i < bias.length; i++) {
+            bias[i] = 0.3 * r.nextGaussian();
+        }
+        AdaRoundObjective obj = new AdaRoundObjective(groups, outs, ins,
+                Nd4j.create(p, new long[] {groups, rows, ins + 1}, DataType.DOUBLE), t, floor, scale, lo, hi, bias,
+                act, rows);
+        double sum = 0;
+        for (int g = 0; g < groups; g++) {
+            for (int row = 0; row < rows; row++) {
+                for (int o = 0; o < outs; o++) {
+                    double y = bias[g * outs + o];
+                    for (int k = 0; k < ins; k++) {
+                        int i = (g * outs + o) * ins + k;
+                        y += p[(g * rows + row) * (ins + 1) + k] * scale[i] * (floor[i] + up[i]);
+                    }
+                    double clipped = Math.max(0, Math.min(bound[g * outs + o], y));
+                    double e = clipped - t[(g * rows + row) * outs + o];
+                    sum += e * e;
+                }
+            }
+        }
+        assertEquals(sum / rows, obj.hardLoss(up), 1e-12);
     }
 
     /** h is the rectified sigmoid of eq. 33, and inverseH starts the soft weights exactly at W. */

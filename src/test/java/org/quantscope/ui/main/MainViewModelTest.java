@@ -185,4 +185,38 @@ class MainViewModelTest {
         assertFalse(vm.busyProperty().get());
         assertTrue(vm.canEvaluateBinding().get());
     }
+
+    @Test
+    void aModelItCannotFeedOpensWithItsStructureAndSaysWhatCannotBeDone() {
+        vm.openModel(Path.of("src/test/resources/models/legacy/multi_input.onnx"));
+
+        assertEquals(List.of(), messages, "opening is not an error");
+        ModelSummary s = vm.summaryProperty().get();
+        assertEquals("multi_input.onnx", s.fileName());
+        assertEquals(1, vm.layers().size());
+        assertTrue(s.inputsOutputs().startsWith("inputs: a float32 [N, 4], b float32 [N, 4]"), s.inputsOutputs());
+        assertEquals("Cannot evaluate, quantize, diagnose, reliability, export QDQ: 2 data inputs (a [N, 4], "
+                + "b [N, 4]); QuantScope feeds one image or feature input.", s.limits());
+        assertFalse(s.canEvaluate());
+        assertTrue(vm.statusTextProperty().get().contains(s.limits()), vm.statusTextProperty().get());
+
+        vm.openData(new DataSelection(demo.testImages(), demo.testLabels()));
+        assertFalse(vm.canEvaluateBinding().get());
+        assertEquals(1, messages.size());
+        assertTrue(messages.get(0).text().contains("2 data inputs"), messages.get(0).text());
+    }
+
+    @Test
+    void anOpset9FileShowsItsOwnOpsetAndThatItIsAnalysedAsOpset13() {
+        vm.openModel(Path.of("src/test/resources/models/legacy/legacy_cnn_opset9.onnx"));
+
+        assertEquals(List.of(), messages);
+        ModelSummary s = vm.summaryProperty().get();
+        assertEquals("9", s.opset());
+        assertTrue(s.opsetDetail().startsWith("ONNX IR 3") && s.opsetDetail().endsWith("analysed as opset 13"),
+                s.opsetDetail());
+        assertEquals("", s.limits());
+        assertTrue(s.canEvaluate());
+        assertTrue(s.inputsOutputs().startsWith("input: input float32 [N, 1, 28, 28]"), s.inputsOutputs());
+    }
 }
