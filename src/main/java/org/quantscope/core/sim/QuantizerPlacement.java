@@ -94,7 +94,9 @@ public final class QuantizerPlacement {
             }
         } else {
             for (TensorSpec in : prepared.inputs()) {
-                acts.putIfAbsent(in.name(), activation(prepared, in.name(), null, "model input", nonNegative));
+                if (data.contains(in.name())) { // integer inputs (token ids) are not quantized
+                    acts.putIfAbsent(in.name(), activation(prepared, in.name(), null, "model input", nonNegative));
+                }
             }
             Set<String> insideLayer = biasAdds(prepared);
             Set<String> fusedIntoAdd = placement == ActivationPlacement.TENSORRT

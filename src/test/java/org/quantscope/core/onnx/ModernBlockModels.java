@@ -116,23 +116,27 @@ public final class ModernBlockModels {
             "relu_negated", "bounded", "floor0", "square", "hardswish_op");
 
     /**
-     * Opset 13, input x [N, 4]: compute layers fed by ops no placement rule names.
+     * Opset 13, inputs x [N, 4] (float) and ids [N, 2] (int64, token ids): compute layers fed by ops no placement rule
+     * names.
      * <pre>
      * sm = Softmax(x)                        -> Gemm A -> ya
      * rs = Reshape(Sub(x, c), [-1, 4])       -> Gemm B -> yb
      * rl = Relu(x)                           -> Gemm C -> yc     (Relu passes x's quantized values through)
      * ua = Unsqueeze(x, 2); ub = Unsqueeze(Tanh(x), 1); fl = Flatten(MatMul(ua, ub))  -> Gemm D -> yd
-     * ids = ArgMax(x); em = Gather(table, ids) -> MatMul E (constant weight) -> ye  (an embedding lookup at integer
+     * idx = ArgMax(x); em = Gather(table, idx) -> MatMul E (constant weight) -> ye  (an embedding lookup at integer
      *                                           indices computed from the input, as token ids would be)
      * th (the Tanh output above)             -> Gemm F -> yf     (a layer input upstream of another one: ub)
+     * tok = Gather(table, ids)               -> MatMul G -> yg   (an embedding of the integer input)
      * </pre>
      */
     public static Path feeds(Path file) throws IOException {
         OnnxMl.GraphProto g = OnnxMl.GraphProto.newBuilder().setName("feeds")
                 .addInput(value("x", 1, "N", 4))
+                .addInput(value("ids", 7, "N", 2))
                 .addOutput(value("ya", 1, "N", 4)).addOutput(value("yb", 1, "N", 4))
                 .addOutput(value("yc", 1, "N", 4)).addOutput(value("yd", 1, "N", 3))
                 .addOutput(value("ye", 1, "N", 1, 3)).addOutput(value("yf", 1, "N", 4))
+                .addOutput(value("yg", 1, "N", 2, 3))
                 .addInitializer(ones("wa", 4, 4)).addInitializer(ones("wb", 4, 4)).addInitializer(ones("wc", 4, 4))
                 .addInitializer(ones("wd", 3, 16)).addInitializer(ones("we", 4, 3)).addInitializer(ones("c", 4))
                 .addInitializer(ones("table", 10, 4)).addInitializer(ones("wf", 4, 4))
@@ -151,10 +155,12 @@ public final class ModernBlockModels {
                 .addNode(node("MatMul", "outer", List.of("ua", "ub"), List.of("mm")))
                 .addNode(node("Flatten", "flat", List.of("mm"), List.of("fl")))
                 .addNode(node("Gemm", "D", List.of("fl", "wd"), List.of("yd"), intAttr("transB", 1)))
-                .addNode(node("ArgMax", "argmax", List.of("x"), List.of("ids"), intAttr("axis", 1)))
-                .addNode(node("Gather", "lookup", List.of("table", "ids"), List.of("em")))
+                .addNode(node("ArgMax", "argmax", List.of("x"), List.of("idx"), intAttr("axis", 1)))
+                .addNode(node("Gather", "lookup", List.of("table", "idx"), List.of("em")))
                 .addNode(node("MatMul", "E", List.of("em", "we"), List.of("ye")))
                 .addNode(node("Gemm", "F", List.of("th", "wf"), List.of("yf"), intAttr("transB", 1)))
+                .addNode(node("Gather", "embed", List.of("table", "ids"), List.of("tok")))
+                .addNode(node("MatMul", "G", List.of("tok", "we"), List.of("yg")))
                 .build();
         return Files.write(file, TestModels.model(g, 13).toByteArray());
     }

@@ -66,11 +66,13 @@ class PlacementRulesTest {
         expected.put("em", "layer input");   // the embedding lookup; the int64 indices are not data
         expected.put("ye", "layer output");
         expected.put("yf", "layer output");
+        expected.put("tok", "layer input");  // the embedding of the int64 ids input, which is not data itself
+        expected.put("yg", "layer output");
         assertEquals(expected, activations(m, ActivationPlacement.NETWORK));
         assertEquals(expected, activations(m, ActivationPlacement.TENSORRT), "no Add to fuse: same as network");
 
         Map<String, String> inputs = new LinkedHashMap<>();
-        for (String t : List.of("sm", "rs", "rl", "ua", "th", "ub", "fl", "em")) {
+        for (String t : List.of("sm", "rs", "rl", "ua", "th", "ub", "fl", "em", "tok")) {
             inputs.put(t, t.startsWith("u") ? "MatMul input" : "layer input");
         }
         assertEquals(inputs, activations(m, ActivationPlacement.LAYER_INPUTS), "graph 1: exactly the compute inputs");
@@ -82,7 +84,7 @@ class PlacementRulesTest {
         List<QuantizerSite> all = sites(m, ActivationPlacement.NETWORK);
         PlacementCheck.Result full = PlacementCheck.check(m, enabled(all));
         assertTrue(full.complete(), full.floatInputs().toString());
-        assertEquals(7, full.computeLayers(), "Gemm A-D and F, MatMul E and the MatMul of two activations");
+        assertEquals(8, full.computeLayers(), "Gemm A-D and F, MatMul E and G, and the MatMul of two activations");
 
         // a placement without the completion rule: no quantizer on sm and th
         List<QuantizerSite> partial = all.stream().filter(s -> !Set.of("sm", "th").contains(s.tensor())).toList();
@@ -110,7 +112,7 @@ class PlacementRulesTest {
                 !s.tensor().equals("fl") && !s.tensor().equals("wc"), null, "minmax", null, null, null, null, ""))
                 .toList();
         PlacementCheck.Result off = PlacementCheck.check(m, states);
-        assertEquals(6, off.computeLayers(), "Gemm C keeps a float weight: a float layer, not checked");
+        assertEquals(7, off.computeLayers(), "Gemm C keeps a float weight: a float layer, not checked");
         assertEquals(1, off.floatInputs().size());
         assertTrue(off.floatInputs().get(0).disabled());
         assertEquals("fl", off.floatInputs().get(0).quantizer());
