@@ -216,6 +216,13 @@ final class QuantizeCommand implements Callable<Integer> {
                         + "numbers, no integer speed-up). --cle-relu6 relu deploys them as integer convolutions, at the "
                         + "FP32 change reported above.");
             }
+            int gated = QdqExport.floatConvolutionsBeforeActivation(r.model()).size();
+            if (gated > 0) {
+                out.println("note: " + gated + " convolution layers end in HardSwish, SiLU or a Sigmoid-like gate, "
+                        + "quantized after the activation; ONNX Runtime's CPU provider runs them as float convolutions "
+                        + "on dequantized values (same numbers, no integer speed-up); back-ends that fuse convolution "
+                        + "and activation in INT8 (TensorRT) run them in integer.");
+            }
             if (!settings.biasInt32()) {
                 out.println("note: biases were simulated in float; ONNX Runtime's integer kernels quantize them to "
                         + "int32 themselves, so simulate with --bias int32 to get exactly what the exported model runs.");

@@ -71,6 +71,9 @@ class ModernModelCliTest {
         assertTrue(r.out().contains("Placement  complete: every input of the 54 quantized layers comes from a "
                 + "quantizer"), r.out());
         assertFalse(r.out().contains("warning: Float input"), r.out());
+        // 18 HardSwish convolutions and the 9 SE expand convolutions with their HardSigmoid gate
+        assertTrue(r.out().contains("note: 27 convolution layers end in HardSwish, SiLU or a Sigmoid-like gate"),
+                r.out());
         JsonNode q = new ObjectMapper().readTree(json.toFile());
         assertTrue(q.get("placementCheck").get("complete").asBoolean());
         assertEquals(54, q.get("placementCheck").get("computeLayers").asInt());

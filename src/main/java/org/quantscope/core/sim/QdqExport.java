@@ -66,6 +66,25 @@ public final class QdqExport {
     }
 
     /**
+     * Convolution layers whose fused activation is HardSwish, SiLU or another non-clipping activation (a Sigmoid or
+     * HardSigmoid gate, ...). Their output quantizer sits after the activation (decision 0020), and ONNX Runtime's CPU
+     * provider fuses a convolution into its integer kernel only when its output (or a Relu/Clip of it) goes straight to
+     * a QuantizeLinear: it runs these as float convolutions on dequantized inputs and weights, the same numbers as the
+     * simulation. A back-end that fuses convolution and activation in INT8 (TensorRT) runs them in integer.
+     *
+     * @param qm the quantized model
+     * @return the names of such layers, in graph order
+     */
+    public static java.util.List<String> floatConvolutionsBeforeActivation(QuantizedModel qm) {
+        java.util.Set<org.quantscope.core.onnx.ActivationKind> kinds = java.util.EnumSet.of(
+                org.quantscope.core.onnx.ActivationKind.HARD_SWISH, org.quantscope.core.onnx.ActivationKind.SILU,
+                org.quantscope.core.onnx.ActivationKind.OTHER);
+        return qm.prepared().layers().stream()
+                .filter(l -> l.linear().opType().equals("Conv") && kinds.contains(l.activationKind()))
+                .map(org.quantscope.core.onnx.Layer::name).toList();
+    }
+
+    /**
      * Builds the deployable model with {@link WeightStorage#AUTO} weight storage.
      *
      * @param qm the quantized model
