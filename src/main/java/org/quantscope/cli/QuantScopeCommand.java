@@ -3,6 +3,7 @@ package org.quantscope.cli;
 import org.quantscope.core.InputException;
 import org.quantscope.core.Version;
 import org.quantscope.core.util.CancelledException;
+import org.quantscope.core.util.MemoryBudget;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -28,6 +29,24 @@ public final class QuantScopeCommand implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /**
+     * {@code --memory-mib}: the budget for captured tensors, on every command.
+     *
+     * @param mib MiB
+     */
+    @CommandLine.Option(names = "--memory-mib", paramLabel = "MIB", scope = CommandLine.ScopeType.INHERIT,
+            description = "Memory budget for the intermediate tensors an analysis holds at once, in MiB (default: "
+                    + MemoryBudget.HEAP_PERCENT + " % of the Java heap, which the launcher sets to an eighth of the "
+                    + "machine's memory; QUANTSCOPE_HEAP=8g sets the heap). Analyses stream their data in runs that "
+                    + "fit; a run that cannot fit is refused before the work starts.")
+    void memoryMib(long mib) {
+        if (mib < MemoryBudget.MIN_MIB) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--memory-mib must be at least "
+                    + MemoryBudget.MIN_MIB + ", got " + mib);
+        }
+        System.setProperty(MemoryBudget.PROPERTY, Long.toString(mib));
+    }
 
     @Override
     public void run() {
@@ -87,7 +106,23 @@ public final class QuantScopeCommand implements Runnable {
                     + ". Please report it with the command you ran.");
             return EXIT_INTERNAL;
         });
-        return cl.execute(args);
+        String budget = System.getProperty(MemoryBudget.PROPERTY);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // an analysis outgrew the heap despite its budget: say what to change, no stack trace
+            err.println("error: out of memory (Java heap " + MemoryBudget.mib(Runtime.getRuntime().maxMemory())
+                    + "). Lower --memory-mib (now " + MemoryBudget.mib(MemoryBudget.captureBytes()) + ", "
+                    + MemoryBudget.source() + "), the calibration or sample counts, or raise the heap with "
+                    + "QUANTSCOPE_HEAP (e.g. QUANTSCOPE_HEAP=8g).");
+            return EXIT_INPUT;
+        } finally {
+            if (budget == null) {
+                System.clearProperty(MemoryBudget.PROPERTY);
+            } else {
+                System.setProperty(MemoryBudget.PROPERTY, budget);
+            }
+        }
     }
 
     /** Supplies {@code --version}. */

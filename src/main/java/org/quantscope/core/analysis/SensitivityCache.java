@@ -3,6 +3,7 @@ package org.quantscope.core.analysis;
 import org.quantscope.core.data.Batch;
 import org.quantscope.core.data.BatchPrefetcher;
 import org.quantscope.core.data.Dataset;
+import org.quantscope.core.onnx.CaptureBatch;
 import org.quantscope.core.onnx.FloatTensor;
 import org.quantscope.core.onnx.GraphCut;
 import org.quantscope.core.onnx.InferenceSession;
@@ -299,7 +300,8 @@ final class SensitivityCache {
         int done = 0;
         progress.onProgress(0, n, "Caching");
         try (InferenceSession session = InferenceSession.open(model, s, capture);
-             BatchPrefetcher batches = new BatchPrefetcher(data, n, settings.batchSize())) {
+             BatchPrefetcher batches = new BatchPrefetcher(data, n, CaptureBatch.size(settings.batchSize(),
+                     data.sampleShape(), outs, "the sensitivity cache", null, cancel, session))) {
             while (batches.hasNext()) {
                 cancel.throwIfCancelled();
                 Batch b = batches.next();

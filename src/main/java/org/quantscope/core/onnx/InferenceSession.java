@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -48,6 +49,8 @@ public final class InferenceSession implements AutoCloseable {
     private final int concurrentRuns;
     /** Native-order direct buffers of {@link #runReusingOutputs}, for one batch size and output list; or null. */
     private Pinned pinned;
+    /** Bytes one sample of each output takes, measured by {@link #bytesPerSample}. */
+    private final Map<String, Long> sampleBytes = new java.util.concurrent.ConcurrentHashMap<>();
 
     private InferenceSession(OnnxModel model, SessionSettings settings, List<String> capture) {
         this.model = model;
@@ -428,6 +431,36 @@ public final class InferenceSession implements AutoCloseable {
         Map<String, FloatTensor> joined = new LinkedHashMap<>();
         parts.forEach((k, v) -> joined.put(k, concat(v, n)));
         return joined;
+    }
+
+    /**
+     * What one sample of the named outputs takes in memory, in bytes (one copy): measured once per output by running
+     * a sample of zeros through the session (intermediate shapes depend on the input's shape, not on its values),
+     * then remembered. Analyses that capture tensors size their runs from it (see
+     * {@link org.quantscope.core.util.MemoryBudget}).
+     *
+     * @param sampleShape the shape of one input sample, without the batch dimension
+     * @param outputs     outputs of this session
+     * @param cancel      cancellation
+     * @return bytes per sample, summed over the outputs
+     */
+    public long bytesPerSample(int[] sampleShape, Collection<String> outputs, CancellationToken cancel) {
+        List<String> missing = outputs.stream().filter(o -> !sampleBytes.containsKey(o)).distinct().toList();
+        if (!missing.isEmpty()) {
+            long[] shape = new long[sampleShape.length + 1];
+            shape[0] = 1;
+            int length = 1;
+            for (int i = 0; i < sampleShape.length; i++) {
+                shape[i + 1] = sampleShape[i];
+                length *= sampleShape[i];
+            }
+            run(new float[length], shape, missing, cancel).forEach((k, v) -> sampleBytes.put(k, 4L * v.rowLength()));
+        }
+        long total = 0;
+        for (String o : new LinkedHashSet<>(outputs)) {
+            total += sampleBytes.getOrDefault(o, 0L);
+        }
+        return total;
     }
 
     /** Every graph input the model is fed with (one for a whole model, several for a {@link GraphCut#suffix}). */

@@ -3,6 +3,7 @@ package org.quantscope.core.transform;
 import org.quantscope.core.data.Batch;
 import org.quantscope.core.data.BatchPrefetcher;
 import org.quantscope.core.data.Dataset;
+import org.quantscope.core.onnx.CaptureBatch;
 import org.quantscope.core.onnx.FloatTensor;
 import org.quantscope.core.onnx.InferenceSession;
 import org.quantscope.core.onnx.Layer;
@@ -292,7 +293,8 @@ public final class BiasCorrection {
         long[] count = null;
         try (InferenceSession f = InferenceSession.open(reference, session, List.of(tensor));
              InferenceSession q = InferenceSession.open(candidate, session.forSimulation(), List.of(tensor));
-             BatchPrefetcher batches = new BatchPrefetcher(data, data.size(), batchSize)) {
+             BatchPrefetcher batches = new BatchPrefetcher(data, data.size(), CaptureBatch.size(batchSize,
+                     data.sampleShape(), List.of(tensor), "empirical bias correction", null, cancel, f, q))) {
             while (batches.hasNext()) {
                 cancel.throwIfCancelled();
                 Batch b = batches.next();
