@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """Builds a small CNN with an ImageNet-size input for QuantScope's memory-budget tests (issue 14).
 
-  src/test/resources/models/large/cnn224.onnx  3x224x224 input, 1,000 classes, about 60 KB: a stride-2 stem
-      (Conv+BN+ReLU6), a depthwise-separable block with a residual Add, a second stride-2 convolution, global average
-      pooling and a Linear layer. Its intermediate tensors take about 5 MB per sample, so a few dozen samples of
-      captured tensors exceed a small memory budget, as ResNet-50's do at real size, while the file stays tiny.
+  src/test/resources/models/large/cnn224.onnx  3x224x224 input, 1,000 classes, about 170 KB: a stride-1 stem
+      (Conv 3->48 + BN + ReLU6, whose output alone takes 9.6 MB per sample), a stride-2 convolution, a
+      depthwise-separable block with a residual Add, a second stride-2 convolution, global average pooling and a
+      Linear layer. A few samples of captured tensors exceed a small memory budget, as ResNet-50's do at real size,
+      while the file stays tiny.
 
 Random weights (seeded), BatchNorm statistics re-estimated on random inputs; exported like the other test models:
 opset 13, BatchNormalization kept (TrainingMode.PRESERVE), dynamic batch.
@@ -34,10 +35,11 @@ class Block(nn.Module):
 def main():
     torch.manual_seed(14)
     model = nn.Sequential(
-        nn.Conv2d(3, 8, 3, 2, 1, bias=False), nn.BatchNorm2d(8), nn.ReLU6(),
-        Block(8),
-        nn.Conv2d(8, 16, 3, 2, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU(),
-        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(16, 1000))
+        nn.Conv2d(3, 48, 3, 1, 1, bias=False), nn.BatchNorm2d(48), nn.ReLU6(),
+        nn.Conv2d(48, 16, 3, 2, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU6(),
+        Block(16),
+        nn.Conv2d(16, 32, 3, 2, 1, bias=False), nn.BatchNorm2d(32), nn.ReLU(),
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(32, 1000))
     for m in model.modules():
         if isinstance(m, nn.BatchNorm2d):
             m.momentum = None

@@ -129,6 +129,7 @@ final class QuantizeCommand implements Callable<Integer> {
         PtqPipeline.Outcome outcome;
         try (Dataset test = DatasetLoader.open(testSpec, expected, progress, cancel);
              Dataset pool = DatasetLoader.open(calibSpec, expected, false, progress, cancel)) {
+            org.quantscope.core.onnx.CaptureBatch.preflight(model, test.sampleShape(), session, cancel);
             outcome = PtqPipeline.run(model, test, pool, settings, quant.calibration(),
                     new EvaluationSettings(batch, 0), session, fixes, null, progress, cancel);
             if (mpTarget != null) {

@@ -108,6 +108,7 @@ final class ReliabilityCommand implements Callable<Integer> {
         ReliabilityResult result;
         try (Dataset test = DatasetLoader.open(testSpec, expected, progress, cancel);
              Dataset pool = DatasetLoader.open(calibSpec, expected, false, progress, cancel)) {
+            org.quantscope.core.onnx.CaptureBatch.preflight(model, test.sampleShape(), session, cancel);
             ReliabilitySettings settings = rel.settings(quant, pool, parallel);
             ReliabilityExperiment exp = ReliabilityExperiment.prepare(model, test, pool, configs, settings,
                     new EvaluationSettings(batch, 0), session, rel.cacheBytes(), progress, cancel);

@@ -105,4 +105,26 @@ public final class CaptureBatch {
 
     /** Samples a pass should run at once at least, before the tensors are split into more passes. */
     static final int MIN_PASS_BATCH = 4;
+
+    /**
+     * Refuses, before any expensive work, a model whose per-layer analyses cannot fit the memory budget at all: one
+     * sample of its largest layer output, captured in two sessions side by side (FP32 and quantized, as the
+     * comparison and fix effects run them), must fit. Costs one session and one single-sample run.
+     *
+     * @param model       the model
+     * @param sampleShape one input sample's shape, without the batch dimension
+     * @param session     ONNX Runtime settings
+     * @param cancel      cancellation
+     * @throws org.quantscope.core.InputException naming the budget and how to raise it
+     */
+    public static void preflight(OnnxModel model, int[] sampleShape, SessionSettings session,
+                                 CancellationToken cancel) {
+        List<String> outs = model.layers().stream().map(l -> l.linear().output()).distinct().toList();
+        if (outs.isEmpty()) {
+            return;
+        }
+        try (InferenceSession s = InferenceSession.open(model, session, outs)) {
+            passes(1, sampleShape, outs, "the per-layer analyses of " + model.path().getFileName(), cancel, s, s);
+        }
+    }
 }
