@@ -52,6 +52,29 @@ public final class ImageFolderDataset implements Dataset {
      */
     public ImageFolderDataset(Path root, ImageGeometry geometry, Preprocessing preprocessing, List<String> classNames,
                               ProgressListener progress, CancellationToken cancel) {
+        this(root, geometry, preprocessing, folders -> {
+            if (classNames != null && classNames.size() != folders.size()) {
+                throw new InputException("Image folder " + root + " has " + folders.size() + " class subfolders but "
+                        + classNames.size() + " class names were given; give one name per subfolder, in sorted order");
+            }
+            return classNames != null ? classNames : folders;
+        }, progress, cancel);
+    }
+
+    /**
+     * Opens an image folder whose display names are derived from the subfolder names (a synsets file mapping ids to
+     * names).
+     *
+     * @param root          the folder with one subfolder per class
+     * @param geometry      size and channels of the decoded images
+     * @param preprocessing scale, mean, std
+     * @param naming        the display names given the sorted subfolder names (same count)
+     * @param progress      receives listing progress
+     * @param cancel        stops the listing
+     */
+    public ImageFolderDataset(Path root, ImageGeometry geometry, Preprocessing preprocessing,
+                              java.util.function.UnaryOperator<List<String>> naming, ProgressListener progress,
+                              CancellationToken cancel) {
         this.root = root;
         List<Path> classDirs = classFolders(root);
         List<Path> all = new ArrayList<>();
@@ -73,11 +96,7 @@ public final class ImageFolderDataset implements Dataset {
         }
         this.files = List.copyOf(all);
         this.labels = labelList.stream().mapToInt(Integer::intValue).toArray();
-        if (classNames != null && classNames.size() != names.size()) {
-            throw new InputException("Image folder " + root + " has " + names.size() + " class subfolders but "
-                    + classNames.size() + " class names were given; give one name per subfolder, in sorted order");
-        }
-        this.classNames = List.copyOf(classNames != null ? classNames : names);
+        this.classNames = List.copyOf(naming.apply(List.copyOf(names)));
         int[] chw = {geometry.channels(), geometry.height(), geometry.width()};
         this.sampleLength = chw[0] * chw[1] * chw[2];
         this.sampleShape = geometry.flat() ? new int[] {sampleLength} : chw;
