@@ -111,10 +111,7 @@ public final class QuantScopeCommand implements Runnable {
             return cl.execute(args);
         } catch (OutOfMemoryError e) {
             // an analysis outgrew the heap despite its budget: say what to change, no stack trace
-            err.println("error: out of memory (Java heap " + MemoryBudget.mib(Runtime.getRuntime().maxMemory())
-                    + "). Lower --memory-mib (now " + MemoryBudget.mib(MemoryBudget.captureBytes()) + ", "
-                    + MemoryBudget.source() + "), the calibration or sample counts, or raise the heap with "
-                    + "QUANTSCOPE_HEAP (e.g. QUANTSCOPE_HEAP=8g).");
+            err.println("error: " + MemoryBudget.outOfMemoryMessage("--memory-mib"));
             return EXIT_INPUT;
         } finally {
             if (budget == null) {

@@ -117,6 +117,19 @@ public final class MemoryBudget {
     /** Cap of {@link #runBytes()} in MiB. */
     public static final long RUN_MIB = 256;
 
+    /**
+     * What to tell a user whose analysis ran out of Java heap despite the budget (the command line and the window
+     * say the same).
+     *
+     * @param budgetSetting how the budget is set where the message appears ("--memory-mib" on the command line)
+     * @return one sentence without a stack trace
+     */
+    public static String outOfMemoryMessage(String budgetSetting) {
+        return "out of memory (Java heap " + mib(Runtime.getRuntime().maxMemory()) + "). Lower " + budgetSetting
+                + " (now " + mib(captureBytes()) + ", " + source() + "), the calibration or sample counts, or raise "
+                + "the heap with QUANTSCOPE_HEAP (e.g. QUANTSCOPE_HEAP=8g) and start QuantScope again.";
+    }
+
     /** The machine's physical memory in bytes, or 0 when the JVM cannot tell. */
     public static long physicalBytes() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
