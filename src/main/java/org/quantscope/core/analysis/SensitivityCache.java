@@ -171,7 +171,8 @@ final class SensitivityCache {
         }
         // never more than a quarter of the heap: the cache, the batches being compared and ONNX Runtime's copies of
         // its outputs are alive at the same time (measured: peak heap about twice the cache on the demo)
-        long budget = Math.min(settings.activationCacheBytes(), Runtime.getRuntime().maxMemory() / 4);
+        long budget = Math.min(settings.activationCacheBytes(),
+                org.quantscope.core.util.MemoryBudget.captureBytes());
         int segment = -1;
         Set<String> segFp32 = new LinkedHashSet<>();
         Set<String> segQuant = new LinkedHashSet<>();
