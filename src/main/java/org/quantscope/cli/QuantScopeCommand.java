@@ -4,6 +4,7 @@ import org.quantscope.core.InputException;
 import org.quantscope.core.Version;
 import org.quantscope.core.util.CancelledException;
 import org.quantscope.core.util.MemoryBudget;
+import org.quantscope.core.util.RuntimeProfile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,6 +30,20 @@ public final class QuantScopeCommand implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /**
+     * {@code --profile}: print where the time went after the command.
+     *
+     * @param on whether the flag was given
+     */
+    @CommandLine.Option(names = "--profile", scope = CommandLine.ScopeType.INHERIT,
+            description = "After the command, print where the time went: wall time per stage and the time inside "
+                    + "ONNX Runtime (runs and session creation), on standard error.")
+    void profile(boolean on) {
+        if (on) {
+            RuntimeProfile.start();
+        }
+    }
 
     /**
      * {@code --memory-mib}: the budget for captured tensors, on every command.
@@ -114,6 +129,7 @@ public final class QuantScopeCommand implements Runnable {
             err.println("error: " + MemoryBudget.outOfMemoryMessage("--memory-mib"));
             return EXIT_INPUT;
         } finally {
+            RuntimeProfile.report(err);
             if (budget == null) {
                 System.clearProperty(MemoryBudget.PROPERTY);
             } else {

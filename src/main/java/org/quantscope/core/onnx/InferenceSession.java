@@ -9,6 +9,7 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnx.proto.OnnxMl;
 import org.quantscope.core.InputException;
 import org.quantscope.core.util.CancellationToken;
+import org.quantscope.core.util.RuntimeProfile;
 import org.quantscope.core.util.CancelledException;
 
 import java.io.IOException;
@@ -53,6 +54,7 @@ public final class InferenceSession implements AutoCloseable {
     private final Map<String, Long> sampleBytes = new java.util.concurrent.ConcurrentHashMap<>();
 
     private InferenceSession(OnnxModel model, SessionSettings settings, List<String> capture) {
+        long opened = System.nanoTime();
         this.model = model;
         if (model.inputs().isEmpty()) {
             ModelCapabilities.requireFeedable(model); // throws: nothing to feed
@@ -117,6 +119,7 @@ public final class InferenceSession implements AutoCloseable {
         this.options = kept;
         this.reordersRemoved = reorders;
         this.concurrentRuns = settings.concurrentRuns();
+        RuntimeProfile.open(System.nanoTime() - opened);
     }
 
     private static OrtSession.SessionOptions options(SessionSettings settings, boolean optimize) throws OrtException {
@@ -536,7 +539,9 @@ public final class InferenceSession implements AutoCloseable {
                 feed.put(e.getKey(), OnnxTensor.createTensor(env, FloatBuffer.wrap(e.getValue().data()),
                         e.getValue().shape()));
             }
+            long t0 = System.nanoTime();
             try (OrtSession.Result result = session.run(feed, new LinkedHashSet<>(outputs), ro)) {
+                RuntimeProfile.run(System.nanoTime() - t0);
                 Map<String, FloatTensor> out = new LinkedHashMap<>();
                 for (Map.Entry<String, OnnxValue> e : result) {
                     out.put(e.getKey(), toFloat(e.getKey(), e.getValue()));
@@ -584,6 +589,7 @@ public final class InferenceSession implements AutoCloseable {
         cancel.throwIfCancelled();
         pinned.input.clear();
         pinned.input.put(data, 0, pinned.input.capacity());
+        long t0 = System.nanoTime();
         try (OrtSession.RunOptions ro = new OrtSession.RunOptions();
              CancellationToken.Registration reg = cancel.onCancel(() -> terminate(ro));
              OrtSession.Result result = session.run(Map.of(input.name(), pinned.inputTensor), Set.of(),
@@ -595,6 +601,7 @@ public final class InferenceSession implements AutoCloseable {
                 fb.get(pinned.arrays.get(i));
                 out.put(pinned.names.get(i), new FloatTensor(pinned.shapes.get(i).clone(), pinned.arrays.get(i)));
             }
+            RuntimeProfile.run(System.nanoTime() - t0);
             return out;
         } catch (OrtException e) {
             if (cancel.isCancelled()) {
@@ -699,6 +706,7 @@ public final class InferenceSession implements AutoCloseable {
     private Map<String, FloatTensor> runChunk(float[] data, long[] shape, List<String> outputs,
                                               CancellationToken cancel) {
         cancel.throwIfCancelled();
+        long t0 = System.nanoTime();
         try (OrtSession.RunOptions ro = new OrtSession.RunOptions();
              CancellationToken.Registration reg = cancel.onCancel(() -> terminate(ro));
              OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape);
@@ -707,6 +715,7 @@ public final class InferenceSession implements AutoCloseable {
             for (Map.Entry<String, OnnxValue> e : result) {
                 out.put(e.getKey(), toFloat(e.getKey(), e.getValue()));
             }
+            RuntimeProfile.run(System.nanoTime() - t0);
             return out;
         } catch (OrtException e) {
             if (cancel.isCancelled()) {
