@@ -113,7 +113,11 @@ final class HeapLauncher {
         cmd.add(Launcher.class.getName());
         cmd.addAll(List.of(args));
         try {
-            Process p = new ProcessBuilder(cmd).inheritIO().start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+            // fewer glibc malloc arenas: ONNX Runtime's and the JVM's threads otherwise each keep their own, and the
+            // freed blocks of large captured tensors stay resident in them
+            pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+            Process p = pb.start();
             ignoreInterrupt(); // Ctrl+C reaches the child too (same process group); it cancels and exits 130
             Thread stop = new Thread(p::destroy, "quantscope-child-stop");
             Runtime.getRuntime().addShutdownHook(stop);
