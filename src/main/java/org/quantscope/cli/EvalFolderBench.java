@@ -72,11 +72,10 @@ final class EvalFolderBench {
             int n = data.size();
             out.printf(Locale.ROOT, "%s on %s; listing %.2f s%n", model.path().getFileName(), data.description(),
                     listSeconds);
-            out.printf(Locale.ROOT, "decode threads %d; QuantScope: %d run(s) of %d images at once, %s; bare loop: one "
-                    + "run of %d at a time on %s; %d cores%n", folder.decodeThreads(), appSession.concurrentRuns(),
-                    run, cmd.threads > 0 ? cmd.threads + " ONNX Runtime thread(s) each" : "one thread each", run,
-                    cmd.threads > 0 ? cmd.threads + " thread(s)" : "ONNX Runtime's default threads",
-                    Runtime.getRuntime().availableProcessors());
+            out.printf(Locale.ROOT, "decode threads %d; QuantScope and the bare loop: %d run(s) of %d images at once, "
+                    + "%s; %d cores%n", folder.decodeThreads(), appSession.concurrentRuns(), run,
+                    cmd.threads > 0 ? cmd.threads + " ONNX Runtime thread(s) each" : appSession.concurrentRuns() > 1
+                    ? "one thread each" : "ONNX Runtime's default threads", Runtime.getRuntime().availableProcessors());
             List<Double> decode = new ArrayList<>();
             List<Double> app = new ArrayList<>();
             List<Double> bare = new ArrayList<>();
@@ -101,17 +100,8 @@ final class EvalFolderBench {
                             cancel);
                     a = last.samples() / last.seconds();
                 }
-                double b;
-                try (BareRuntimeLoop loop = new BareRuntimeLoop(model, cmd.threads)) {
-                    long s = System.nanoTime();
-                    int done = 0;
-                    for (int i = 0; done < last.samples(); i = (i + 1) % tensors.size()) {
-                        cancel.throwIfCancelled();
-                        loop.correctPredictions(List.of(tensors.get(i)), List.of(shapes.get(i)), List.of(labels.get(i)));
-                        done += labels.get(i).length;
-                    }
-                    b = done / ((System.nanoTime() - s) / 1e9);
-                }
+                double b = bareLoop(model, tensors, shapes, labels, last.samples(), appSession.concurrentRuns(),
+                        cancel);
                 out.printf(Locale.ROOT, "%s %d: decode only %.1f images/s, QuantScope eval %.1f images/s, bare ONNX "
                         + "Runtime %.1f images/s%n", r < 0 ? "warm-up" : "run", r < 0 ? r + cmd.warmup + 1 : r + 1, d,
                         a, b);
@@ -173,6 +163,62 @@ final class EvalFolderBench {
             return f;
         }
         throw new InputException(d.description() + " is not an image folder");
+    }
+
+    /**
+     * Images per second of {@code runs} bare loops at once (as many as the evaluation runs at once, each on
+     * {@code --threads} threads, or one thread when automatic), together doing {@code count} images from the decoded
+     * tensors, cycled.
+     */
+    private double bareLoop(OnnxModel model, List<float[]> tensors, List<long[]> shapes, List<int[]> labels,
+                            int count, int runs, CancellationToken cancel) {
+        int threadsEach = cmd.threads > 0 ? cmd.threads : runs > 1 ? 1 : 0;
+        List<BareRuntimeLoop> loops = new ArrayList<>();
+        try {
+            for (int w = 0; w < runs; w++) {
+                loops.add(new BareRuntimeLoop(model, threadsEach));
+            }
+            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicReference<RuntimeException> failure =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            long s = System.nanoTime();
+            List<Thread> threads = new ArrayList<>();
+            for (BareRuntimeLoop loop : loops) {
+                Thread t = new Thread(() -> {
+                    try {
+                        while (done.get() < count && failure.get() == null && !cancel.isCancelled()) {
+                            int i = next.getAndIncrement() % tensors.size();
+                            if (done.addAndGet(labels.get(i).length) - labels.get(i).length >= count) {
+                                break;
+                            }
+                            loop.correctPredictions(List.of(tensors.get(i)), List.of(shapes.get(i)),
+                                    List.of(labels.get(i)));
+                        }
+                    } catch (RuntimeException e) {
+                        failure.compareAndSet(null, e);
+                    }
+                }, "quantscope-bare-loop");
+                t.setDaemon(true);
+                t.start();
+                threads.add(t);
+            }
+            for (Thread t : threads) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new org.quantscope.core.util.CancelledException();
+                }
+            }
+            if (failure.get() != null) {
+                throw failure.get();
+            }
+            cancel.throwIfCancelled();
+            return Math.min(done.get(), count) / ((System.nanoTime() - s) / 1e9);
+        } finally {
+            loops.forEach(BareRuntimeLoop::close);
+        }
     }
 
     /** Images per second of reading the whole data set as the evaluation does, without running the model. */

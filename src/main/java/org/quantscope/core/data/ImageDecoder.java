@@ -71,9 +71,35 @@ final class ImageDecoder {
      */
     static BufferedImage readImage(Path file) {
         BufferedImage img;
-        try {
-            img = ImageIO.read(file.toFile());
+        try (javax.imageio.stream.ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            java.util.Iterator<javax.imageio.ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw unreadable(file, java.nio.file.Files.size(file) == 0 ? "the file is empty"
+                        : "no image decoder recognises its content", null);
+            }
+            javax.imageio.ImageReader reader = readers.next();
+            String[] truncated = new String[1];
+            try {
+                reader.setInput(in, true, true);
+                // The JPEG decoder fills a file that ends early with gray and only warns; Pillow refuses such a file
+                // ("image file is truncated"), and so does QuantScope: those pixels are not the image.
+                reader.addIIOReadWarningListener((source, warning) -> {
+                    String w = warning.toLowerCase(java.util.Locale.ROOT);
+                    if (truncated[0] == null && (w.contains("truncated") || w.contains("premature end"))) {
+                        truncated[0] = warning;
+                    }
+                });
+                img = reader.read(0, reader.getDefaultReadParam());
+            } finally {
+                reader.dispose();
+            }
+            if (truncated[0] != null) {
+                throw unreadable(file, "the file ends early: " + truncated[0], null);
+            }
         } catch (IOException | RuntimeException e) {
+            if (e instanceof InputException ie) {
+                throw ie;
+            }
             throw unreadable(file, e.getMessage(), e);
         }
         if (img == null) {
