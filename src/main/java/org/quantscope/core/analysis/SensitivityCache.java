@@ -299,7 +299,8 @@ final class SensitivityCache {
         int done = 0;
         progress.onProgress(0, n, "Caching");
         try (InferenceSession session = InferenceSession.open(model, s, capture);
-             BatchPrefetcher batches = new BatchPrefetcher(data, n, settings.batchSize())) {
+             BatchPrefetcher batches = BatchPrefetcher.everySample(data, n, settings.batchSize(),
+                     "The per-layer activation cache")) {
             while (batches.hasNext()) {
                 cancel.throwIfCancelled();
                 Batch b = batches.next();

@@ -1,5 +1,6 @@
 package org.quantscope.core.data;
 
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -28,7 +29,10 @@ public final class BatchPrefetcher implements AutoCloseable {
     private final float[][] recycled;
     private final java.util.Queue<float[]> released = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final int depth;
+    /** When set, a batch with skipped rows is refused with this analysis named; see {@link #everySample}. */
+    private String everySampleFor;
     private final java.util.ArrayDeque<Future<Batch>> pending = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<Integer> askedSizes = new java.util.ArrayDeque<>();
     private int readCount;
     private int next;
 
@@ -88,6 +92,24 @@ public final class BatchPrefetcher implements AutoCloseable {
         fill();
     }
 
+    /**
+     * A prefetcher for an analysis that keeps one row per sample position and so needs every sample it asks for
+     * (activation caches indexed by position): a batch from which a data set left out an unreadable file
+     * ({@link Dataset#skippedFiles()}) is refused with an {@link org.quantscope.core.InputException} naming the file,
+     * instead of silently shifting the rows.
+     *
+     * @param data      the dataset
+     * @param count     read samples {@code [0, count)}
+     * @param batchSize samples per batch
+     * @param analysis  what needs every sample, for the message, e.g. "the sensitivity cache"
+     * @return the prefetcher
+     */
+    public static BatchPrefetcher everySample(Dataset data, int count, int batchSize, String analysis) {
+        BatchPrefetcher p = new BatchPrefetcher(data, count, batchSize, 1, 1);
+        p.everySampleFor = analysis;
+        return p;
+    }
+
     private void fill() {
         while (pending.size() < depth && next < end) {
             schedule();
@@ -100,6 +122,7 @@ public final class BatchPrefetcher implements AutoCloseable {
         next = to;
         int slot = recycled == null ? -1 : readCount++ % recycled.length;
         float[] buffer = slot >= 0 ? recycled[slot] : released.poll();
+        askedSizes.add(to - from);
         pending.add(reader.submit(() -> {
             int[] idx = new int[to - from];
             for (int i = 0; i < idx.length; i++) {
@@ -168,7 +191,15 @@ public final class BatchPrefetcher implements AutoCloseable {
             }
             throw new IllegalStateException(c);
         }
+        int asked = askedSizes.poll();
         fill();
+        if (everySampleFor != null && b.count() < asked) {
+            List<SkippedFile> skipped = data.skippedFiles();
+            throw new org.quantscope.core.InputException(everySampleFor + " needs every sample it asks for, but "
+                    + (asked - b.count()) + " of a batch of " + asked + " could not be read"
+                    + (skipped.isEmpty() ? "" : " (" + skipped.get(skipped.size() - 1).describe() + ")")
+                    + "; remove or replace the unreadable files (" + skipped.size() + " so far), or use fewer samples");
+        }
         return b;
     }
 
@@ -178,6 +209,7 @@ public final class BatchPrefetcher implements AutoCloseable {
             f.cancel(false);
         }
         pending.clear();
+        askedSizes.clear();
         reader.shutdownNow();
     }
 }

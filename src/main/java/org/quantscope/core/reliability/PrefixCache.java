@@ -179,7 +179,8 @@ final class PrefixCache {
         int[] labels = new int[n];
         int done = 0;
         try (InferenceSession s = InferenceSession.open(source.simulation(), session.forSimulation(), c.tensors());
-             BatchPrefetcher batches = new BatchPrefetcher(test, n, batch)) {
+             BatchPrefetcher batches = BatchPrefetcher.everySample(test, n, batch,
+                     "The reliability trials' activation cache")) {
             while (batches.hasNext()) {
                 cancel.throwIfCancelled();
                 Batch bt = batches.next();

@@ -159,6 +159,17 @@ class ImageFolderDecodingTest {
     }
 
     @Test
+    void anAnalysisThatNeedsEverySampleRefusesASkippedFile() {
+        try (ImageFolderDataset ds = open(bad, true, 2);
+             BatchPrefetcher p = BatchPrefetcher.everySample(ds, ds.size(), 4, "The test cache")) {
+            p.next(); // samples 0-3 are readable
+            InputException e = assertThrows(InputException.class, p::next);
+            assertTrue(e.getMessage().startsWith("The test cache needs every sample")
+                    && e.getMessage().contains("005a.png"), e.getMessage());
+        }
+    }
+
+    @Test
     void describesTheResizeAndRefusesACropThatDoesNotFitTheModel() {
         try (ImageFolderDataset ds = open(root, false, 1)) {
             assertTrue(ds.description().contains("resize shorter side to 16"), ds.description());
