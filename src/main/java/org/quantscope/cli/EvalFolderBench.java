@@ -115,10 +115,10 @@ final class EvalFolderBench {
             double ma = BenchCommand.median(app.stream().mapToDouble(Double::doubleValue).toArray());
             double mb = BenchCommand.median(bare.stream().mapToDouble(Double::doubleValue).toArray());
             long rss = BenchCommand.procStatusKiB("VmHWM");
-            out.printf(Locale.ROOT, "%nmedian of %d: decode only %.1f images/s (%.2f ms per image of decode-thread "
-                    + "time), QuantScope eval %.1f images/s, bare ONNX Runtime on decoded tensors %.1f images/s: "
+            out.printf(Locale.ROOT, "%nmedian of %d: decode only %.1f images/s (%.2f ms of wall time per image on %d "
+                    + "decode thread(s)), QuantScope eval %.1f images/s, bare ONNX Runtime on decoded tensors %.1f images/s: "
                     + "evaluation from the folder takes %.2fx the bare loop's time%n", cmd.repeat, md,
-                    1000.0 * folder.decodeThreads() / md, ma, mb, mb / ma);
+                    1000.0 / md, folder.decodeThreads(), ma, mb, mb / ma);
             out.printf(Locale.ROOT, "images %d (%d skipped as unreadable), accuracy %.4f; peak resident memory %s MiB, "
                     + "heap limit %s MiB%n", n, data.skippedFiles().size(), last.accuracy(),
                     BenchCommand.mib(rss < 0 ? -1 : rss * 1024), BenchCommand.mib(Runtime.getRuntime().maxMemory()));
