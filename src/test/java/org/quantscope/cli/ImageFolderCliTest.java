@@ -88,6 +88,31 @@ class ImageFolderCliTest {
     }
 
     @Test
+    void quantizeSkipsTheSameFileInTestDataAndCalibrationPool() throws Exception {
+        Path a = dir.resolve("q-clean.json");
+        Path b = dir.resolve("q-skip.json");
+        CliTest.Run ok = CliTest.run("quantize", "--model", CliTest.TINY, "--data", clean.toString(), "--calib-data",
+                clean.toString(), "--calib-size", "24", "--calib-sampling", "first", "--resize", "8", "-q", "--json",
+                a.toString());
+        assertEquals(0, ok.code(), ok.err());
+        // 25 files, one unreadable: the calibration uses the other 24, the same samples as the clean pool.
+        CliTest.Run skip = CliTest.run("quantize", "--model", CliTest.TINY, "--data", withBad.toString(),
+                "--calib-data", withBad.toString(), "--calib-size", "25", "--calib-sampling", "first", "--resize", "8",
+                "--skip-bad-files", "-q", "--json", b.toString());
+        assertEquals(0, skip.code(), skip.err());
+        assertTrue(skip.err().contains("of the test data skipped") && skip.err().contains("of the calibration pool"),
+                skip.err());
+        JsonNode x = json(a);
+        JsonNode y = json(b);
+        JsonNode settings = y.get("provenance").get("settings");
+        assertEquals("1", settings.get("skippedFiles").asText());
+        assertEquals("1", settings.get("calibrationSkippedFiles").asText());
+        assertEquals(x.get("fp32").get("accuracy"), y.get("fp32").get("accuracy"));
+        assertEquals(x.get("quantized").get("accuracy"), y.get("quantized").get("accuracy"));
+        assertEquals(x.get("predictionAgreement"), y.get("predictionAgreement"));
+    }
+
+    @Test
     void datasetJsonResizeAndCropActLikeTheFlags() throws Exception {
         Path folder = dir.resolve("described");
         Files.createDirectories(folder);
