@@ -116,7 +116,8 @@ final class EvalFolderBench {
             double mb = BenchCommand.median(bare.stream().mapToDouble(Double::doubleValue).toArray());
             long rss = BenchCommand.procStatusKiB("VmHWM");
             out.printf(Locale.ROOT, "%nmedian of %d: decode only %.1f images/s (%.2f ms of wall time per image on %d "
-                    + "decode thread(s)), QuantScope eval %.1f images/s, bare ONNX Runtime on decoded tensors %.1f images/s: "
+                    + "decode thread(s)), QuantScope eval %.1f images/s, bare ONNX Runtime on decoded tensors %.1f "
+                    + "images/s: "
                     + "evaluation from the folder takes %.2fx the bare loop's time%n", cmd.repeat, md,
                     1000.0 / md, folder.decodeThreads(), ma, mb, mb / ma);
             out.printf(Locale.ROOT, "images %d (%d skipped as unreadable), accuracy %.4f; peak resident memory %s MiB, "

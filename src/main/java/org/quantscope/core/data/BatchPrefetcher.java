@@ -14,7 +14,8 @@ import java.util.concurrent.Future;
  * pool). At most {@code depth} batches are read ahead (1 unless asked), so memory is bounded by
  * {@code depth + 2} batches whatever the data set's size. Batch arrays are recycled. With one consumer the array of a
  * batch returned by {@link #next()} is overwritten by the read started two calls of {@code next()} later
- * (whatever the depth), so use (or copy) a batch before asking for the one after next. With several consumers an array is reused
+ * (whatever the depth), so use (or copy) a batch before asking for the one after next. With several consumers an
+ * array is reused
  * only after {@link #release}. A batch's {@link Batch#indices()} are the positions this prefetcher asked for, whatever
  * the dataset reports; when the data set skipped unreadable files, the positions of the rows it returned.
  * Close it to stop the thread.

@@ -21,8 +21,9 @@ import org.quantscope.core.InputException;
  * interpolation (Java2D, only when the size differs; the aspect ratio is not kept); with a shorter-side size R it is
  * first resized, aspect ratio kept, so that its shorter side is R (Pillow's antialiased bilinear filter,
  * {@link AntialiasedBilinear}, as torchvision's {@code Resize(R)}), then the target is cut from its center
- * (torchvision's {@code CenterCrop}); with a center crop alone the target is cut from the original image. Grayscale files are read from their raster directly, so their values
- * are not gamma-shifted by a colour-space conversion. Colour to gray uses the ITU-R 601 luma weights with the same
+ * (torchvision's {@code CenterCrop}); with a center crop alone the target is cut from the original image.
+ * Grayscale files are read from their raster directly, so their values are not gamma-shifted by a colour-space
+ * conversion. Colour to gray uses the ITU-R 601 luma weights with the same
  * fixed-point rounding as Pillow's {@code convert("L")}; alpha is dropped.
  */
 final class ImageDecoder {

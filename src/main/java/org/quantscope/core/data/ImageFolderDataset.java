@@ -49,7 +49,8 @@ public final class ImageFolderDataset implements Dataset {
     private final int sampleLength;
     private final boolean skipBadFiles;
     private final int decodeThreads;
-    private final java.util.concurrent.atomic.AtomicInteger decodeCount = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger decodeCount =
+            new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.ConcurrentSkipListMap<Integer, SkippedFile> skipped =
             new java.util.concurrent.ConcurrentSkipListMap<>();
     private java.util.concurrent.ExecutorService pool;

@@ -69,7 +69,8 @@ public record ImageResizing(Mode mode, int shorterSide) {
     public String describe() {
         return switch (mode) {
             case STRETCH -> "resize to the input size (bilinear)";
-            case SHORTER_SIDE -> "resize shorter side to " + shorterSide + " (antialiased bilinear as Pillow), center crop";
+            case SHORTER_SIDE -> "resize shorter side to " + shorterSide
+                    + " (antialiased bilinear as Pillow), center crop";
             case CENTER_CROP -> "center crop";
         };
     }

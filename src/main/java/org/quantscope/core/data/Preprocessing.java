@@ -39,8 +39,8 @@ public record Preprocessing(double scale, double[] mean, double[] std, ColorMode
                     + " resize " + resize + ", crop " + crop);
         }
         if (resize > 0 && crop > resize) {
-            throw new IllegalArgumentException("the crop (" + crop + " pixels) is larger than the resized shorter side ("
-                    + resize + "); crop at most " + resize + ", e.g. resize 256 and crop 224");
+            throw new IllegalArgumentException("the crop (" + crop + " pixels) is larger than the resized shorter "
+                    + "side (" + resize + "); crop at most " + resize + ", e.g. resize 256 and crop 224");
         }
         if (!(scale > 0) || Double.isInfinite(scale)) {
             throw new IllegalArgumentException("scale must be a positive number, got " + scale);

@@ -237,7 +237,8 @@ public final class MainViewModel {
             text.append("\n").append(files[i]);
         }
         if (files.length > 10) {
-            text.append("\n… and ").append(files.length - 10).append(" more (all are listed in the result's provenance)");
+            text.append("\n… and ").append(files.length - 10)
+                    .append(" more (all are listed in the result's provenance)");
         }
         messageHandler.accept(new UserMessage("Unreadable images skipped", text.toString()));
     }
