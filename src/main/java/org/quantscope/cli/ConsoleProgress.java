@@ -1,6 +1,7 @@
 package org.quantscope.cli;
 
 import org.quantscope.core.util.ProgressListener;
+import org.quantscope.core.util.RuntimeProfile;
 
 import java.io.PrintWriter;
 
@@ -25,6 +26,7 @@ final class ConsoleProgress implements ProgressListener {
 
     @Override
     public synchronized void onProgress(long done, long total, String message) {
+        RuntimeProfile.progress(message);
         if (quiet) {
             return;
         }

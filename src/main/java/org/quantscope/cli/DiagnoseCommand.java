@@ -112,6 +112,7 @@ final class DiagnoseCommand implements Callable<Integer> {
         java.util.List<org.quantscope.core.analysis.ActivationStats> acts;
         try (Dataset test = DatasetLoader.open(testSpec, expected, progress, cancel);
              Dataset pool = DatasetLoader.open(calibSpec, expected, false, progress, cancel)) {
+            org.quantscope.core.onnx.CaptureBatch.preflight(model, test.sampleShape(), session, cancel);
             QuantizedModel qm = org.quantscope.core.transform.PtqPipeline.prepare(model, pool, settings,
                     quant.calibration(), session, quant.fixes(), progress, cancel);
             r = LayerDiagnostics.diagnose(qm, quant.fixes().any(), test, ds, session, progress, cancel);

@@ -49,6 +49,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Write the result as JSON.")
     Path json;
 
+    @Mixin
+    ClassTableOptions classTable = new ClassTableOptions();
+
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
@@ -60,6 +63,7 @@ final class EvalCommand implements Callable<Integer> {
         if (batch < 1) {
             throw new org.quantscope.core.InputException("--batch must be at least 1, got " + batch + ".");
         }
+        classTable.check();
         PrintWriter out = spec.commandLine().getOut();
         ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr(), quiet);
         CancellationToken cancel = CliCancellation.onInterrupt();
@@ -72,7 +76,7 @@ final class EvalCommand implements Callable<Integer> {
             SkippedFilesReport.warn(this.spec.commandLine().getErr(), "data", data);
         }
         r = r.withProvenance(r.provenance().withSettings(dataOptions.provenance(spec, threads, limit)));
-        ResultTables.printEvaluation(out, r);
+        ResultTables.printEvaluation(out, r, classTable);
         if (json != null) {
             EvaluationJson.write(r, json);
             out.println("Wrote " + json);

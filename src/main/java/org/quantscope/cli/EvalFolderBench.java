@@ -32,13 +32,13 @@ import java.util.Map;
  * Three rates over the same number of images, each a full pass, one after the other:
  * <ol>
  *   <li>decode only: the folder read through QuantScope's data path (listing order, batches of
- *       {@link Evaluator#RUN_SAMPLES} read ahead by {@link BatchPrefetcher}, images decoded, resized, cropped and
+ *       {@link Evaluator#runSamples} read ahead by {@link BatchPrefetcher}, images decoded, resized, cropped and
  *       normalized on the decode threads), no model;</li>
  *   <li>QuantScope: the FP32 evaluation of the folder ({@link Evaluator}, decoding included), as {@code eval} runs it;
  *       </li>
  *   <li>bare ONNX Runtime: {@link BareRuntimeLoop} over already decoded tensors of the same count (the first
- *       {@code --bare-images} images decoded once before the clock starts and cycled), one run of
- *       {@link Evaluator#RUN_SAMPLES} at a time on ONNX Runtime's threads.</li>
+ *       {@code --bare-images} images decoded once before the clock starts and cycled), as many runs of the
+ *       same size at once as the evaluation runs.</li>
  * </ol>
  * Memory stays flat in the folder size: no pass holds more than a few batches, and the bare loop's tensors are a
  * fixed number of images. Peak resident memory is printed. With {@code --reference X.npy} (the folder preprocessed by
@@ -62,7 +62,6 @@ final class EvalFolderBench {
             throw new InputException("bench eval-folder measures an image folder; " + spec.data() + " is not a folder"
                     + " (use 'bench eval' for arrays)");
         }
-        int run = Evaluator.RUN_SAMPLES;
         SessionSettings appSession = ThreadOption.settings(cmd.threads).forEvaluation();
         Map<String, Object> m = new LinkedHashMap<>();
         long t0 = System.nanoTime();
@@ -70,6 +69,8 @@ final class EvalFolderBench {
             double listSeconds = (System.nanoTime() - t0) / 1e9;
             ImageFolderDataset folder = unwrap(data);
             int n = data.size();
+            // the evaluation's run size, so that the three passes read and run the same batches
+            int run = Evaluator.runSamples(Evaluator.RUN_SAMPLES, data.sampleLength());
             out.printf(Locale.ROOT, "%s on %s; listing %.2f s%n", model.path().getFileName(), data.description(),
                     listSeconds);
             out.printf(Locale.ROOT, "decode threads %d; QuantScope and the bare loop: %d run(s) of %d images at once, "

@@ -3,6 +3,8 @@ package org.quantscope.cli;
 import org.quantscope.core.InputException;
 import org.quantscope.core.Version;
 import org.quantscope.core.util.CancelledException;
+import org.quantscope.core.util.MemoryBudget;
+import org.quantscope.core.util.RuntimeProfile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -28,6 +30,38 @@ public final class QuantScopeCommand implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /**
+     * {@code --profile}: print where the time went after the command.
+     *
+     * @param on whether the flag was given
+     */
+    @CommandLine.Option(names = "--profile", scope = CommandLine.ScopeType.INHERIT,
+            description = "After the command, print where the time went: wall time per stage and the time inside "
+                    + "ONNX Runtime (runs and session creation), on standard error.")
+    void profile(boolean on) {
+        if (on) {
+            RuntimeProfile.start();
+        }
+    }
+
+    /**
+     * {@code --memory-mib}: the budget for captured tensors, on every command.
+     *
+     * @param mib MiB
+     */
+    @CommandLine.Option(names = "--memory-mib", paramLabel = "MIB", scope = CommandLine.ScopeType.INHERIT,
+            description = "Memory budget for the intermediate tensors an analysis holds at once, in MiB (default: "
+                    + MemoryBudget.HEAP_PERCENT + " % of the Java heap, which the launcher sets to an eighth of the "
+                    + "machine's memory; QUANTSCOPE_HEAP=8g sets the heap). Analyses stream their data in runs that "
+                    + "fit; a run that cannot fit is refused before the work starts.")
+    void memoryMib(long mib) {
+        if (mib < MemoryBudget.MIN_MIB) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--memory-mib must be at least "
+                    + MemoryBudget.MIN_MIB + ", got " + mib);
+        }
+        System.setProperty(MemoryBudget.PROPERTY, Long.toString(mib));
+    }
 
     @Override
     public void run() {
@@ -88,7 +122,21 @@ public final class QuantScopeCommand implements Runnable {
                     + ". Please report it with the command you ran.");
             return EXIT_INTERNAL;
         });
-        return cl.execute(args);
+        String budget = System.getProperty(MemoryBudget.PROPERTY);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // an analysis outgrew the heap despite its budget: say what to change, no stack trace
+            err.println("error: " + MemoryBudget.outOfMemoryMessage("--memory-mib"));
+            return EXIT_INPUT;
+        } finally {
+            RuntimeProfile.report(err);
+            if (budget == null) {
+                System.clearProperty(MemoryBudget.PROPERTY);
+            } else {
+                System.setProperty(MemoryBudget.PROPERTY, budget);
+            }
+        }
     }
 
     /** Supplies {@code --version}. */

@@ -94,6 +94,9 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--list-quantizers", description = "Only list the quantizers the settings place, then exit.")
     boolean listOnly;
 
+    @Mixin
+    ClassTableOptions classTable = new ClassTableOptions();
+
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
@@ -105,6 +108,7 @@ final class QuantizeCommand implements Callable<Integer> {
         if (batch < 1) {
             throw new InputException("--batch must be at least 1, got " + batch + ".");
         }
+        classTable.check();
         PrintWriter out = spec.commandLine().getOut();
         ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr(), quiet);
         CancellationToken cancel = CliCancellation.onInterrupt();
@@ -130,6 +134,7 @@ final class QuantizeCommand implements Callable<Integer> {
         Map<String, String> skippedProvenance = new LinkedHashMap<>();
         try (Dataset test = DatasetLoader.open(testSpec, expected, progress, cancel);
              Dataset pool = DatasetLoader.open(calibSpec, expected, false, progress, cancel)) {
+            org.quantscope.core.onnx.CaptureBatch.preflight(model, test.sampleShape(), session, cancel);
             outcome = PtqPipeline.run(model, test, pool, settings, quant.calibration(),
                     new EvaluationSettings(batch, 0), session, fixes, null, progress, cancel);
             if (mpTarget != null) {
@@ -152,7 +157,7 @@ final class QuantizeCommand implements Callable<Integer> {
         more.put("calibrationPool", calibSpec.data().toAbsolutePath().toString());
         more.putAll(skippedProvenance);
         r = new SimulationResult(r.fp32(), r.quantized(), r.model(), r.seconds(), r.provenance().withSettings(more));
-        ResultTables.printSimulation(out, r);
+        ResultTables.printSimulation(out, r, classTable);
         if (bc != null) {
             out.printf(java.util.Locale.ROOT, "%nFix: %s bias correction of %d layers (mean |shift| per layer: %s)"
                     + "; quantized %.2f %% before the fixes -> %.2f %% after%n", biasCorrection, bc.corrections().size(),

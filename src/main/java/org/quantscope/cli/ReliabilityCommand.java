@@ -76,6 +76,9 @@ final class ReliabilityCommand implements Callable<Integer> {
             + "JSON, rewritten after every trial (continue from it with --continue).")
     Path json;
 
+    @Mixin
+    ClassTableOptions classTable = new ClassTableOptions();
+
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
@@ -90,6 +93,7 @@ final class ReliabilityCommand implements Callable<Integer> {
         if (threads < 0) {
             throw new InputException("--threads must be 0 (automatic) or positive, got " + threads + ".");
         }
+        classTable.check();
         PrintWriter out = spec.commandLine().getOut();
         ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr(), quiet);
         CancellationToken cancel = CliCancellation.onInterrupt();
@@ -108,6 +112,7 @@ final class ReliabilityCommand implements Callable<Integer> {
         ReliabilityResult result;
         try (Dataset test = DatasetLoader.open(testSpec, expected, progress, cancel);
              Dataset pool = DatasetLoader.open(calibSpec, expected, false, progress, cancel)) {
+            org.quantscope.core.onnx.CaptureBatch.preflight(model, test.sampleShape(), session, cancel);
             ReliabilitySettings settings = rel.settings(quant, pool, parallel);
             ReliabilityExperiment exp = ReliabilityExperiment.prepare(model, test, pool, configs, settings,
                     new EvaluationSettings(batch, 0), session, rel.cacheBytes(), progress, cancel);
@@ -125,7 +130,7 @@ final class ReliabilityCommand implements Callable<Integer> {
                 result = checkpoint.current().withTrials(List.of(), false, total);
             }
         }
-        ReliabilityTables.print(out, result);
+        ReliabilityTables.print(out, result, classTable);
         write(result, out);
         if (!result.complete()) {
             spec.commandLine().getErr().println("cancelled: " + result.trials().size() + " finished trial(s) kept"

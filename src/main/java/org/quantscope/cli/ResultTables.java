@@ -21,40 +21,17 @@ final class ResultTables {
     private ResultTables() {
     }
 
-    static void printEvaluation(PrintWriter out, EvaluationResult r) {
+    static void printEvaluation(PrintWriter out, EvaluationResult r, ClassTableOptions classes) {
         out.printf("Model      %s%n", r.provenance().modelPath());
         out.printf("Data       %s (%d samples)%n", r.provenance().data(), r.samples());
         out.printf("Accuracy   %.2f %%   (%d of %d correct)%n", 100 * r.accuracy(),
                 Math.round(r.accuracy() * r.samples()), r.samples());
         out.printf("Speed      %.0f images/s (%.2f s)%n", r.imagesPerSecond(), r.seconds());
         out.println();
-        int w = Math.max(5, r.classNames().stream().mapToInt(String::length).max().orElse(5) + 3);
-        out.printf("%-" + w + "s %8s %9s%n", "class", "samples", "accuracy");
-        for (int c = 0; c < r.classNames().size(); c++) {
-            double a = r.perClassAccuracy()[c];
-            out.printf("%-" + w + "s %8d %9s%n", r.classNames().get(c), r.classCounts()[c],
-                    Double.isNaN(a) ? "-" : String.format("%.2f %%", 100 * a));
-        }
-        out.println();
-        out.println("Confusion matrix (rows: label, columns: prediction)");
-        int k = r.confusion().length;
-        StringBuilder head = new StringBuilder(String.format("%-" + w + "s", ""));
-        for (int c = 0; c < k; c++) {
-            head.append(String.format(" %6d", c));
-        }
-        out.println(head);
-        for (int i = 0; i < k; i++) {
-            String name = r.classNames().get(i);
-            String label = name.equals(String.valueOf(i)) ? name : i + " " + name;
-            StringBuilder row = new StringBuilder(String.format("%-" + w + "s", label));
-            for (int j = 0; j < k; j++) {
-                row.append(String.format(" %6d", r.confusion()[i][j]));
-            }
-            out.println(row);
-        }
+        ClassTables.printAccuracy(out, r, classes);
     }
 
-    static void printSimulation(PrintWriter out, SimulationResult r) {
+    static void printSimulation(PrintWriter out, SimulationResult r, ClassTableOptions classes) {
         EvaluationResult f = r.fp32();
         EvaluationResult q = r.quantized();
         out.printf("Model      %s%n", r.provenance().modelPath());
@@ -67,14 +44,7 @@ final class ResultTables {
         out.printf("Drop       %+.2f points   (predictions agree on %.2f %% of samples)%n", r.dropPoints(),
                 100 * r.predictionAgreement());
         out.println();
-        int w = Math.max(5, f.classNames().stream().mapToInt(String::length).max().orElse(5) + 3);
-        out.printf("%-" + w + "s %8s %9s %9s %8s%n", "class", "samples", "FP32", "quantized", "drop");
-        double[] drop = r.perClassDropPoints();
-        for (int c = 0; c < f.classNames().size(); c++) {
-            out.printf("%-" + w + "s %8d %9s %9s %8s%n", f.classNames().get(c), f.classCounts()[c],
-                    pct(f.perClassAccuracy()[c]), pct(q.perClassAccuracy()[c]),
-                    Double.isNaN(drop[c]) ? "-" : String.format("%+.2f", drop[c]));
-        }
+        ClassTables.printDrops(out, f, q, r.perClassDropPoints(), classes);
         out.println();
         printQuantizers(out, r.model().quantizers());
         PlacementCheck.Result check = PlacementCheck.check(r.model());
@@ -140,9 +110,5 @@ final class ResultTables {
         long off = s.overrides().values().stream().filter(o -> !o.enabled()).count();
         long changed = s.overrides().size() - off;
         return (off > 0 ? ", " + off + " quantizer(s) off" : "") + (changed > 0 ? ", " + changed + " overridden" : "");
-    }
-
-    private static String pct(double a) {
-        return Double.isNaN(a) ? "-" : String.format("%.2f %%", 100 * a);
     }
 }

@@ -1,6 +1,7 @@
 package org.quantscope.ui;
 
 import javafx.application.Application;
+import java.nio.file.Path;
 import javafx.application.Platform;
 import javafx.beans.value.ChangeListener;
 import javafx.beans.value.ObservableValue;
@@ -38,7 +39,7 @@ public final class QuantScopeApp extends Application {
     /**
      * System property with post-training fixes to tick before the automatic Simulate, comma-separated:
      * {@code cle}, {@code absorption}, {@code bc=empirical|analytic}, {@code adaround=ITERATIONS}, and the settings
-     * {@code wbits=B} and {@code per-channel}.
+     * {@code wbits=B}, {@code calib=N} (calibration samples) and {@code per-channel}.
      */
     public static final String AUTO_FIXES = "quantscope.autoFixes";
 
@@ -47,6 +48,18 @@ public final class QuantScopeApp extends Application {
 
     /** System property with a trial count: runs reliability trials on the Reliability tab after the automatic Simulate. */
     public static final String AUTO_RELIABILITY = "quantscope.autoReliability";
+
+    /**
+     * System properties that open a model, its test data (and labels) and a calibration pool instead of the demo, for
+     * screenshots of other models; the automatic runs above then wait for the calibration pool.
+     */
+    public static final String OPEN_MODEL = "quantscope.openModel";
+    /** Test data opened with {@link #OPEN_MODEL}. */
+    public static final String OPEN_DATA = "quantscope.openData";
+    /** Labels of {@link #OPEN_DATA}, optional. */
+    public static final String OPEN_LABELS = "quantscope.openLabels";
+    /** Calibration pool opened with {@link #OPEN_MODEL}, optional (default: the test data). */
+    public static final String OPEN_CALIBRATION = "quantscope.openCalibration";
 
     /** System property naming the layer to select after the automatic diagnosis. */
     public static final String SELECT_LAYER = "quantscope.selectLayer";
@@ -117,7 +130,40 @@ public final class QuantScopeApp extends Application {
                 });
             }
         }
-        vm.openDemo(Boolean.getBoolean(AUTO_EVALUATE));
+        if (System.getProperty(OPEN_MODEL) == null) {
+            vm.openDemo(Boolean.getBoolean(AUTO_EVALUATE));
+        } else {
+            openGiven(workbench);
+        }
+    }
+
+    /** Opens {@link #OPEN_MODEL}, then its data, then its calibration pool, one job after the other. */
+    private static void openGiven(Workbench workbench) {
+        Path data = Path.of(System.getProperty(OPEN_DATA, ""));
+        String labels = System.getProperty(OPEN_LABELS);
+        DataSelection test = new DataSelection(data, labels == null ? null : Path.of(labels));
+        Path pool = Path.of(System.getProperty(OPEN_CALIBRATION, data.toString()));
+        once(workbench.main().modelProperty(), m -> workbench.main().openData(test));
+        once(workbench.main().dataProperty(), d -> {
+            workbench.quantization().openCalibration(new DataSelection(pool, null));
+            if (Boolean.getBoolean(AUTO_EVALUATE)) {
+                once(workbench.quantization().calibrationPoolProperty(), c -> workbench.main().evaluate());
+            }
+        });
+        workbench.main().openModel(Path.of(System.getProperty(OPEN_MODEL)));
+    }
+
+    /** Runs {@code action} (later, on the FX thread) the first time {@code p} gets a value. */
+    private static <T> void once(ObservableValue<T> p, java.util.function.Consumer<T> action) {
+        p.addListener(new ChangeListener<T>() {
+            @Override
+            public void changed(ObservableValue<? extends T> o, T was, T now) {
+                if (now != null) {
+                    p.removeListener(this);
+                    Platform.runLater(() -> action.accept(now));
+                }
+            }
+        });
     }
 
     /** Ticks the fixes named by {@link #AUTO_FIXES}. */
@@ -129,6 +175,7 @@ public final class QuantScopeApp extends Application {
                 case "wbits" -> workbench.quantization().form().weightBitsProperty().set(Integer.parseInt(kv[1]));
                 case "per-channel" -> workbench.quantization().form().granularityProperty().set(
                         org.quantscope.core.quant.Granularity.PER_CHANNEL);
+                case "calib" -> workbench.quantization().form().calibrationSizeProperty().set(Integer.parseInt(kv[1]));
                 case "cle" -> f.cleProperty().set(true);
                 case "absorption" -> f.biasAbsorptionProperty().set(true);
                 case "bc" -> f.biasCorrectionProperty().set(kv.length > 1 ? kv[1] : "empirical");
@@ -149,6 +196,10 @@ public final class QuantScopeApp extends Application {
     private static void simulateWhenDataIsReady(Workbench workbench) {
         tickFixes(workbench);
         workbench.view().tabs().getSelectionModel().select(1);
+        if (System.getProperty(OPEN_MODEL) != null) {
+            once(workbench.quantization().calibrationPoolProperty(), c -> workbench.quantization().simulate());
+            return;
+        }
         workbench.main().dataProperty().addListener(new ChangeListener<>() {
             @Override
             public void changed(ObservableValue<? extends DataSelection> o, DataSelection was, DataSelection now) {

@@ -3,6 +3,7 @@ package org.quantscope.core.analysis;
 import org.quantscope.core.data.Batch;
 import org.quantscope.core.data.BatchPrefetcher;
 import org.quantscope.core.data.Dataset;
+import org.quantscope.core.onnx.CaptureBatch;
 import org.quantscope.core.onnx.FloatTensor;
 import org.quantscope.core.onnx.InferenceSession;
 import org.quantscope.core.onnx.OnnxModel;
@@ -86,7 +87,8 @@ public final class ActivationStatistics {
         List<String> capture = tensors.stream().filter(t -> !outputs.contains(t)).toList();
         progress.onProgress(0, n, "Activation statistics");
         try (InferenceSession s = InferenceSession.open(fp32, session, capture);
-             BatchPrefetcher batches = new BatchPrefetcher(data, n, batchSize)) {
+             BatchPrefetcher batches = new BatchPrefetcher(data, n, CaptureBatch.size(batchSize, data.sampleShape(),
+                     tensors, "the activation statistics", null, cancel, s))) {
             int done = 0;
             while (batches.hasNext()) {
                 cancel.throwIfCancelled();

@@ -4,6 +4,7 @@ import org.quantscope.core.InputException;
 import org.quantscope.core.data.Batch;
 import org.quantscope.core.data.BatchPrefetcher;
 import org.quantscope.core.data.Dataset;
+import org.quantscope.core.onnx.CaptureBatch;
 import org.quantscope.core.onnx.FloatTensor;
 import org.quantscope.core.onnx.InferenceSession;
 import org.quantscope.core.onnx.OnnxModel;
@@ -61,19 +62,34 @@ public final class ModelComparison {
         int done = 0;
         progress.onProgress(0, n, "Comparing");
         try (InferenceSession f = InferenceSession.open(fp32, session, capture);
-             InferenceSession q = InferenceSession.open(candidate, session.forSimulation(), capture);
-             BatchPrefetcher batches = new BatchPrefetcher(data, n, batchSize)) {
-            while (batches.hasNext()) {
-                cancel.throwIfCancelled();
-                Batch b = batches.next();
-                Map<String, FloatTensor> fo = f.run(b.data(), b.shape(), outs, cancel);
-                Map<String, FloatTensor> qo = q.run(b.data(), b.shape(), outs, cancel);
-                for (String t : tensors) {
-                    acc.addTensor(t, fo.get(t).data(), 0, qo.get(t).data());
+             InferenceSession q = InferenceSession.open(candidate, session.forSimulation(), capture)) {
+            // the logits are compared in the first pass; more passes only when the tensors do not fit at once
+            List<CaptureBatch.Pass> passes = CaptureBatch.passes(batchSize, data.sampleShape(), outs,
+                    "the per-layer comparison of FP32 and quantized", cancel, f, q);
+            for (int p = 0; p < passes.size(); p++) {
+                CaptureBatch.Pass pass = passes.get(p);
+                List<String> runOuts = new ArrayList<>(pass.tensors());
+                if (!runOuts.contains(logits)) {
+                    runOuts.add(0, logits);
                 }
-                acc.addLogits(fo.get(logits).data(), qo.get(logits).data(), b.labels(), 0, b.count());
-                done += b.count();
-                progress.onProgress(done, n, "Comparing");
+                try (BatchPrefetcher batches = new BatchPrefetcher(data, n, pass.batch())) {
+                    while (batches.hasNext()) {
+                        cancel.throwIfCancelled();
+                        Batch b = batches.next();
+                        Map<String, FloatTensor> fo = f.run(b.data(), b.shape(), runOuts, cancel);
+                        Map<String, FloatTensor> qo = q.run(b.data(), b.shape(), runOuts, cancel);
+                        for (String t : tensors) {
+                            if (pass.tensors().contains(t)) {
+                                acc.addTensor(t, fo.get(t).data(), 0, qo.get(t).data());
+                            }
+                        }
+                        if (p == 0) {
+                            acc.addLogits(fo.get(logits).data(), qo.get(logits).data(), b.labels(), 0, b.count());
+                        }
+                        done += b.count();
+                        progress.onProgress(done, n * passes.size(), "Comparing");
+                    }
+                }
             }
         }
         return acc.result(scales);

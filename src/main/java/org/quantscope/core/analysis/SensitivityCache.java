@@ -3,6 +3,7 @@ package org.quantscope.core.analysis;
 import org.quantscope.core.data.Batch;
 import org.quantscope.core.data.BatchPrefetcher;
 import org.quantscope.core.data.Dataset;
+import org.quantscope.core.onnx.CaptureBatch;
 import org.quantscope.core.onnx.FloatTensor;
 import org.quantscope.core.onnx.GraphCut;
 import org.quantscope.core.onnx.InferenceSession;
@@ -170,7 +171,8 @@ final class SensitivityCache {
         }
         // never more than a quarter of the heap: the cache, the batches being compared and ONNX Runtime's copies of
         // its outputs are alive at the same time (measured: peak heap about twice the cache on the demo)
-        long budget = Math.min(settings.activationCacheBytes(), Runtime.getRuntime().maxMemory() / 4);
+        long budget = Math.min(settings.activationCacheBytes(),
+                org.quantscope.core.util.MemoryBudget.captureBytes());
         int segment = -1;
         Set<String> segFp32 = new LinkedHashSet<>();
         Set<String> segQuant = new LinkedHashSet<>();
@@ -299,7 +301,8 @@ final class SensitivityCache {
         int done = 0;
         progress.onProgress(0, n, "Caching");
         try (InferenceSession session = InferenceSession.open(model, s, capture);
-             BatchPrefetcher batches = BatchPrefetcher.everySample(data, n, settings.batchSize(),
+             BatchPrefetcher batches = BatchPrefetcher.everySample(data, n, CaptureBatch.size(
+                     settings.batchSize(), data.sampleShape(), outs, "the sensitivity cache", null, cancel, session),
                      "The per-layer activation cache")) {
             while (batches.hasNext()) {
                 cancel.throwIfCancelled();

@@ -98,8 +98,10 @@ public final class DatasetLoader {
         Preprocessing preprocessing = spec.preprocessing().resolve(description);
         List<String> names = null;
         String namesSource = null;
+        ClassNames.File namesFile = null;
         if (spec.classNames() != null) {
-            names = ClassNames.read(spec.classNames());
+            namesFile = ClassNames.parse(spec.classNames());
+            names = namesFile.names();
             namesSource = "the " + names.size() + " names in " + spec.classNames().getFileName();
         } else if (description != null && description.classes() != null) {
             names = description.classes();
@@ -109,10 +111,11 @@ public final class DatasetLoader {
         DataFormat format = DataFormat.detect(data.file());
         Dataset dataset;
         if (format == DataFormat.IMAGE_FOLDER) {
-            dataset = openImageFolder(spec, data.file(), expected, preprocessing, names, progress, cancel);
+            dataset = openImageFolder(spec, data.file(), expected, preprocessing, names, namesFile, progress,
+                    cancel);
         } else {
-            dataset = openArrays(spec, data, format, expected, preprocessing, names, namesSource, labelsRequired,
-                    progress, cancel);
+            dataset = openArrays(spec, data, format, expected, preprocessing, names, namesSource, namesFile,
+                    labelsRequired, progress, cancel);
         }
         if (spec.limit() > 0 && spec.limit() < dataset.size()) {
             return SubsetDataset.first(dataset, spec.limit(), true);
@@ -122,13 +125,16 @@ public final class DatasetLoader {
 
     private static Dataset openImageFolder(DataSpec spec, Path root, ExpectedInput expected,
                                            Preprocessing preprocessing, List<String> names,
-                                           ProgressListener progress, CancellationToken cancel) {
+                                           ClassNames.File namesFile, ProgressListener progress,
+                                           CancellationToken cancel) {
         if (spec.labels() != null) {
             throw new InputException("An image folder takes its labels from its class subfolders; "
                     + spec.labels().getFileName() + " cannot be used with " + root.getFileName());
         }
         ImageGeometry g = ImageGeometry.resolve(root, expected, preprocessing);
-        ImageFolderDataset ds = new ImageFolderDataset(root, g, preprocessing, names, spec.skipBadFiles(),
+        java.util.function.UnaryOperator<List<String>> naming = namesFile != null && !namesFile.ids().isEmpty()
+                ? folders -> namesById(folders, namesFile, root) : ImageFolderDataset.naming(root, names);
+        ImageFolderDataset ds = new ImageFolderDataset(root, g, preprocessing, naming, spec.skipBadFiles(),
                 spec.decodeThreads(), progress, cancel);
         int k = ds.classNames().size();
         if (expected.numClasses() >= 0 && k != expected.numClasses()) {
@@ -141,7 +147,7 @@ public final class DatasetLoader {
 
     private static Dataset openArrays(DataSpec spec, ArrayLocation data, DataFormat format, ExpectedInput expected,
                                       Preprocessing preprocessing, List<String> names, String namesSource,
-                                      boolean labelsRequired, ProgressListener progress, CancellationToken cancel) {
+                                      ClassNames.File namesFile, boolean labelsRequired, ProgressListener progress, CancellationToken cancel) {
         NumericArray samples;
         NumericArray labelArray = null;
         String labelHint = "";
@@ -194,8 +200,11 @@ public final class DatasetLoader {
         String kSource;
         if (names != null) {
             if (expected.numClasses() >= 0 && names.size() != expected.numClasses()) {
-                throw new InputException(capitalize(namesSource) + " do not match the model's "
-                        + expected.numClasses() + " outputs; give one name per output");
+                throw new InputException(namesFile != null && namesFile.layout() != ClassNames.Layout.PLAIN
+                        ? namesFile.describeCount() + " but the model has " + expected.numClasses()
+                        + " outputs; give one class per output"
+                        : capitalize(namesSource) + " do not match the model's " + expected.numClasses()
+                        + " outputs; give one name per output");
             }
             k = names.size();
             kSource = namesSource;
@@ -223,6 +232,36 @@ public final class DatasetLoader {
                     + "normalized too (--normalize-float, or \"applyToFloat\": true in dataset.json)");
         }
         return new ArrayDataset(samples, labels, layout, preprocessing, classNames, description);
+    }
+
+    /**
+     * The display names of an image folder's classes from a synsets file: each subfolder named by a synset id gets
+     * that id's name; the classes keep the sorted folder order. Without ids as folder names, the names go by order.
+     */
+    private static List<String> namesById(List<String> folders, ClassNames.File file, Path root) {
+        java.util.Map<String, Integer> byId = new java.util.HashMap<>();
+        for (int c = 0; c < file.ids().size(); c++) {
+            byId.put(file.ids().get(c), c);
+        }
+        if (folders.stream().noneMatch(byId::containsKey)) {
+            if (folders.size() != file.names().size()) {
+                throw new InputException("Image folder " + root.getFileName() + " has " + folders.size()
+                        + " class subfolders but " + file.describeCount() + "; give one class per subfolder, in "
+                        + "sorted order");
+            }
+            return file.names();
+        }
+        List<String> out = new java.util.ArrayList<>();
+        for (String f : folders) {
+            Integer c = byId.get(f);
+            if (c == null) {
+                throw new InputException("Image folder " + root.getFileName() + " has a subfolder " + f + " that "
+                        + file.file().getFileName() + " does not list; the subfolders are named by synset id, so every"
+                        + " one needs a line in the synsets file");
+            }
+            out.add(file.names().get(c));
+        }
+        return out;
     }
 
     private static NumericArray readLabelArray(Path path, CancellationToken cancel) {

@@ -68,7 +68,42 @@ public final class ImageFolderDataset implements Dataset {
      */
     public ImageFolderDataset(Path root, ImageGeometry geometry, Preprocessing preprocessing, List<String> classNames,
                               ProgressListener progress, CancellationToken cancel) {
-        this(root, geometry, preprocessing, classNames, false, 1, progress, cancel);
+        this(root, geometry, preprocessing, naming(root, classNames), false, 1, progress, cancel);
+    }
+
+    /**
+     * Opens an image folder whose display names are derived from the subfolder names (a synsets file mapping ids to
+     * names).
+     *
+     * @param root          the folder with one subfolder per class
+     * @param geometry      size and channels of the decoded images
+     * @param preprocessing scale, mean, std
+     * @param naming        the display names given the sorted subfolder names (same count)
+     * @param progress      receives listing progress
+     * @param cancel        stops the listing
+     */
+    public ImageFolderDataset(Path root, ImageGeometry geometry, Preprocessing preprocessing,
+                              java.util.function.UnaryOperator<List<String>> naming, ProgressListener progress,
+                              CancellationToken cancel) {
+        this(root, geometry, preprocessing, naming, false, 1, progress, cancel);
+    }
+
+    /**
+     * The naming of {@link #ImageFolderDataset(Path, ImageGeometry, Preprocessing, List, ProgressListener,
+     * CancellationToken)}: the given names (one per subfolder, checked), or the subfolder names.
+     *
+     * @param root       the folder, for the message
+     * @param classNames display names, or {@code null}
+     * @return the naming
+     */
+    static java.util.function.UnaryOperator<List<String>> naming(Path root, List<String> classNames) {
+        return folders -> {
+            if (classNames != null && classNames.size() != folders.size()) {
+                throw new InputException("Image folder " + root + " has " + folders.size() + " class subfolders but "
+                        + classNames.size() + " class names were given; give one name per subfolder, in sorted order");
+            }
+            return classNames != null ? classNames : folders;
+        };
     }
 
     /**
@@ -77,15 +112,16 @@ public final class ImageFolderDataset implements Dataset {
      * @param root          the folder holding one subfolder per class
      * @param geometry      the size and channels images are decoded to, and whether samples are flattened
      * @param preprocessing scale, mean and std applied to the 0..255 pixel values; resize and crop
-     * @param classNames    display names replacing the subfolder names (same count), or {@code null}
+     * @param naming        the display names given the sorted subfolder names (same count)
      * @param skipBadFiles  leave unreadable files out instead of stopping
      * @param decodeThreads threads decoding a batch's images at once (1: on the reading thread); 0 for one per core
      * @param progress      receives one report per class folder listed
      * @param cancel        stops the listing
      * @throws InputException when the folder is missing, has no class subfolders, or holds no images
      */
-    public ImageFolderDataset(Path root, ImageGeometry geometry, Preprocessing preprocessing, List<String> classNames,
-                              boolean skipBadFiles, int decodeThreads, ProgressListener progress,
+    public ImageFolderDataset(Path root, ImageGeometry geometry, Preprocessing preprocessing,
+                              java.util.function.UnaryOperator<List<String>> naming, boolean skipBadFiles,
+                              int decodeThreads, ProgressListener progress,
                               CancellationToken cancel) {
         this.root = root;
         this.skipBadFiles = skipBadFiles;
@@ -110,11 +146,7 @@ public final class ImageFolderDataset implements Dataset {
         }
         this.files = List.copyOf(all);
         this.labels = labelList.stream().mapToInt(Integer::intValue).toArray();
-        if (classNames != null && classNames.size() != names.size()) {
-            throw new InputException("Image folder " + root + " has " + names.size() + " class subfolders but "
-                    + classNames.size() + " class names were given; give one name per subfolder, in sorted order");
-        }
-        this.classNames = List.copyOf(classNames != null ? classNames : names);
+        this.classNames = List.copyOf(naming.apply(List.copyOf(names)));
         int[] chw = {geometry.channels(), geometry.height(), geometry.width()};
         this.sampleLength = chw[0] * chw[1] * chw[2];
         this.sampleShape = geometry.flat() ? new int[] {sampleLength} : chw;

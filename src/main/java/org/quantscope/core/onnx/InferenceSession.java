@@ -9,6 +9,7 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnx.proto.OnnxMl;
 import org.quantscope.core.InputException;
 import org.quantscope.core.util.CancellationToken;
+import org.quantscope.core.util.RuntimeProfile;
 import org.quantscope.core.util.CancelledException;
 
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -48,8 +50,11 @@ public final class InferenceSession implements AutoCloseable {
     private final int concurrentRuns;
     /** Native-order direct buffers of {@link #runReusingOutputs}, for one batch size and output list; or null. */
     private Pinned pinned;
+    /** Bytes one sample of each output takes, measured by {@link #bytesPerSample}. */
+    private final Map<String, Long> sampleBytes = new java.util.concurrent.ConcurrentHashMap<>();
 
     private InferenceSession(OnnxModel model, SessionSettings settings, List<String> capture) {
+        long opened = System.nanoTime();
         this.model = model;
         if (model.inputs().isEmpty()) {
             ModelCapabilities.requireFeedable(model); // throws: nothing to feed
@@ -114,6 +119,7 @@ public final class InferenceSession implements AutoCloseable {
         this.options = kept;
         this.reordersRemoved = reorders;
         this.concurrentRuns = settings.concurrentRuns();
+        RuntimeProfile.open(System.nanoTime() - opened);
     }
 
     private static OrtSession.SessionOptions options(SessionSettings settings, boolean optimize) throws OrtException {
@@ -430,6 +436,36 @@ public final class InferenceSession implements AutoCloseable {
         return joined;
     }
 
+    /**
+     * What one sample of the named outputs takes in memory, in bytes (one copy): measured once per output by running
+     * a sample of zeros through the session (intermediate shapes depend on the input's shape, not on its values),
+     * then remembered. Analyses that capture tensors size their runs from it (see
+     * {@link org.quantscope.core.util.MemoryBudget}).
+     *
+     * @param sampleShape the shape of one input sample, without the batch dimension
+     * @param outputs     outputs of this session
+     * @param cancel      cancellation
+     * @return bytes per sample, summed over the outputs
+     */
+    public long bytesPerSample(int[] sampleShape, Collection<String> outputs, CancellationToken cancel) {
+        List<String> missing = outputs.stream().filter(o -> !sampleBytes.containsKey(o)).distinct().toList();
+        if (!missing.isEmpty()) {
+            long[] shape = new long[sampleShape.length + 1];
+            shape[0] = 1;
+            int length = 1;
+            for (int i = 0; i < sampleShape.length; i++) {
+                shape[i + 1] = sampleShape[i];
+                length *= sampleShape[i];
+            }
+            run(new float[length], shape, missing, cancel).forEach((k, v) -> sampleBytes.put(k, 4L * v.rowLength()));
+        }
+        long total = 0;
+        for (String o : new LinkedHashSet<>(outputs)) {
+            total += sampleBytes.getOrDefault(o, 0L);
+        }
+        return total;
+    }
+
     /** Every graph input the model is fed with (one for a whole model, several for a {@link GraphCut#suffix}). */
     public List<TensorSpec> inputs() {
         return model.inputs();
@@ -503,7 +539,9 @@ public final class InferenceSession implements AutoCloseable {
                 feed.put(e.getKey(), OnnxTensor.createTensor(env, FloatBuffer.wrap(e.getValue().data()),
                         e.getValue().shape()));
             }
+            long t0 = System.nanoTime();
             try (OrtSession.Result result = session.run(feed, new LinkedHashSet<>(outputs), ro)) {
+                RuntimeProfile.run(System.nanoTime() - t0);
                 Map<String, FloatTensor> out = new LinkedHashMap<>();
                 for (Map.Entry<String, OnnxValue> e : result) {
                     out.put(e.getKey(), toFloat(e.getKey(), e.getValue()));
@@ -551,6 +589,7 @@ public final class InferenceSession implements AutoCloseable {
         cancel.throwIfCancelled();
         pinned.input.clear();
         pinned.input.put(data, 0, pinned.input.capacity());
+        long t0 = System.nanoTime();
         try (OrtSession.RunOptions ro = new OrtSession.RunOptions();
              CancellationToken.Registration reg = cancel.onCancel(() -> terminate(ro));
              OrtSession.Result result = session.run(Map.of(input.name(), pinned.inputTensor), Set.of(),
@@ -562,6 +601,7 @@ public final class InferenceSession implements AutoCloseable {
                 fb.get(pinned.arrays.get(i));
                 out.put(pinned.names.get(i), new FloatTensor(pinned.shapes.get(i).clone(), pinned.arrays.get(i)));
             }
+            RuntimeProfile.run(System.nanoTime() - t0);
             return out;
         } catch (OrtException e) {
             if (cancel.isCancelled()) {
@@ -666,6 +706,7 @@ public final class InferenceSession implements AutoCloseable {
     private Map<String, FloatTensor> runChunk(float[] data, long[] shape, List<String> outputs,
                                               CancellationToken cancel) {
         cancel.throwIfCancelled();
+        long t0 = System.nanoTime();
         try (OrtSession.RunOptions ro = new OrtSession.RunOptions();
              CancellationToken.Registration reg = cancel.onCancel(() -> terminate(ro));
              OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape);
@@ -674,6 +715,7 @@ public final class InferenceSession implements AutoCloseable {
             for (Map.Entry<String, OnnxValue> e : result) {
                 out.put(e.getKey(), toFloat(e.getKey(), e.getValue()));
             }
+            RuntimeProfile.run(System.nanoTime() - t0);
             return out;
         } catch (OrtException e) {
             if (cancel.isCancelled()) {

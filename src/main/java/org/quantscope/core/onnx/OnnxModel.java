@@ -47,6 +47,17 @@ public final class OnnxModel {
      * @param origin what the file declares; null when {@code proto} is the file's own graph
      */
     OnnxModel(Path path, String sha256, OnnxMl.ModelProto proto, byte[] bytes, ModelOrigin origin) {
+        this(path, sha256, proto, bytes, origin, null);
+    }
+
+    /**
+     * @param bytes  what ONNX Runtime runs for this model, or null to serialize {@code proto} when a session opens
+     * @param origin what the file declares; null when {@code proto} is the file's own graph
+     * @param shared a model whose weight tensors this one reuses where its initializer is the very same protobuf
+     *               message (a rewrite keeps the messages it does not change), or null
+     */
+    private OnnxModel(Path path, String sha256, OnnxMl.ModelProto proto, byte[] bytes, ModelOrigin origin,
+                      OnnxModel shared) {
         this.path = path;
         this.sha256 = sha256;
         this.proto = proto;
@@ -60,8 +71,18 @@ public final class OnnxModel {
         }
         this.opset = op;
         Map<String, WeightTensor> consts = new LinkedHashMap<>();
+        Map<OnnxMl.TensorProto, WeightTensor> reusable = new java.util.IdentityHashMap<>();
+        if (shared != null) {
+            for (OnnxMl.TensorProto t : shared.proto.getGraph().getInitializerList()) {
+                WeightTensor w = shared.constants.get(t.getName());
+                if (w != null) {
+                    reusable.put(t, w);
+                }
+            }
+        }
         for (OnnxMl.TensorProto t : g.getInitializerList()) {
-            consts.put(t.getName(), ProtoConversions.weightTensor(t, t.getName()));
+            WeightTensor same = reusable.get(t);
+            consts.put(t.getName(), same != null ? same : ProtoConversions.weightTensor(t, t.getName()));
         }
         List<GraphNode> ns = new ArrayList<>(g.getNodeCount());
         for (int i = 0; i < g.getNodeCount(); i++) {
@@ -113,7 +134,10 @@ public final class OnnxModel {
      * @return the new model
      */
     static OnnxModel derived(OnnxModel source, OnnxMl.ModelProto proto) {
-        OnnxModel m = new OnnxModel(source.path, source.sha256, proto, proto.toByteArray(), source.origin);
+        // Issue 14: a derived model keeps no serialized copy (sessions serialize it when they open) and shares the
+        // unchanged weights with its source, so the models of a pipeline (prepared, simulation, equalized...) hold
+        // only what each one changed: ResNet-50's 100 MB of weights are not copied once per model.
+        OnnxModel m = new OnnxModel(source.path, source.sha256, proto, null, source.origin, source);
         source.warnings().forEach(m::addWarning);
         return m;
     }
@@ -247,10 +271,11 @@ public final class OnnxModel {
 
     /**
      * Serialized model bytes (external data inlined), as handed to ONNX Runtime for plain runs: for a loaded file the
-     * file's own bytes even when {@link #proto()} is its opset-13 equivalent, so FP32 results are the file's.
+     * file's own bytes even when {@link #proto()} is its opset-13 equivalent, so FP32 results are the file's; for a
+     * derived model a fresh serialization of {@link #proto()} (not kept).
      */
     byte[] bytes() {
-        return bytes;
+        return bytes != null ? bytes : proto.toByteArray();
     }
 
     /** The underlying protobuf, for graph edits inside this package. */

@@ -68,6 +68,8 @@ public final class OnnxModelLoader {
         try {
             CodedInputStream in = CodedInputStream.newInstance(bytes);
             in.setRecursionLimit(200);
+            // the weights' raw data point into the file's bytes (kept anyway for ONNX Runtime) instead of copies
+            in.enableAliasing(true);
             proto = OnnxMl.ModelProto.parseFrom(in);
         } catch (IOException e) {
             throw new InputException(file + " is not a readable ONNX model: the protobuf data is "
@@ -86,7 +88,7 @@ public final class OnnxModelLoader {
         String sha = sha256(bytes);
         if (hasExternalData(proto.getGraph())) {
             proto = inlineExternalData(file, proto);
-            bytes = proto.toByteArray();
+            bytes = null; // serialized when a session opens: no second copy of the weights kept
         }
         OnnxModel asFile = new OnnxModel(file, sha, proto, bytes);
         ModelValidator.validate(asFile);
@@ -97,7 +99,7 @@ public final class OnnxModelLoader {
         ModelOrigin fileOrigin = asFile.origin();
         ModelOrigin origin = new ModelOrigin(fileOrigin.opset(), fileOrigin.irVersion(), fileOrigin.opCounts(),
                 fileOrigin.constantInputs(), r.changes(), r.problem());
-        OnnxModel model = new OnnxModel(file, sha, r.proto(), bytes, origin);
+        OnnxModel model = new OnnxModel(file, sha, r.proto(), bytes != null ? bytes : asFile.bytes(), origin);
         asFile.warnings().forEach(model::addWarning);
         return model;
     }

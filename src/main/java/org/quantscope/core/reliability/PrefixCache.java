@@ -4,6 +4,7 @@ import org.quantscope.core.data.Batch;
 import org.quantscope.core.data.BatchPrefetcher;
 import org.quantscope.core.data.Dataset;
 import org.quantscope.core.eval.EvaluationResult;
+import org.quantscope.core.onnx.CaptureBatch;
 import org.quantscope.core.onnx.FloatTensor;
 import org.quantscope.core.onnx.GraphCut;
 import org.quantscope.core.onnx.GraphNode;
@@ -179,7 +180,8 @@ final class PrefixCache {
         int[] labels = new int[n];
         int done = 0;
         try (InferenceSession s = InferenceSession.open(source.simulation(), session.forSimulation(), c.tensors());
-             BatchPrefetcher batches = BatchPrefetcher.everySample(test, n, batch,
+             BatchPrefetcher batches = BatchPrefetcher.everySample(test, n, CaptureBatch.size(batch,
+                     test.sampleShape(), c.tensors(), "the reliability prefix cache", null, cancel, s),
                      "The reliability trials' activation cache")) {
             while (batches.hasNext()) {
                 cancel.throwIfCancelled();

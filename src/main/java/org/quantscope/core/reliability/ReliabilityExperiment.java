@@ -169,8 +169,11 @@ public final class ReliabilityExperiment {
             Map<String, PrefixCache> caches = new LinkedHashMap<>();
             if (!k.empiricalBiasCorrection()) {
                 for (Map.Entry<String, Condition> e : probeConditions(k, settings).entrySet()) {
-                    long left = Math.min(cacheBytes, Runtime.getRuntime().maxMemory() / 4)
-                            - caches.values().stream().mapToLong(PrefixCache::bytes).sum();
+                    // one budget for every configuration's caches together (issue 14)
+                    long left = Math.min(cacheBytes, org.quantscope.core.util.MemoryBudget.captureBytes())
+                            - caches.values().stream().mapToLong(PrefixCache::bytes).sum()
+                            - subjects.stream().flatMap(x -> x.caches().values().stream())
+                            .mapToLong(PrefixCache::bytes).sum();
                     if (left <= 0) {
                         break;
                     }

@@ -5,6 +5,7 @@ import org.quantscope.core.data.Batch;
 import org.quantscope.core.data.BatchPrefetcher;
 import org.quantscope.core.data.Dataset;
 import org.quantscope.core.onnx.ActivationKind;
+import org.quantscope.core.onnx.CaptureBatch;
 import org.quantscope.core.onnx.FloatTensor;
 import org.quantscope.core.onnx.InferenceSession;
 import org.quantscope.core.onnx.Layer;
@@ -124,7 +125,8 @@ public final class Calibrator {
         int n = calibration.size();
         progress.onProgress(0, n, "Calibrating");
         try (InferenceSession fp = InferenceSession.open(prepared, session, capture);
-             BatchPrefetcher batches = new BatchPrefetcher(calibration, n, batchSize)) {
+             BatchPrefetcher batches = new BatchPrefetcher(calibration, n, CaptureBatch.size(batchSize,
+                     calibration.sampleShape(), wanted, "calibration", null, cancel, fp))) {
             int done = 0;
             while (batches.hasNext()) {
                 cancel.throwIfCancelled();

@@ -7,6 +7,7 @@ import org.quantscope.core.data.Batch;
 import org.quantscope.core.data.BatchPrefetcher;
 import org.quantscope.core.data.Dataset;
 import org.quantscope.core.onnx.BiasInput;
+import org.quantscope.core.onnx.CaptureBatch;
 import org.quantscope.core.onnx.FloatTensor;
 import org.quantscope.core.onnx.GraphNode;
 import org.quantscope.core.onnx.InferenceSession;
@@ -18,6 +19,7 @@ import org.quantscope.core.onnx.WeightTensor;
 import org.quantscope.core.quant.Encoding;
 import org.quantscope.core.quant.ScaleConvention;
 import org.quantscope.core.util.CancellationToken;
+import org.quantscope.core.util.MemoryBudget;
 
 import java.util.List;
 import java.util.Random;
@@ -232,7 +234,10 @@ final class AdaRoundLayer {
         Random rnd = new Random(settings.seed() * 1_000_003L + index);
         try (InferenceSession f = InferenceSession.open(fp32, session, List.of(preActivation));
              InferenceSession q = InferenceSession.open(quantized, session, List.of(input()));
-             BatchPrefetcher batches = new BatchPrefetcher(calib, n, batchSize)) {
+             BatchPrefetcher batches = new BatchPrefetcher(calib, n, MemoryBudget.samplesPerRun(
+                     CaptureBatch.COPIES * (f.bytesPerSample(calib.sampleShape(), List.of(preActivation), cancel)
+                             + q.bytesPerSample(calib.sampleShape(), List.of(input()), cancel)),
+                     batchSize, "AdaRound's capture of layer " + layer.name(), null))) {
             while (batches.hasNext()) {
                 cancel.throwIfCancelled();
                 Batch b = batches.next();

@@ -3,7 +3,9 @@ package org.quantscope.core.transform;
 import org.quantscope.core.data.Batch;
 import org.quantscope.core.data.BatchPrefetcher;
 import org.quantscope.core.data.Dataset;
+import org.quantscope.core.onnx.CaptureBatch;
 import org.quantscope.core.onnx.FloatTensor;
+import org.quantscope.core.onnx.SideBranches;
 import org.quantscope.core.onnx.InferenceSession;
 import org.quantscope.core.onnx.Layer;
 import org.quantscope.core.onnx.OnnxModel;
@@ -19,6 +21,7 @@ import org.quantscope.core.util.ProgressListener;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Bias correction (white paper §3.3, eq. 25-28), empirical ({@link #empirical}) or analytic ({@link #analytic}).
@@ -76,14 +79,20 @@ public final class BiasCorrection {
         }
         List<LayerCorrection> corrections = new ArrayList<>();
         List<WeightReplacement> biases = new ArrayList<>();
+        Map<String, double[]> shifts = allShifts(qm, layers, calib, batchSize, session, progress, cancel);
         int done = 0;
         for (Layer l : layers) {
             cancel.throwIfCancelled();
-            progress.onProgress(done, layers.size(), "Bias correction: " + l.name());
-            QuantizedModel only = QuantizationSimulator.withOnly(qm, q -> q.site().isWeight()
-                    && l.name().equals(q.site().layer()));
-            double[] shift = meanShift(prepared, only.simulation(), l.linear().output(), calib, batchSize, session,
-                    cancel);
+            double[] shift;
+            if (shifts != null) {
+                shift = shifts.get(l.name());
+            } else {
+                progress.onProgress(done, layers.size(), "Bias correction: " + l.name());
+                QuantizedModel only = QuantizationSimulator.withOnly(qm, q -> q.site().isWeight()
+                        && l.name().equals(q.site().layer()));
+                shift = meanShift(prepared, only.simulation(), l.linear().output(), calib, batchSize, session,
+                        cancel);
+            }
             WeightTensor b = prepared.constant(l.biasName()).orElseThrow();
             float[] nb = b.floats().clone();
             // Gemm adds beta * C: the bias moves by shift / beta
@@ -96,9 +105,92 @@ public final class BiasCorrection {
             corrections.add(new LayerCorrection(l.name(), abs / Math.max(1, shift.length), shift));
             org.quantscope.core.onnx.BiasInput at = org.quantscope.core.onnx.BiasInput.of(prepared, l);
             biases.add(WeightReplacement.floats(at.node(), at.input(), b.dims(), nb));
-            progress.onProgress(++done, layers.size(), "Bias correction: " + l.name());
+            if (shifts == null) {
+                progress.onProgress(++done, layers.size(), "Bias correction: " + l.name());
+            }
         }
         return new Result(QuantizedGraphWriter.simulation(prepared, biases, List.of()), corrections);
+    }
+
+    /**
+     * Every layer's mean shift (eq. 27) in one pass over the calibration data: the FP32 graph with, after each
+     * layer's linear node, a copy of it with the layer's quantized weights and the same FP32 input
+     * ({@link SideBranches}). Equal to {@link #meanShift} per layer (the mean of the copy minus the mean of the
+     * original, per channel), at one ONNX Runtime run per batch instead of two sessions and two runs per layer.
+     *
+     * @return per layer name the shift per channel, or null when the copies cannot be built (then layer by layer)
+     */
+    private static Map<String, double[]> allShifts(QuantizedModel qm, List<Layer> layers, Dataset calib,
+                                                   int batchSize, SessionSettings session, ProgressListener progress,
+                                                   CancellationToken cancel) {
+        if (layers.isEmpty()) {
+            return Map.of();
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        layers.forEach(l -> names.add(l.name()));
+        QuantizedModel weights = QuantizationSimulator.withOnly(qm, q -> q.site().isWeight()
+                && names.contains(q.site().layer()));
+        java.util.Optional<SideBranches.Result> side = SideBranches.of(qm.prepared(), weights.simulation(),
+                layers.stream().map(l -> l.linear().name()).toList());
+        if (side.isEmpty()) {
+            return null;
+        }
+        List<String> tensors = new ArrayList<>();
+        for (Layer l : layers) {
+            tensors.add(l.linear().output());
+            tensors.add(side.get().outputs().get(l.linear().name()));
+        }
+        Map<String, double[]> sums = new java.util.HashMap<>();
+        Map<String, long[]> counts = new java.util.HashMap<>();
+        int n = calib.size();
+        try (InferenceSession s = InferenceSession.open(side.get().model(), session.forSimulation(), tensors)) {
+            List<CaptureBatch.Pass> passes = CaptureBatch.passes(batchSize, calib.sampleShape(), tensors,
+                    "empirical bias correction", cancel, s);
+            int done = 0;
+            for (CaptureBatch.Pass pass : passes) {
+                try (BatchPrefetcher batches = new BatchPrefetcher(calib, n, pass.batch())) {
+                    while (batches.hasNext()) {
+                        cancel.throwIfCancelled();
+                        Batch b = batches.next();
+                        Map<String, FloatTensor> out = s.run(b.data(), b.shape(), pass.tensors(), cancel);
+                        out.forEach((t, v) -> channelSums(t, v, sums, counts));
+                        done += b.count();
+                        progress.onProgress(done, n * passes.size(), "Bias correction: all layers in one pass");
+                    }
+                }
+            }
+        }
+        Map<String, double[]> shifts = new java.util.HashMap<>();
+        for (Layer l : layers) {
+            String f = l.linear().output();
+            String q = side.get().outputs().get(l.linear().name());
+            double[] fs = sums.get(f);
+            double[] qs = sums.get(q);
+            long[] c = counts.get(f);
+            double[] mean = new double[fs.length];
+            for (int ch = 0; ch < mean.length; ch++) {
+                mean[ch] = c[ch] == 0 ? 0 : (qs[ch] - fs[ch]) / c[ch];
+            }
+            shifts.put(l.name(), mean);
+        }
+        return shifts;
+    }
+
+    private static void channelSums(String t, FloatTensor v, Map<String, double[]> sums, Map<String, long[]> counts) {
+        long[] shape = v.shape();
+        int channels = shape.length >= 2 ? (int) shape[1] : 1;
+        int inner = 1;
+        for (int d = 2; d < shape.length; d++) {
+            inner *= (int) shape[d];
+        }
+        double[] sum = sums.computeIfAbsent(t, k -> new double[channels]);
+        long[] count = counts.computeIfAbsent(t, k -> new long[channels]);
+        float[] x = v.data();
+        for (int i = 0; i < x.length; i++) {
+            int ch = (i / inner) % channels;
+            sum[ch] += x[i];
+            count[ch]++;
+        }
     }
 
     /**
@@ -292,7 +384,8 @@ public final class BiasCorrection {
         long[] count = null;
         try (InferenceSession f = InferenceSession.open(reference, session, List.of(tensor));
              InferenceSession q = InferenceSession.open(candidate, session.forSimulation(), List.of(tensor));
-             BatchPrefetcher batches = new BatchPrefetcher(data, data.size(), batchSize)) {
+             BatchPrefetcher batches = new BatchPrefetcher(data, data.size(), CaptureBatch.size(batchSize,
+                     data.sampleShape(), List.of(tensor), "empirical bias correction", null, cancel, f, q))) {
             while (batches.hasNext()) {
                 cancel.throwIfCancelled();
                 Batch b = batches.next();

@@ -3,6 +3,7 @@ package org.quantscope.core.transform;
 import org.quantscope.core.data.Batch;
 import org.quantscope.core.data.BatchPrefetcher;
 import org.quantscope.core.data.Dataset;
+import org.quantscope.core.onnx.CaptureBatch;
 import org.quantscope.core.onnx.FloatTensor;
 import org.quantscope.core.onnx.InferenceSession;
 import org.quantscope.core.onnx.OnnxModel;
@@ -48,7 +49,8 @@ final class ChannelMinimum {
         int n = samples.size();
         int done = 0;
         try (InferenceSession s = InferenceSession.open(model, session, names);
-             BatchPrefetcher batches = new BatchPrefetcher(samples, n, batchSize)) {
+             BatchPrefetcher batches = new BatchPrefetcher(samples, n, CaptureBatch.size(batchSize,
+                     samples.sampleShape(), names, "the channel minima for bias absorption", null, cancel, s))) {
             while (batches.hasNext()) {
                 cancel.throwIfCancelled();
                 Batch b = batches.next();

@@ -4,6 +4,7 @@ import org.quantscope.core.analysis.ErrorMetrics;
 import org.quantscope.core.data.Batch;
 import org.quantscope.core.data.BatchPrefetcher;
 import org.quantscope.core.data.Dataset;
+import org.quantscope.core.onnx.CaptureBatch;
 import org.quantscope.core.onnx.FloatTensor;
 import org.quantscope.core.onnx.InferenceSession;
 import org.quantscope.core.onnx.Layer;
@@ -181,20 +182,27 @@ public record FixEffects(int samples, String data, List<LayerEffect> layers) {
                                int batchSize, SessionSettings session, ProgressListener progress,
                                CancellationToken cancel) {
         State st = new State(tensors.size());
-        int done = 0;
         try (InferenceSession f = InferenceSession.open(reference, session, tensors);
-             InferenceSession q = InferenceSession.open(simulation, session.forSimulation(), tensors);
-             BatchPrefetcher batches = new BatchPrefetcher(data, n, batchSize)) {
-            while (batches.hasNext()) {
-                cancel.throwIfCancelled();
-                Batch b = batches.next();
-                Map<String, FloatTensor> fo = f.run(b.data(), b.shape(), tensors, cancel);
-                Map<String, FloatTensor> qo = q.run(b.data(), b.shape(), tensors, cancel);
-                for (int i = 0; i < tensors.size(); i++) {
-                    st.add(i, fo.get(tensors.get(i)), qo.get(tensors.get(i)), last[i]);
+             InferenceSession q = InferenceSession.open(simulation, session.forSimulation(), tensors)) {
+            List<CaptureBatch.Pass> passes = CaptureBatch.passes(batchSize, data.sampleShape(), tensors,
+                    "the per-layer error before and after the fixes", cancel, f, q);
+            int done = 0;
+            for (CaptureBatch.Pass pass : passes) {
+                try (BatchPrefetcher batches = new BatchPrefetcher(data, n, pass.batch())) {
+                    while (batches.hasNext()) {
+                        cancel.throwIfCancelled();
+                        Batch b = batches.next();
+                        Map<String, FloatTensor> fo = f.run(b.data(), b.shape(), pass.tensors(), cancel);
+                        Map<String, FloatTensor> qo = q.run(b.data(), b.shape(), pass.tensors(), cancel);
+                        for (int i = 0; i < tensors.size(); i++) {
+                            if (fo.containsKey(tensors.get(i))) {
+                                st.add(i, fo.get(tensors.get(i)), qo.get(tensors.get(i)), last[i]);
+                            }
+                        }
+                        done += b.count();
+                        progress.onProgress(done, n * passes.size(), "Per-layer error before and after the fixes");
+                    }
                 }
-                done += b.count();
-                progress.onProgress(done, n, "Per-layer error before and after the fixes");
             }
         }
         return st;

@@ -107,6 +107,19 @@ public record Axis(String label, double min, double max, boolean log, List<Tick>
         return Math.max(-0.05, Math.min(1.05, f));
     }
 
+    /** Whether this is a category axis (made by {@link #categories}): a tick at every whole value from 0. */
+    public boolean isCategories() {
+        if (log || min != -0.5 || ticks.isEmpty() || Math.abs(max - (ticks.size() - 0.5)) > 1e-9) {
+            return false;
+        }
+        for (int i = 0; i < ticks.size(); i++) {
+            if (ticks.get(i).value() != i) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Whether {@code v} lies within the axis range. */
     public boolean contains(double v) {
         return v >= min && v <= max;

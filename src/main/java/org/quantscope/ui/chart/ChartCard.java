@@ -36,6 +36,7 @@ public final class ChartCard {
     private final Label placeholder = new Label();
     private final Label caption = new Label();
     private Consumer<String> errors = m -> { };
+    private StackPane body;
 
     /**
      * @param id       id of the plot view (the card gets {@code <id>Card})
@@ -55,7 +56,7 @@ public final class ChartCard {
         placeholder.getStyleClass().add("placeholder");
         placeholder.setWrapText(true);
         placeholder.setPadding(new Insets(0, 16, 0, 16));
-        StackPane body = new StackPane(view, placeholder);
+        body = new StackPane(view, placeholder);
         body.setMinHeight(0);
         VBox.setVgrow(body, Priority.ALWAYS);
         caption.getStyleClass().add("chart-caption");
@@ -96,6 +97,20 @@ public final class ChartCard {
     /** The caption below the chart. */
     public Label caption() {
         return caption;
+    }
+
+    /**
+     * Puts the chart in a scroll pane that scrolls when its categories (classes, layers) need more room than the card
+     * has, so every label stays readable, once the chart asks for it ({@link PlotView#setReadableCategories}); until
+     * then it fills the card as before.
+     */
+    public void scrollCategories() {
+        if (view.getParent() != body) {
+            return;
+        }
+        javafx.scene.control.ScrollPane scroll = CategoryRows.scroll(view);
+        scroll.visibleProperty().bind(view.visibleProperty());
+        body.getChildren().set(0, scroll);
     }
 
     /** Receives the text of a failed export, for a dialog. */

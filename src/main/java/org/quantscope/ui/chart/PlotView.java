@@ -34,11 +34,15 @@ public final class PlotView extends Region {
 
     private final ObjectProperty<Plot> plot = new SimpleObjectProperty<>();
     private Consumer<String> onKeyClicked = k -> { };
+    private boolean readableCategories;
 
     /** An empty view; set a plot with {@link #setPlot}. */
     public PlotView() {
         getStyleClass().add("plot-view");
-        plot.addListener((o, was, now) -> requestLayout());
+        plot.addListener((o, was, now) -> {
+            fitCategories();
+            requestLayout();
+        });
         setMinSize(120, 100);
         setPrefSize(400, 260);
     }
@@ -56,6 +60,35 @@ public final class PlotView extends Region {
     /** The plot shown, or null. */
     public Plot getPlot() {
         return plot.get();
+    }
+
+    /**
+     * Makes every category label readable: the view's minimum height (vertical category axis) or width (horizontal one)
+     * grows with the number of categories, one text line or one label width each, so that a scroll pane around it
+     * scrolls instead of leaving labels out.
+     *
+     * @param on whether to size the view by its categories
+     */
+    public void setReadableCategories(boolean on) {
+        readableCategories = on;
+        fitCategories();
+    }
+
+    private void fitCategories() {
+        Plot p = plot.get();
+        double minH = 100;
+        double minW = 120;
+        if (readableCategories && p != null) {
+            if (p.y().isCategories()) {
+                minH = Math.max(minH, p.y().ticks().size() * (PlotGeometry.FONT + 2) + 3 * PlotGeometry.LINE + 24);
+            }
+            if (p.x().isCategories()) {
+                double widest = p.x().ticks().stream().mapToDouble(t -> textWidth(t.label())).max().orElse(0);
+                double yLabels = p.y().ticks().stream().mapToDouble(t -> textWidth(t.label())).max().orElse(0);
+                minW = Math.max(minW, p.x().ticks().size() * (widest + 12) + yLabels + 3 * PlotGeometry.LINE + 30);
+            }
+        }
+        setMinSize(minW, minH);
     }
 
     /** Called with the key of a clicked box (a layer name). */

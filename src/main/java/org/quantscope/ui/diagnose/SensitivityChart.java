@@ -5,6 +5,9 @@ import org.quantscope.core.analysis.DiagnoseSettings;
 import org.quantscope.ui.chart.Axis;
 import org.quantscope.ui.chart.ChartCard;
 import org.quantscope.ui.chart.Plot;
+import org.quantscope.ui.chart.WorstFilter;
+import org.quantscope.ui.chart.WorstFilterBar;
+import org.quantscope.core.util.WorstSelection;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,11 +20,16 @@ import java.util.Locale;
  */
 final class SensitivityChart {
 
-    private final ChartCard card = new ChartCard("sensitivityChart", "Sensitivity ranking");
+    private final WorstFilter filter = new WorstFilter(LayerErrorChart.LAYERS_SHOWN, "layers", "sensitivity drop",
+            "%.2f points", true);
+    private final WorstFilterBar bar = new WorstFilterBar(filter, "sensitivity");
+    private final ChartCard card = new ChartCard("sensitivityChart", "Sensitivity ranking", bar.root());
     private final DiagnosticsViewModel vm;
 
     SensitivityChart(DiagnosticsViewModel vm) {
         this.vm = vm;
+        card.scrollCategories();
+        filter.onChange(this::update);
         card.view().setOnKeyClicked(layer -> vm.selectedLayerProperty().set(layer));
         vm.findings().addListener((ListChangeListener<LayerFinding>) c -> update());
         vm.selectedLayerProperty().addListener((o, was, now) -> update());
@@ -35,11 +43,21 @@ final class SensitivityChart {
     private void update() {
         double threshold = vm.diagnosisProperty().get() == null ? DiagnoseSettings.DEFAULT.sensitivityThreshold()
                 : vm.diagnosisProperty().get().result().settings().sensitivityThreshold();
-        Plot p = plot(vm.findings(), vm.selectedLayerProperty().get(), threshold);
+        List<LayerFinding> rows = vm.findings().stream().filter(r -> Double.isFinite(r.sensitivity())).toList();
+        bar.setNeeded(filter.needed(rows.size()));
+        card.view().setReadableCategories(filter.needed(rows.size()));
+        String selected = vm.selectedLayerProperty().get();
+        WorstSelection<LayerFinding> s = filter.select(rows, LayerFinding::name, LayerFinding::sensitivity,
+                selected == null ? List.of() : List.of(selected));
+        Plot p = plot(s.shown(), selected, threshold);
         boolean diagnosed = vm.diagnosisProperty().get() != null;
-        card.show(p, diagnosed ? "This diagnosis ran without sensitivity: tick \"Sensitivity runs\" and diagnose again"
+        card.show(p, s.reduced() && s.shown().isEmpty() && !rows.isEmpty() ? "No layer matches '"
+                + filter.queryProperty().get() + "'" : diagnosed ? "This diagnosis ran without sensitivity: tick "
+                + "\"Sensitivity runs\" and diagnose again"
                 : "Press Diagnose to rank the layers by how much accuracy each one costs");
-        card.caption().setText(p == null ? "" : String.format(Locale.ROOT, "Drop: accuracy lost with only this layer "
+        String rest = filter.summaryProperty().get();
+        card.caption().setText(p == null ? "" : (rest.isEmpty() ? "" : "Most sensitive " + s.shown().size() + " of "
+                + rows.size() + " layers · " + rest + "\n") + String.format(Locale.ROOT, "Drop: accuracy lost with only this layer "
                 + "quantized · float gain: accuracy won back when only this layer stays FP32 · flagged from %.1f pts",
                 threshold));
     }

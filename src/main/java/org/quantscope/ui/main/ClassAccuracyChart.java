@@ -13,6 +13,10 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.util.Duration;
+import org.quantscope.core.util.WorstSelection;
+import org.quantscope.ui.chart.CategoryRows;
+import org.quantscope.ui.chart.WorstFilter;
+import org.quantscope.ui.chart.WorstFilterBar;
 
 import java.util.List;
 import java.util.Locale;
@@ -30,10 +34,18 @@ final class ClassAccuracyChart {
     private final VBox root = new VBox(6);
     private final BarChart<Number, String> chart;
     private final Label placeholder = new Label("Press Evaluate FP32 to measure the accuracy of each class");
+    private final WorstFilter filter = new WorstFilter(CLASSES_SHOWN, "classes", "accuracy", "%.1f %%", false)
+            .missing("without samples");
+    private final WorstFilterBar filterBar = new WorstFilterBar(filter, "classAccuracy");
+    private final Label rest = new Label();
+
+    /** Classes shown at first when there are more (the lowest accuracies). */
+    static final int CLASSES_SHOWN = 20;
 
     ClassAccuracyChart(MainViewModel vm) {
         Label heading = new Label("Per-class FP32 accuracy");
         heading.getStyleClass().add("card-title");
+        heading.setMinWidth(Region.USE_PREF_SIZE);
         NumberAxis percent = new NumberAxis(0, 100, 10);
         percent.setLabel("Accuracy (%)");
         percent.setAutoRanging(false);
@@ -46,20 +58,30 @@ final class ClassAccuracyChart {
         chart.setCategoryGap(10);
         chart.setHorizontalGridLinesVisible(false);
         placeholder.getStyleClass().add("placeholder");
-        StackPane body = new StackPane(chart, placeholder);
+        StackPane body = new StackPane(CategoryRows.scroll(chart), placeholder);
         StackPane.setAlignment(placeholder, Pos.CENTER);
         VBox.setVgrow(body, Priority.ALWAYS);
         vm.classAccuracies().addListener((ListChangeListener<ClassAccuracy>) c -> show(vm.classAccuracies()));
+        filter.onChange(() -> show(vm.classAccuracies()));
         show(vm.classAccuracies());
         root.getStyleClass().add("card");
-        root.getChildren().addAll(heading, body);
+        root.getChildren().addAll(CategoryRows.heading(heading, filterBar.root()), body, CategoryRows.summary(rest,
+                "classAccuracyRest"));
     }
 
     VBox root() {
         return root;
     }
 
-    private void show(List<ClassAccuracy> accuracies) {
+    private void show(List<ClassAccuracy> all) {
+        boolean needed = filter.needed(all.size());
+        filterBar.setNeeded(needed);
+        WorstSelection<ClassAccuracy> selection = filter.select(all, ClassAccuracy::className,
+                c -> c.samples() == 0 ? Double.NaN : c.percent(), List.of());
+        List<ClassAccuracy> accuracies = selection.shown();
+        rest.setText(selection.reduced() ? "Lowest accuracy first: " + accuracies.size() + " of " + all.size()
+                + " classes · " + filter.summaryProperty().get() : "");
+        CategoryRows.fit(chart, needed ? accuracies.size() : 0, 1);
         XYChart.Series<Number, String> series = new XYChart.Series<>();
         // A vertical category axis lists its first category at the bottom: add in reverse so class 0 is on top.
         for (int i = accuracies.size() - 1; i >= 0; i--) {
@@ -69,7 +91,7 @@ final class ClassAccuracyChart {
             series.getData().add(d);
         }
         chart.getData().setAll(List.of(series));
-        boolean empty = accuracies.isEmpty();
+        boolean empty = all.isEmpty();
         placeholder.setVisible(empty);
         chart.setOpacity(empty ? 0.35 : 1);
     }

@@ -12,7 +12,12 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
+import javafx.scene.layout.Region;
 import javafx.util.Duration;
+import org.quantscope.core.util.WorstSelection;
+import org.quantscope.ui.chart.CategoryRows;
+import org.quantscope.ui.chart.WorstFilter;
+import org.quantscope.ui.chart.WorstFilterBar;
 
 import java.util.List;
 
@@ -26,10 +31,18 @@ final class ClassComparisonChart {
     private final VBox root = new VBox(6);
     private final BarChart<Number, String> chart;
     private final Label placeholder = new Label("Press Simulate to compare FP32 and quantized accuracy per class");
+    private final WorstFilter filter = new WorstFilter(CLASSES_SHOWN, "classes", "drop", "%.2f points", true)
+            .missing("without samples");
+    private final WorstFilterBar filterBar = new WorstFilterBar(filter, "classComparison");
+    private final Label rest = new Label();
+
+    /** Classes shown at first when there are more (the largest drops). */
+    static final int CLASSES_SHOWN = 15;
 
     ClassComparisonChart(QuantizationViewModel vm) {
         Label heading = new Label("Per-class accuracy: FP32 vs quantized");
         heading.getStyleClass().add("card-title");
+        heading.setMinWidth(Region.USE_PREF_SIZE);
         NumberAxis percent = new NumberAxis(0, 100, 10);
         percent.setLabel("Accuracy (%)");
         percent.setAutoRanging(false);
@@ -45,21 +58,30 @@ final class ClassComparisonChart {
         chart.setHorizontalGridLinesVisible(false);
         placeholder.getStyleClass().add("placeholder");
         placeholder.setWrapText(true);
-        StackPane body = new StackPane(chart, placeholder);
+        StackPane body = new StackPane(CategoryRows.scroll(chart), placeholder);
         StackPane.setAlignment(placeholder, Pos.CENTER);
         VBox.setVgrow(body, Priority.ALWAYS);
         List<ClassComparison> rows = vm.result().classes();
         vm.result().classes().addListener((ListChangeListener<ClassComparison>) c -> show(rows));
+        filter.onChange(() -> show(rows));
         show(rows);
         root.getStyleClass().add("card");
-        root.getChildren().addAll(heading, body);
+        root.getChildren().addAll(CategoryRows.heading(heading, filterBar.root()), body, CategoryRows.summary(rest,
+                "classComparisonRest"));
     }
 
     VBox root() {
         return root;
     }
 
-    private void show(List<ClassComparison> rows) {
+    private void show(List<ClassComparison> all) {
+        boolean needed = filter.needed(all.size());
+        filterBar.setNeeded(needed);
+        WorstSelection<ClassComparison> selection = filter.select(all, ClassComparison::className,
+                c -> c.samples() == 0 ? Double.NaN : c.dropPoints(), List.of());
+        List<ClassComparison> rows = selection.shown();
+        rest.setText(selection.reduced() ? "Largest drop first: " + rows.size() + " of " + all.size() + " classes · "
+                + filter.summaryProperty().get() : "");
         XYChart.Series<Number, String> fp32 = new XYChart.Series<>();
         fp32.setName("FP32");
         boolean fixed = !rows.isEmpty() && !Double.isNaN(rows.get(0).beforeFixesPercent());
@@ -78,7 +100,8 @@ final class ClassComparisonChart {
         }
         // Series order fixes the default colours: FP32 blue, quantized orange, and the third (before) colour.
         chart.getData().setAll(fixed ? List.of(fp32, quantized, before) : List.of(fp32, quantized));
-        boolean empty = rows.isEmpty();
+        CategoryRows.fit(chart, needed ? rows.size() : 0, fixed ? 3 : 2);
+        boolean empty = all.isEmpty();
         placeholder.setVisible(empty);
         chart.setOpacity(empty ? 0.35 : 1);
     }

@@ -44,18 +44,37 @@ final class BoxPlotChart {
      * @return the plot
      */
     static Plot plot(ReliabilityResult r, int condition) {
+        return plot(r, condition, null);
+    }
+
+    /**
+     * The plot of one condition with only some classes (the worst ones), or null before the first trial.
+     *
+     * @param r         the trials so far
+     * @param condition index of the condition
+     * @param classes   the class indices to draw, in order; null for all
+     * @return the plot
+     */
+    static Plot plot(ReliabilityResult r, int condition, List<Integer> classes) {
         if (r == null || r.trials().isEmpty()) {
             return null;
         }
         int cond = Math.max(0, Math.min(condition, r.conditions().size() - 1));
         int k = r.configurations().size();
         List<ConditionSummary> s = new ArrayList<>();
+        List<Integer> shown = classes;
+        if (shown == null) {
+            shown = new ArrayList<>();
+            for (int i = 0; i < r.classes(); i++) {
+                shown.add(i);
+            }
+        }
         for (int c = 0; c < k; c++) {
             s.add(r.summary(c, cond));
         }
         List<String> names = new ArrayList<>();
         double[] fp32 = r.fp32PerClass();
-        for (int i = 0; i < r.classes(); i++) {
+        for (int i : shown) {
             names.add(String.format(Locale.ROOT, "%s (%.1f %%)", r.classNames().get(i), 100 * fp32[i]));
         }
         names.add(String.format(Locale.ROOT, "overall (%.1f %%)", 100 * r.fp32Accuracy()));
@@ -63,7 +82,7 @@ final class BoxPlotChart {
         double lo = 0;
         double hi = 0;
         for (ConditionSummary cs : s) {
-            for (BoxSummary b : boxes(cs)) {
+            for (BoxSummary b : boxes(cs, shown)) {
                 if (!b.isEmpty()) {
                     lo = Math.min(lo, b.min());
                     hi = Math.max(hi, b.max());
@@ -78,7 +97,7 @@ final class BoxPlotChart {
         List<Plot.Mark> marks = new ArrayList<>();
         double slot = 0.7 / k;
         for (int c = 0; c < k; c++) {
-            List<BoxSummary> bs = boxes(s.get(c));
+            List<BoxSummary> bs = boxes(s.get(c), shown);
             for (int i = 0; i < bs.size(); i++) {
                 BoxSummary b = bs.get(i);
                 if (b.isEmpty()) {
@@ -109,8 +128,11 @@ final class BoxPlotChart {
         return new Plot(Axis.categories("", names), y, marks, legend);
     }
 
-    private static List<BoxSummary> boxes(ConditionSummary s) {
-        List<BoxSummary> l = new ArrayList<>(s.perClass());
+    private static List<BoxSummary> boxes(ConditionSummary s, List<Integer> shown) {
+        List<BoxSummary> l = new ArrayList<>();
+        for (int i : shown) {
+            l.add(s.perClass().get(i));
+        }
         l.add(s.overall());
         l.add(s.worst());
         return l;

@@ -16,6 +16,10 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
 import org.quantscope.ui.chart.ChartCard;
+import org.quantscope.ui.chart.WorstFilter;
+import org.quantscope.ui.chart.WorstFilterBar;
+import org.quantscope.core.reliability.ReliabilityResult;
+import org.quantscope.core.util.WorstSelection;
 import org.quantscope.ui.main.SpinnerCommit;
 import org.quantscope.ui.main.UserMessage;
 import org.quantscope.ui.main.ValueTile;
@@ -34,7 +38,14 @@ public final class ReliabilityPanel {
     private static final double TILE_HEIGHT = 76;
 
     private final VBox root;
-    private final ChartCard chart = new ChartCard("reliabilityChart", "Accuracy drop per class over the trials");
+    /** Classes shown at first when there are more (the largest median drops). */
+    static final int CLASSES_SHOWN = 12;
+
+    private final WorstFilter filter = new WorstFilter(CLASSES_SHOWN, "classes", "median drop", "%.2f points", true)
+            .missing("without samples");
+    private final WorstFilterBar filterBar = new WorstFilterBar(filter, "reliability");
+    private final ChartCard chart = new ChartCard("reliabilityChart", "Accuracy drop per class over the trials",
+            filterBar.root());
 
     /**
      * Builds the tab.
@@ -145,6 +156,8 @@ public final class ReliabilityPanel {
         chart.setOnError(text -> messages.accept(new UserMessage("Cannot save the chart", text)));
         vm.resultProperty().addListener((o, was, r) -> update(vm));
         vm.conditionProperty().addListener((o, was, c) -> update(vm));
+        filter.onChange(() -> update(vm));
+        chart.scrollCategories();
         update(vm);
         VBox.setVgrow(chart.root(), Priority.ALWAYS);
         root = new VBox(10, bar, tiles, chart.root());
@@ -152,9 +165,33 @@ public final class ReliabilityPanel {
     }
 
     private void update(ReliabilityViewModel vm) {
-        chart.show(BoxPlotChart.plot(vm.resultProperty().get(), vm.conditionProperty().get()),
-                vm.resultProperty().get() == null
+        ReliabilityResult r = vm.resultProperty().get();
+        List<Integer> classes = null;
+        String caption = "";
+        if (r != null && !r.trials().isEmpty()) {
+            int cond = Math.max(0, Math.min(vm.conditionProperty().get(), r.conditions().size() - 1));
+            List<Integer> all = new java.util.ArrayList<>();
+            for (int i = 0; i < r.classes(); i++) {
+                all.add(i);
+            }
+            // Worst by the largest median drop of any configuration shown.
+            WorstSelection<Integer> s = filter.select(all, r.classNames()::get, i -> {
+                double worst = Double.NaN;
+                for (int k = 0; k < r.configurations().size(); k++) {
+                    double m = r.summary(k, cond).perClass().get(i).median();
+                    worst = Double.isNaN(worst) || m > worst ? m : worst;
+                }
+                return worst;
+            }, List.of());
+            classes = s.shown();
+            caption = s.reduced() ? "Largest median drop: " + s.shown().size() + " of " + r.classes() + " classes · "
+                    + filter.summaryProperty().get() : "";
+        }
+        filterBar.setNeeded(r != null && filter.needed(r.classes()));
+        chart.view().setReadableCategories(r != null && filter.needed(r.classes()));
+        chart.show(BoxPlotChart.plot(r, vm.conditionProperty().get(), classes), r == null
                 ? "Simulate on the Quantization tab, then press Run trials" : "Waiting for the first trial");
+        chart.caption().setText(caption);
     }
 
     /** The tab's content. */

@@ -58,6 +58,11 @@ public final class FxTaskRunner implements TaskRunner {
         task.setOnSucceeded(e -> onSuccess.accept(task.getValue()));
         task.setOnFailed(e -> {
             Throwable failure = task.getException();
+            if (failure instanceof OutOfMemoryError) {
+                // the window keeps running (the analysis's data is garbage now); say what to change
+                failure = new InputException(org.quantscope.core.util.MemoryBudget.outOfMemoryMessage(
+                        "the memory budget (QUANTSCOPE_MEMORY_MIB)"), failure);
+            }
             if (!(failure instanceof InputException) && !(failure instanceof CancelledException)) {
                 LOG.error("{} failed", name, failure);
             }

@@ -47,6 +47,24 @@ class BiasCorrectionTest {
             BiasCorrection.Result r = BiasCorrection.empirical(qm, calib, 64, session, ProgressListener.NONE,
                     CancellationToken.none());
             assertEquals(10, r.corrections().size());
+            assertTrue(org.quantscope.core.onnx.SideBranches.of(qm.prepared(), QuantizationSimulator.withOnly(qm,
+                    q -> q.site().isWeight()).simulation(), qm.prepared().layers().stream()
+                    .map(l -> l.linear().name()).toList()).isPresent(), "the one-pass path applies to the demo");
+            // the one-pass measurement (every layer's quantized-weight copy beside the FP32 graph) equals the
+            // layer-by-layer one of eq. 27 (only that layer's weights quantized, its own pair of sessions)
+            for (BiasCorrection.LayerCorrection c : r.corrections()) {
+                Layer l = qm.prepared().layers().stream().filter(x -> x.name().equals(c.layer())).findFirst()
+                        .orElseThrow();
+                QuantizedModel only = QuantizationSimulator.withOnly(qm, q -> q.site().isWeight()
+                        && l.name().equals(q.site().layer()));
+                double[] ref = BiasCorrection.meanShift(qm.prepared(), only.simulation(), l.linear().output(), calib,
+                        64, session, CancellationToken.none());
+                assertEquals(ref.length, c.correction().length, l.name());
+                for (int ch = 0; ch < ref.length; ch++) {
+                    assertEquals(ref[ch], c.correction()[ch], 1e-6 * (1 + Math.abs(ref[ch])),
+                            l.name() + " channel " + ch);
+                }
+            }
             QuantizedModel corrected = QuantizationSimulator.prepare(model, r.model(), s, pool, cs, session,
                     ProgressListener.NONE, CancellationToken.none());
             SubsetDataset held = SubsetDataset.first(test, 500);

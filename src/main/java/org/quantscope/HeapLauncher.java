@@ -1,0 +1,143 @@
+package org.quantscope;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import org.quantscope.core.util.MemoryBudget;
+
+/**
+ * Sets the Java heap from the machine's memory (issue 14). The JVM's own default is a quarter of the physical memory,
+ * which on a workstation lets the heap (and the process) grow far past what an analysis needs while ONNX Runtime's
+ * native memory comes on top. When no heap size was chosen, {@link Launcher} starts QuantScope again in a child JVM
+ * with {@code -Xmx} set to {@link #defaultHeapBytes one eighth of the physical memory, between 1 and 16 GiB}, or to
+ * {@code QUANTSCOPE_HEAP} (a JVM size such as {@code 6g} or {@code 3000m}) when set; the child inherits the
+ * console, and its exit code is returned. Nothing is relaunched when the command line already has {@code -Xmx},
+ * {@code -XX:MaxHeapSize}, {@code -XX:MaxRAMPercentage} or {@code -XX:MaxRAM}, when {@code QUANTSCOPE_HEAP=jvm}
+ * keeps the JVM's default, or inside the relaunched child. Captured tensors then get
+ * {@link MemoryBudget#HEAP_PERCENT} % of the heap (see {@link MemoryBudget}).
+ */
+final class HeapLauncher {
+
+    /** Environment variable with the heap size, or {@code jvm} for the JVM's default. */
+    static final String ENV = "QUANTSCOPE_HEAP";
+    /** Set in the child so that it does not relaunch. */
+    static final String CHILD_PROPERTY = "quantscope.heapLaunched";
+
+    private static final long GIB = 1L << 30;
+
+    private HeapLauncher() {
+    }
+
+    /**
+     * The heap for a machine: an eighth of its memory, at least 1 GiB, at most 16 GiB (rounded down to 256 MiB).
+     *
+     * @param physical physical memory in bytes (0 when unknown: 2 GiB is used)
+     * @return bytes
+     */
+    static long defaultHeapBytes(long physical) {
+        if (physical <= 0) {
+            return 2 * GIB;
+        }
+        long h = Math.max(GIB, Math.min(16 * GIB, physical / 8));
+        return h / (256L << 20) * (256L << 20);
+    }
+
+    /**
+     * The {@code -Xmx} value to relaunch with, or empty to run in this JVM.
+     *
+     * @param jvmArgs the arguments this JVM was started with
+     * @param env     the value of {@value #ENV}, or null
+     * @param child   whether this JVM is already the relaunched child
+     * @param physical physical memory in bytes
+     * @return e.g. {@code 3072m}
+     */
+    static Optional<String> heapToSet(List<String> jvmArgs, String env, boolean child, long physical) {
+        if (child) {
+            return Optional.empty();
+        }
+        for (String a : jvmArgs) {
+            if (a.startsWith("-Xmx") || a.startsWith("-XX:MaxHeapSize") || a.startsWith("-XX:MaxRAMPercentage")
+                    || a.startsWith("-XX:MaxRAM=")) {
+                return Optional.empty();
+            }
+        }
+        if (env != null && !env.isBlank()) {
+            String v = env.trim().toLowerCase(Locale.ROOT);
+            if (v.equals("jvm")) {
+                return Optional.empty();
+            }
+            if (!v.matches("[0-9]+[kmg]?")) {
+                throw new IllegalArgumentException(ENV + " must be a heap size such as 6g or 3000m (or 'jvm' for "
+                        + "the JVM's default), got '" + env.trim() + "'");
+            }
+            return Optional.of(v);
+        }
+        return Optional.of((defaultHeapBytes(physical) >> 20) + "m");
+    }
+
+    /**
+     * Relaunches with the heap set when needed.
+     *
+     * @param args the program arguments
+     * @return the child's exit code, or empty when this JVM should run QuantScope itself
+     */
+    static Optional<Integer> relaunchIfNeeded(String[] args) {
+        Optional<String> heap;
+        try {
+            heap = heapToSet(ManagementFactory.getRuntimeMXBean().getInputArguments(), System.getenv(ENV),
+                    Boolean.getBoolean(CHILD_PROPERTY), MemoryBudget.physicalBytes());
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return Optional.of(2);
+        }
+        if (heap.isEmpty()) {
+            return Optional.empty();
+        }
+        String classPath = System.getProperty("java.class.path");
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        if (classPath == null || classPath.isBlank() || !java.toFile().canExecute()) {
+            return Optional.empty();
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java.toString());
+        cmd.add("-Xmx" + heap.get());
+        cmd.add("-D" + CHILD_PROPERTY + "=true");
+        // keep the parent's JVM options (system properties, agents, module flags)
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.add("-cp");
+        cmd.add(classPath);
+        cmd.add(Launcher.class.getName());
+        cmd.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(cmd).inheritIO().start();
+            ignoreInterrupt(); // Ctrl+C reaches the child too (same process group); it cancels and exits 130
+            Thread stop = new Thread(p::destroy, "quantscope-child-stop");
+            Runtime.getRuntime().addShutdownHook(stop);
+            int code = p.waitFor();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stop);
+            } catch (IllegalStateException ignored) {
+                // shutting down already
+            }
+            return Optional.of(code);
+        } catch (java.io.IOException e) {
+            return Optional.empty(); // cannot start a child: run here with the JVM's default heap
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of(130);
+        }
+    }
+
+    @SuppressWarnings("restriction")
+    private static void ignoreInterrupt() {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), sun.misc.SignalHandler.SIG_IGN);
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            // no SIGINT on this platform
+        }
+    }
+}
