@@ -26,6 +26,13 @@ Nothing here is committed (the files are large): they go to --out (default targe
 Run:  /usr/bin/python3 tools/make_imagenet_models.py [--out DIR] [--images 250] [--only resnet50,mobilenet_v2]
       (about 2 minutes on 2 cores). Needs python3-torch, python3-torchvision, python3-onnx, python3-numpy,
       python3-pil (Debian 12).
+
+A large folder for the decoding benchmark (bench eval-folder), no models, no .npy:
+      /usr/bin/python3 tools/make_imagenet_models.py --folder-only --images 50000 [--bad-files 3]
+      writes DIR/folder-50000 (or --folder NAME): the same kind of synthetic JPEGs, image i in class i mod 1000 (50 per
+      class), generated and written one at a time (memory flat), with dataset.json (ImageNet scale/mean/std, resize 256,
+      crop 224). --bad-files K adds K unreadable files (a truncated JPEG, an empty file, text named .JPEG, ...) at
+      fixed places, for --skip-bad-files. About 2 s per 1,000 images (ext4, one core).
 """
 import argparse
 import json
@@ -114,12 +121,57 @@ def predict(model, x):
     return torch.cat(out).numpy().astype(np.int64)
 
 
+def write_folder_only(args):
+    """A folder of --images synthetic JPEGs in the ImageNet layout, image i in class i mod 1000, written one at a time
+    so that memory does not grow with the count; plus --bad-files unreadable files."""
+    folder = os.path.join(args.out, args.folder or "folder-%d" % args.images)
+    ids = ["n%08d" % c for c in range(1000)]
+    for c in ids:
+        os.makedirs(os.path.join(folder, c), exist_ok=True)
+    rng = np.random.default_rng(1414)
+    for i in range(args.images):
+        synthetic_image(rng, i).save(os.path.join(folder, ids[i % 1000], "img_%06d.JPEG" % i), quality=90)
+        if (i + 1) % 5000 == 0:
+            print("%d of %d images" % (i + 1, args.images), flush=True)
+    kinds = ["truncated", "empty", "text", "header-only"]
+    for k in range(args.bad_files):
+        kind = kinds[k % len(kinds)]
+        path = os.path.join(folder, ids[(k * 397) % 1000], "bad_%03d_%s.JPEG" % (k, kind))
+        if kind == "truncated":
+            good = os.path.join(folder, ids[0], "img_%06d.JPEG" % 0)
+            with open(good, "rb") as f:
+                data = f.read()
+            with open(path, "wb") as f:
+                f.write(data[:len(data) // 3])
+        elif kind == "empty":
+            open(path, "wb").close()
+        elif kind == "text":
+            with open(path, "w") as f:
+                f.write("not an image\n")
+        else:
+            with open(path, "wb") as f:
+                f.write(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00")
+    with open(os.path.join(folder, "dataset.json"), "w") as f:
+        json.dump({"scale": 1 / 255.0, "mean": MEAN.tolist(), "std": STD.tolist(), "color": "rgb", "resize": 256,
+                   "crop": 224}, f)
+    print("data: %d images%s in %s (JPEG, ImageNet layout)"
+          % (args.images, " and %d unreadable files" % args.bad_files if args.bad_files else "", folder))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(ROOT, "target", "imagenet"))
     ap.add_argument("--images", type=int, default=250)
     ap.add_argument("--only", default=",".join(MODELS))
+    ap.add_argument("--folder-only", action="store_true",
+                    help="only write an image folder of --images synthetic JPEGs (no models, no .npy)")
+    ap.add_argument("--folder", default=None, help="folder name under --out (default: images, or folder-N with "
+                                                   "--folder-only)")
+    ap.add_argument("--bad-files", type=int, default=0, help="with --folder-only: unreadable files to add")
     args = ap.parse_args()
+    if args.folder_only:
+        write_folder_only(args)
+        return
     only = args.only.split(",")
     torch.set_num_threads(2)
     os.makedirs(args.out, exist_ok=True)
@@ -158,7 +210,7 @@ def main():
                             all_tensors_to_one_file=True, location="resnet50.weights", size_threshold=1024)
 
     # The folder: one subfolder per class (1,000, most empty), labelled by MobileNetV2's FP32 prediction.
-    folder = os.path.join(args.out, "images")
+    folder = os.path.join(args.out, args.folder or "images")
     ids = ["n%08d" % c for c in range(1000)]
     for c in ids:
         os.makedirs(os.path.join(folder, c), exist_ok=True)

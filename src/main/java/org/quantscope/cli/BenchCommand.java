@@ -59,14 +59,16 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Benchmarks. 'bench eval': evaluation throughput versus a bare ONNX Runtime loop. "
-                + "'bench quantize': simulated quantized versus FP32 throughput. 'bench calibration': peak memory of "
+                + "'bench eval-folder': an image folder's decode rate, its evaluation and a bare ONNX Runtime loop on "
+                + "decoded tensors of the same count, peak memory. 'bench quantize': simulated quantized versus FP32 throughput. 'bench calibration': peak memory of "
                 + "calibration (one --calib-size per process). 'bench diagnose': layer diagnosis time and peak memory, "
                 + "per-layer sensitivity from cached activations versus full re-runs. 'bench reliability': time of a "
                 + "reliability experiment (--trials, --calib-size). 'bench fixes': time of each post-training fix (the ones given, "
                 + "or all; AdaRound with its defaults, 10,000 iterations and 1,024 samples).")
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "WHAT", description = "What to measure: ${COMPLETION-CANDIDATES}.")
+    @Parameters(index = "0", paramLabel = "WHAT", converter = TargetConverter.class,
+            description = "What to measure: eval, eval-folder, quantize, calibration, diagnose, reliability, fixes.")
     Target target;
 
     @Mixin
@@ -111,6 +113,16 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Write the figures as JSON.")
     Path json;
 
+    @Option(names = "--bare-images", paramLabel = "N", defaultValue = "256",
+            description = "eval-folder: images decoded once for the bare ONNX Runtime loop, which cycles them to the "
+                    + "folder's count (default ${DEFAULT-VALUE}; memory stays flat in the folder size).")
+    int bareImages;
+
+    @Option(names = "--reference", paramLabel = "NPY",
+            description = "eval-folder: the folder preprocessed elsewhere (e.g. Pillow/torchvision with "
+                    + "tools/image_folder_reference.py), same order; prints the pixel difference and top-1 agreement.")
+    Path reference;
+
     @Option(names = "--execution-variants",
             description = "quantize: also time, interleaved, each way of running the two graphs: FP32 one run at a "
                     + "time or one run per core at once; the simulation graph with and without the quantizer "
@@ -125,7 +137,22 @@ final class BenchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /** Benchmarks available. */
-    enum Target { eval, quantize, calibration, diagnose, reliability, fixes }
+    enum Target { eval, eval_folder, quantize, calibration, diagnose, reliability, fixes }
+
+    /** Reads a target name as written on the command line ({@code eval-folder}). */
+    static final class TargetConverter implements picocli.CommandLine.ITypeConverter<Target> {
+        @Override
+        public Target convert(String value) {
+            String v = value.trim().toLowerCase(java.util.Locale.ROOT).replace('-', '_');
+            for (Target t : Target.values()) {
+                if (t.name().equals(v)) {
+                    return t;
+                }
+            }
+            throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a benchmark; choose one of "
+                    + "eval, eval-folder, quantize, calibration, diagnose, reliability, fixes");
+        }
+    }
 
     @Override
     public Integer call() {
@@ -141,6 +168,7 @@ final class BenchCommand implements Callable<Integer> {
                 Runtime.getRuntime().availableProcessors(), Version.runtime());
         return switch (target) {
             case eval -> eval();
+            case eval_folder -> new EvalFolderBench(this).run();
             case quantize -> new QuantizeBench(this).run();
             case calibration -> new CalibrationBench(this).run();
             case diagnose -> new DiagnoseBench(this).run();

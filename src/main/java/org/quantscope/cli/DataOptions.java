@@ -45,6 +45,26 @@ final class DataOptions {
     @Option(names = "--color", paramLabel = "MODE", description = "Image decoding: auto, grayscale or rgb (any case).")
     Preprocessing.ColorMode color;
 
+    @Option(names = {"--resize", "--resize-shorter"}, paramLabel = "R",
+            description = "Image folders: resize each image so that its shorter side is R pixels (aspect ratio kept, "
+                    + "antialiased bilinear as Pillow/torchvision), then center crop to the model's input size; "
+                    + "ImageNet: --resize 256. 0: resize the whole image to the input size (the default).")
+    Integer resize;
+
+    @Option(names = "--crop", paramLabel = "C",
+            description = "Image folders: center crop C x C pixels (must equal the model's input size; sets it when "
+                    + "the model leaves it open). Without --resize, cut from the image as it is.")
+    Integer crop;
+
+    @Option(names = "--skip-bad-files",
+            description = "Image folders: leave out files that cannot be read as images, with a warning naming each "
+                    + "(counted in the result's provenance), instead of stopping at the first.")
+    boolean skipBadFiles;
+
+    @Option(names = "--decode-threads", paramLabel = "T",
+            description = "Image folders: threads decoding images at once (default 0 = one per core).")
+    int decodeThreads;
+
     /**
      * The data spec; with {@code demo} and no {@code --data}, the bundled Fashion-MNIST test set.
      *
@@ -69,8 +89,16 @@ final class DataOptions {
         if (limit < 0) {
             throw new InputException("--limit must be 0 (all) or positive, got " + limit + ".");
         }
+        if (resize != null && resize < 0 || crop != null && crop < 1) {
+            throw new InputException("--resize must be 0 (off) or a number of pixels, --crop a number of pixels; got "
+                    + (resize != null && resize < 0 ? "--resize " + resize : "--crop " + crop) + ".");
+        }
+        if (decodeThreads < 0) {
+            throw new InputException("--decode-threads must be 0 (one per core) or positive, got " + decodeThreads
+                    + ".");
+        }
         return new DataSpec(d, l, desc, classNames, new PreprocessingOptions(scale, mean, std, color,
-                normalizeFloat ? Boolean.TRUE : null), limit);
+                normalizeFloat ? Boolean.TRUE : null, resize, crop), limit, skipBadFiles, decodeThreads);
     }
 
     /**
@@ -86,6 +114,11 @@ final class DataOptions {
         m.put("mean", mean == null ? "from dataset.json or 0" : java.util.Arrays.toString(mean));
         m.put("std", std == null ? "from dataset.json or 1" : java.util.Arrays.toString(std));
         m.put("color", color == null ? "from dataset.json or auto" : color.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("resize", resize == null ? "from dataset.json or none" : resize == 0 ? "none" : String.valueOf(resize));
+        m.put("crop", crop == null ? "from dataset.json or none" : String.valueOf(crop));
+        m.put("skipBadFiles", String.valueOf(skipBadFiles));
+        m.put("decodeThreads", decodeThreads == 0 ? "one per core (" + Runtime.getRuntime().availableProcessors()
+                + ")" : String.valueOf(decodeThreads));
         m.put("threads", ThreadOption.describe(threads));
         m.put("limit", limit == 0 ? "all" : String.valueOf(limit));
         return m;

@@ -73,6 +73,7 @@ final class EvalCommand implements Callable<Integer> {
         try (Dataset data = DatasetLoader.open(spec, ModelInputs.expected(model), progress, cancel);
              InferenceSession session = InferenceSession.open(model, ThreadOption.settings(threads).forEvaluation())) {
             r = Evaluator.evaluate(session, data, new EvaluationSettings(batch, 0), progress, cancel);
+            SkippedFilesReport.warn(this.spec.commandLine().getErr(), "data", data);
         }
         r = r.withProvenance(r.provenance().withSettings(dataOptions.provenance(spec, threads, limit)));
         ResultTables.printEvaluation(out, r, classTable);

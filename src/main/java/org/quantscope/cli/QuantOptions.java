@@ -244,7 +244,8 @@ final class QuantOptions {
                     + "(.npy, .npz, IDX or an image folder).");
         }
         return new DataSpec(d, l, desc, data.classNames, new PreprocessingOptions(data.scale, data.mean, data.std,
-                data.color, data.normalizeFloat ? Boolean.TRUE : null), 0);
+                data.color, data.normalizeFloat ? Boolean.TRUE : null, data.resize, data.crop), 0, data.skipBadFiles,
+                data.decodeThreads);
     }
 
     CalibrationSettings calibration() {

@@ -97,7 +97,8 @@ public final class QuantScopeCommand implements Runnable {
             if (message != null && message.contains("expected only one match")) {
                 // picocli's wording for an option of an option group given twice dumps the group's internals
                 message = "an option was given more than once (each of --data, --labels, --dataset-desc, "
-                        + "--class-names, --scale, --mean, --std, --color may appear only once)";
+                        + "--class-names, --scale, --mean, --std, --color, --resize, --crop, --decode-threads "
+                        + "may appear only once)";
             }
             err.println("error: " + message);
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);

@@ -131,6 +131,7 @@ final class QuantizeCommand implements Callable<Integer> {
         MixedPrecisionOptions.Run mp = null;
         String mpWarning = null;
         PtqPipeline.Outcome outcome;
+        Map<String, String> skippedProvenance = new LinkedHashMap<>();
         try (Dataset test = DatasetLoader.open(testSpec, expected, progress, cancel);
              Dataset pool = DatasetLoader.open(calibSpec, expected, false, progress, cancel)) {
             org.quantscope.core.onnx.CaptureBatch.preflight(model, test.sampleShape(), session, cancel);
@@ -140,6 +141,10 @@ final class QuantizeCommand implements Callable<Integer> {
                 mp = mixed.run(model, outcome, fixes, mpTarget, test, pool, calibSpec, expected, quant.calibration(),
                         new EvaluationSettings(batch, 0), session, progress, cancel);
             }
+            SkippedFilesReport.warn(spec.commandLine().getErr(), "test data", test);
+            SkippedFilesReport.warn(spec.commandLine().getErr(), "calibration pool", pool);
+            skippedProvenance.putAll(SkippedFilesReport.provenance("", test));
+            skippedProvenance.putAll(SkippedFilesReport.provenance("calibration", pool));
         }
         SimulationResult r = mp != null ? mp.after() : outcome.after();
         SimulationResult fixed = outcome.after();
@@ -150,6 +155,7 @@ final class QuantizeCommand implements Callable<Integer> {
         String biasCorrection = fixes.biasCorrection();
         Map<String, String> more = new LinkedHashMap<>(dataOptions.provenance(testSpec, threads, limit));
         more.put("calibrationPool", calibSpec.data().toAbsolutePath().toString());
+        more.putAll(skippedProvenance);
         r = new SimulationResult(r.fp32(), r.quantized(), r.model(), r.seconds(), r.provenance().withSettings(more));
         ResultTables.printSimulation(out, r, classTable);
         if (bc != null) {

@@ -301,8 +301,9 @@ final class SensitivityCache {
         int done = 0;
         progress.onProgress(0, n, "Caching");
         try (InferenceSession session = InferenceSession.open(model, s, capture);
-             BatchPrefetcher batches = new BatchPrefetcher(data, n, CaptureBatch.size(settings.batchSize(),
-                     data.sampleShape(), outs, "the sensitivity cache", null, cancel, session))) {
+             BatchPrefetcher batches = BatchPrefetcher.everySample(data, n, CaptureBatch.size(
+                     settings.batchSize(), data.sampleShape(), outs, "the sensitivity cache", null, cancel, session),
+                     "The per-layer activation cache")) {
             while (batches.hasNext()) {
                 cancel.throwIfCancelled();
                 Batch b = batches.next();

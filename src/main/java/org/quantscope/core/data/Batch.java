@@ -24,4 +24,29 @@ public record Batch(float[] data, int[] sampleShape, int[] labels, int[] indices
         }
         return s;
     }
+
+    /**
+     * Where the samples of a batch stand among the indices asked for, when a data set that skips unreadable files
+     * returned fewer rows than asked ({@link Dataset#read(int[])}): {@code got} is {@code asked} with some entries
+     * left out, in the same order.
+     *
+     * @param asked the indices asked for
+     * @param got   the indices of the rows returned
+     * @return for each row, its position in {@code asked}
+     * @throws IllegalStateException when {@code got} is not {@code asked} with entries left out
+     */
+    public static int[] positionsIn(int[] asked, int[] got) {
+        int[] pos = new int[got.length];
+        int k = 0;
+        for (int j = 0; j < got.length; j++) {
+            while (k < asked.length && asked[k] != got[j]) {
+                k++;
+            }
+            if (k == asked.length) {
+                throw new IllegalStateException("a batch returned sample " + got[j] + " that was not asked for");
+            }
+            pos[j] = k++;
+        }
+        return pos;
+    }
 }

@@ -42,7 +42,9 @@ public interface Dataset extends AutoCloseable {
     int label(int index);
 
     /**
-     * Reads the given samples, in the given order.
+     * Reads the given samples, in the given order. A data set that skips unreadable files
+     * ({@link #skippedFiles()}) leaves their rows out: the batch then holds fewer samples than asked for, and its
+     * {@link Batch#indices()} are the indices of the samples it holds, in the order asked.
      *
      * @param indices sample indices, each in {@code [0, size())}
      * @return the samples and their labels
@@ -70,6 +72,15 @@ public interface Dataset extends AutoCloseable {
             idx[i] = from + i;
         }
         return read(idx);
+    }
+
+    /**
+     * The files skipped so far because they could not be read ({@link DataSpec#skipBadFiles()}), in index order; a
+     * batch read returns no row for them, and its {@link Batch#indices()} say which samples it holds. Empty unless
+     * skipping was asked for. The default has none.
+     */
+    default java.util.List<SkippedFile> skippedFiles() {
+        return List.of();
     }
 
     /** Releases open files; the default does nothing. */

@@ -23,8 +23,12 @@ import org.quantscope.core.InputException;
  * <pre>{@code
  * {"scale": 0.0039215686, "mean": [0.286], "std": [0.353], "color": "grayscale",
  *  "classes": ["T-shirt/top", "Trouser"], "applyToFloat": false}
+ * {"scale": 0.00392156862745098, "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "color": "rgb",
+ *  "resize": 256, "crop": 224}
  * }</pre>
  *
+ * {@code resize} (pixels of the shorter side) and {@code crop} (square center crop) are torchvision's ImageNet
+ * evaluation transform for image folders ({@link ImageResizing}).
  * {@code color} is one of {@code grayscale}, {@code rgb}, {@code auto}; {@code mean} and {@code std} may also be a
  * single number. Unknown entries are refused, so a misspelt key is not silently ignored.
  *
@@ -35,14 +39,18 @@ import org.quantscope.core.InputException;
  * @param color        colour mode, or {@code null}
  * @param classes      class names indexed by label, or {@code null}
  * @param applyToFloat whether float data is normalized too, or {@code null}
+ * @param resize       shorter side images are resized to, or {@code null}
+ * @param crop         side of the square center crop, or {@code null}
  */
 public record DatasetDescription(Path source, Double scale, double[] mean, double[] std,
-                                 Preprocessing.ColorMode color, List<String> classes, Boolean applyToFloat) {
+                                 Preprocessing.ColorMode color, List<String> classes, Boolean applyToFloat,
+                                 Integer resize, Integer crop) {
 
     /** The conventional file name, looked for next to the data. */
     public static final String FILE_NAME = "dataset.json";
 
-    private static final Set<String> KEYS = Set.of("scale", "mean", "std", "color", "classes", "applyToFloat");
+    private static final Set<String> KEYS = Set.of("scale", "mean", "std", "color", "classes", "applyToFloat",
+            "resize", "crop");
 
     /** Copies the arrays and list. */
     public DatasetDescription {
@@ -89,7 +97,7 @@ public record DatasetDescription(Path source, Double scale, double[] mean, doubl
             String key = it.next().getKey();
             if (!KEYS.contains(key)) {
                 throw new InputException(name + " has an unknown entry \"" + key + "\"; known entries are "
-                        + "scale, mean, std, color, classes, applyToFloat");
+                        + "scale, mean, std, color, classes, applyToFloat, resize, crop");
             }
         }
         Double scale = root.has("scale") ? positive(number(root.get("scale"), name, "scale"), name, "scale") : null;
@@ -110,7 +118,17 @@ public record DatasetDescription(Path source, Double scale, double[] mean, doubl
             }
             applyToFloat = n.booleanValue();
         }
-        return new DatasetDescription(file, scale, mean, std, color, classes, applyToFloat);
+        Integer resize = root.has("resize") ? pixels(root.get("resize"), name, "resize") : null;
+        Integer crop = root.has("crop") ? pixels(root.get("crop"), name, "crop") : null;
+        return new DatasetDescription(file, scale, mean, std, color, classes, applyToFloat, resize, crop);
+    }
+
+    private static int pixels(JsonNode n, String file, String key) {
+        if (!n.canConvertToInt() || !n.isIntegralNumber() || n.intValue() < 1) {
+            throw new InputException(file + ": \"" + key + "\" must be a whole number of pixels (at least 1), got "
+                    + n);
+        }
+        return n.intValue();
     }
 
     private static double number(JsonNode n, String file, String key) {

@@ -131,11 +131,11 @@ public final class DatasetLoader {
             throw new InputException("An image folder takes its labels from its class subfolders; "
                     + spec.labels().getFileName() + " cannot be used with " + root.getFileName());
         }
-        ImageGeometry g = ImageGeometry.resolve(root, expected, preprocessing.colorMode());
-        ImageFolderDataset ds = namesFile != null && !namesFile.ids().isEmpty()
-                ? new ImageFolderDataset(root, g, preprocessing, folders -> namesById(folders, namesFile, root),
-                progress, cancel)
-                : new ImageFolderDataset(root, g, preprocessing, names, progress, cancel);
+        ImageGeometry g = ImageGeometry.resolve(root, expected, preprocessing);
+        java.util.function.UnaryOperator<List<String>> naming = namesFile != null && !namesFile.ids().isEmpty()
+                ? folders -> namesById(folders, namesFile, root) : ImageFolderDataset.naming(root, names);
+        ImageFolderDataset ds = new ImageFolderDataset(root, g, preprocessing, naming, spec.skipBadFiles(),
+                spec.decodeThreads(), progress, cancel);
         int k = ds.classNames().size();
         if (expected.numClasses() >= 0 && k != expected.numClasses()) {
             throw new InputException("Image folder " + root.getFileName() + " has " + k + " class subfolders but the"
@@ -221,6 +221,10 @@ public final class DatasetLoader {
         String description = format + " " + dataName + " (" + NumericArray.describe(samples.shape()) + " "
                 + samples.elementType() + (labelsName.equals(dataName) ? "" : ", labels " + labelsName) + ")";
         PreprocessingOptions given = spec.preprocessing();
+        if (preprocessing.resize() > 0 || preprocessing.crop() > 0) {
+            throw new InputException(dataName + " holds arrays, which are used at their size: resize and crop apply to"
+                    + " image folders only. Drop --resize/--crop (or \"resize\"/\"crop\" in the dataset.json)");
+        }
         if (samples.elementType().isFloatingPoint() && !preprocessing.applyToFloat()
                 && (given.scale() != null || given.mean() != null || given.std() != null)) {
             throw new InputException(dataName + " holds " + samples.elementType() + " values, which are used as they "

@@ -28,7 +28,56 @@ public record ImageGeometry(int height, int width, int channels, boolean flat) {
      * @throws InputException when the model's input cannot be fed from images in this colour mode
      */
     public static ImageGeometry resolve(Path root, ExpectedInput expected, Preprocessing.ColorMode color) {
+        return resolve(root, expected, color, 0, 0);
+    }
+
+    /**
+     * Works out the geometry with a resize and crop: a center crop decides a height and width the model leaves open,
+     * and must equal the ones it fixes.
+     *
+     * @param root     the image folder
+     * @param expected the model's input
+     * @param p        the preprocessing (colour mode, resize, crop)
+     * @return the geometry
+     * @throws InputException when the crop does not fit the model's input, or a resize without a crop meets a model
+     *                        whose input size is open
+     */
+    public static ImageGeometry resolve(Path root, ExpectedInput expected, Preprocessing p) {
+        return resolve(root, expected, p.colorMode(), p.resize(), p.crop());
+    }
+
+    private static ImageGeometry resolve(Path root, ExpectedInput expected, Preprocessing.ColorMode color,
+                                         int resize, int crop) {
+        ImageGeometry g = resolveSize(root, expected, color, resize, crop);
+        if (crop > 0 && (g.height != crop || g.width != crop)) {
+            throw new InputException("The center crop is " + crop + "x" + crop + " but " + expected.describeInput()
+                    + " expects " + g.height + "x" + g.width + " images; crop to " + g.height
+                    + (g.height == g.width ? "" : "x" + g.width + " (give no crop: the crop then follows the input)")
+                    + " or use the model's input size");
+        }
+        if (resize > 0 && resize < Math.max(g.height, g.width)) {
+            throw new InputException("The shorter side is resized to " + resize + " pixels, less than the "
+                    + g.height + "x" + g.width + " crop " + expected.describeInput() + " needs; resize to at least "
+                    + Math.max(g.height, g.width) + " (ImageNet models: resize 256, crop 224)");
+        }
+        return g;
+    }
+
+    private static ImageGeometry resolveSize(Path root, ExpectedInput expected, Preprocessing.ColorMode color,
+                                             int resize, int crop) {
         int[] exp = expected.sampleShape();
+        if (crop > 0 && exp != null && exp.length == 3 && (exp[1] < 0 || exp[2] < 0)) {
+            int[] fixed = {exp[0], exp[1] < 0 ? crop : exp[1], exp[2] < 0 ? crop : exp[2]};
+            expected = new ExpectedInput(expected.inputName(), fixed, expected.numClasses());
+            exp = fixed;
+        } else if (crop > 0 && (exp == null || exp.length == 0)) {
+            expected = new ExpectedInput(expected.inputName(), new int[] {-1, crop, crop}, expected.numClasses());
+            exp = expected.sampleShape();
+        }
+        if (resize > 0 && (exp == null || exp.length == 0 || exp.length == 3 && (exp[1] < 0 || exp[2] < 0))) {
+            throw new InputException(expected.describeInput() + " leaves the image size open, so a resize of the"
+                    + " shorter side needs a crop to say the size: give --crop (\"crop\" in dataset.json), e.g. 224");
+        }
         String folder = "image folder " + root.getFileName();
         if (exp == null || exp.length == 0) {
             BufferedImage first = ImageFolderDataset.firstImage(root);

@@ -14,12 +14,20 @@ import org.quantscope.core.InputException;
  * @param std          per-channel standard deviation, or {@code null}
  * @param color        colour mode, or {@code null}
  * @param applyToFloat whether float data is normalized too, or {@code null}
+ * @param resize       shorter side images are resized to, or {@code null}
+ * @param crop         side of the square center crop, or {@code null}
  */
 public record PreprocessingOptions(Double scale, double[] mean, double[] std, Preprocessing.ColorMode color,
-                                   Boolean applyToFloat) {
+                                   Boolean applyToFloat, Integer resize, Integer crop) {
 
     /** Nothing given explicitly. */
     public static final PreprocessingOptions NONE = new PreprocessingOptions(null, null, null, null, null);
+
+    /** Explicit values without resize or crop. */
+    public PreprocessingOptions(Double scale, double[] mean, double[] std, Preprocessing.ColorMode color,
+                                Boolean applyToFloat) {
+        this(scale, mean, std, color, applyToFloat, null, null);
+    }
 
     /** Copies the arrays. */
     public PreprocessingOptions {
@@ -52,8 +60,10 @@ public record PreprocessingOptions(Double scale, double[] mean, double[] std, Pr
         double[] sd = pick(std, f == null ? null : f.std(), d.std());
         Preprocessing.ColorMode c = pick(color, f == null ? null : f.color(), d.colorMode());
         boolean af = pick(applyToFloat, f == null ? null : f.applyToFloat(), d.applyToFloat());
+        int r = pick(resize, f == null ? null : f.resize(), 0);
+        int cr = pick(crop, f == null ? null : f.crop(), 0);
         try {
-            return new Preprocessing(s, m, sd, c, af);
+            return new Preprocessing(s, m, sd, c, af, r, cr);
         } catch (IllegalArgumentException e) {
             String from = f == null ? "" : " (after merging " + f.source().getFileName() + ")";
             throw new InputException("Invalid preprocessing" + from + ": " + e.getMessage(), e);

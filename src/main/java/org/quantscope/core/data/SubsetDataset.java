@@ -103,7 +103,25 @@ public final class SubsetDataset implements Dataset {
             mapped[k] = indices[Objects.checkIndex(viewIndices[k], indices.length)];
         }
         Batch b = base.read(mapped);
-        return new Batch(b.data(), b.sampleShape(), b.labels(), viewIndices.clone());
+        return new Batch(b.data(), b.sampleShape(), b.labels(), viewIndicesOf(b, mapped, viewIndices));
+    }
+
+    /** The view indices of a base batch's rows: all of them, or those of the rows kept when files were skipped. */
+    static int[] viewIndicesOf(Batch b, int[] mapped, int[] viewIndices) {
+        if (b.count() == viewIndices.length) {
+            return viewIndices.clone();
+        }
+        int[] pos = Batch.positionsIn(mapped, b.indices());
+        int[] out = new int[pos.length];
+        for (int j = 0; j < pos.length; j++) {
+            out[j] = viewIndices[pos[j]];
+        }
+        return out;
+    }
+
+    @Override
+    public List<org.quantscope.core.data.SkippedFile> skippedFiles() {
+        return base.skippedFiles();
     }
 
     @Override

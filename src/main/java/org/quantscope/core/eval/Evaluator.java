@@ -77,6 +77,8 @@ public final class Evaluator {
         long start = System.nanoTime();
         int[] predictions = new int[n];
         int[] labels = new int[n];
+        // A sample whose file was skipped as unreadable keeps -1 and is left out of the figures.
+        java.util.Arrays.fill(predictions, -1);
         // A model exported with a fixed batch runs whole batches of that size whatever is fed (InferenceSession pads
         // a shorter one), so its runs are read at exactly that size.
         int run = session.fixedBatch() > 0 ? session.fixedBatch()
@@ -84,7 +86,7 @@ public final class Evaluator {
         int workers = Math.max(1, Math.min(session.concurrentRuns(), (n + run - 1) / run));
         progress.onProgress(0, n, "Evaluating");
         int classes;
-        try (BatchPrefetcher batches = new BatchPrefetcher(data, n, run, workers)) {
+        try (BatchPrefetcher batches = new BatchPrefetcher(data, n, run, workers, PREFETCH_DEPTH)) {
             Shared shared = new Shared(batches, n, progress);
             if (workers == 1) {
                 work(session, data, output, shared, predictions, labels, cancel);
@@ -94,9 +96,37 @@ public final class Evaluator {
             classes = shared.classes;
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        int evaluated = 0;
+        for (int p : predictions) {
+            if (p >= 0) {
+                evaluated++;
+            }
+        }
+        if (evaluated == 0) {
+            throw new InputException("Every one of the " + n + " samples of " + data.description() + " was skipped as "
+                    + "unreadable (first: " + data.skippedFiles().get(0).describe() + "); nothing to evaluate.");
+        }
+        if (evaluated < n) {
+            int[] p = new int[evaluated];
+            int[] l = new int[evaluated];
+            for (int i = 0, j = 0; i < n; i++) {
+                if (predictions[i] >= 0) {
+                    p[j] = predictions[i];
+                    l[j++] = labels[i];
+                }
+            }
+            predictions = p;
+            labels = l;
+        }
         return summarize(predictions, labels, classes, classNames(data, classes), seconds,
-                provenance(session, data, settings, n));
+                provenance(session, data, settings, n, n - evaluated));
     }
+
+    /**
+     * Batches read ahead of the model runs. Two keep the reading thread busy while a run and the hand-over of the
+     * previous batch go on; each costs one run's samples of memory ({@link #runSamples}: at most 4 MiB of input).
+     */
+    static final int PREFETCH_DEPTH = 2;
 
     /** What the workers of one evaluation share: the batches, the class count, the progress. */
     private static final class Shared {
@@ -133,6 +163,11 @@ public final class Evaluator {
         Batch b;
         while ((b = shared.take()) != null) {
             cancel.throwIfCancelled();
+            if (b.count() == 0) {
+                // Every file of the batch was skipped as unreadable.
+                shared.batches.release(b);
+                continue;
+            }
             FloatTensor logits = session.run(b.data(), b.shape(), List.of(output), cancel).get(output);
             int k = logits.rowLength();
             synchronized (shared) {
@@ -140,18 +175,19 @@ public final class Evaluator {
                     shared.classes = checkClasses(session, data, k);
                 }
             }
-            int from = b.indices()[0];
             float[] v = logits.data();
             for (int i = 0; i < b.count(); i++) {
-                predictions[from + i] = argmax(v, i * k, k);
-                labels[from + i] = b.labels()[i];
-                if (labels[from + i] >= k) {
-                    throw new InputException(data.description() + ": sample " + (from + i) + " has label "
-                            + labels[from + i] + " but the model's output '" + output + "' has only " + k
+                int at = b.indices()[i];
+                predictions[at] = argmax(v, i * k, k);
+                labels[at] = b.labels()[i];
+                if (labels[at] >= k) {
+                    throw new InputException(data.description() + ": sample " + at + " has label "
+                            + labels[at] + " but the model's output '" + output + "' has only " + k
                             + " classes (labels must be 0.." + (k - 1) + ").");
                 }
             }
-            shared.finished(b.count());
+            // Rows skipped between the first and the last count as done for the progress.
+            shared.finished(b.indices()[b.count() - 1] - b.indices()[0] + 1);
             shared.batches.release(b);
         }
     }
@@ -264,10 +300,31 @@ public final class Evaluator {
                 List.copyOf(names), predictions, labels, seconds, provenance);
     }
 
-    private static Provenance provenance(InferenceSession s, Dataset data, EvaluationSettings settings, int n) {
+    private static Provenance provenance(InferenceSession s, Dataset data, EvaluationSettings settings, int n,
+                                         int skipped) {
         Map<String, String> st = new LinkedHashMap<>();
         st.put("batchSize", String.valueOf(settings.batchSize()));
-        st.put("samples", String.valueOf(n));
+        st.put("samples", String.valueOf(n - skipped));
+        st.putAll(skippedFiles(data, skipped));
         return Provenance.of(s.model().path().toString(), s.model().sha256(), data.description(), st);
+    }
+
+    /**
+     * The provenance entries of files skipped as unreadable: {@code skippedFiles} (how many samples of this run were
+     * left out) and {@code skippedFileList} (one {@code "path: reason"} per file, separated by newlines); none when
+     * nothing was skipped.
+     *
+     * @param data    the data set
+     * @param skipped samples of the run left out
+     * @return the entries
+     */
+    public static Map<String, String> skippedFiles(Dataset data, int skipped) {
+        Map<String, String> st = new LinkedHashMap<>();
+        if (skipped > 0) {
+            st.put("skippedFiles", String.valueOf(skipped));
+            st.put("skippedFileList", String.join("\n", data.skippedFiles().stream().map(
+                    org.quantscope.core.data.SkippedFile::describe).toList()));
+        }
+        return st;
     }
 }

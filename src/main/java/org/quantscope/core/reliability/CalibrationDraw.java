@@ -171,6 +171,11 @@ public final class CalibrationDraw implements Dataset {
     }
 
     @Override
+    public List<org.quantscope.core.data.SkippedFile> skippedFiles() {
+        return pool.skippedFiles();
+    }
+
+    @Override
     public Batch read(int[] viewIndices) {
         return read(viewIndices, null);
     }
@@ -184,11 +189,20 @@ public final class CalibrationDraw implements Dataset {
         Batch b = pool.read(mapped, buffer);
         float[] data = b.data();
         int len = pool.sampleLength();
-        for (int k = 0; k < viewIndices.length; k++) {
-            if (noise[viewIndices[k]]) {
-                noiseModel.fill(seed * 1_000_003L + viewIndices[k], data, k * len, len);
+        // A pool that skips unreadable files may return fewer rows; each row keeps its own view index.
+        int[] rows = viewIndices;
+        if (b.count() != viewIndices.length) {
+            int[] pos = Batch.positionsIn(mapped, b.indices());
+            rows = new int[pos.length];
+            for (int j = 0; j < pos.length; j++) {
+                rows[j] = viewIndices[pos[j]];
             }
         }
-        return new Batch(data, b.sampleShape(), b.labels(), viewIndices.clone());
+        for (int k = 0; k < rows.length; k++) {
+            if (noise[rows[k]]) {
+                noiseModel.fill(seed * 1_000_003L + rows[k], data, k * len, len);
+            }
+        }
+        return new Batch(data, b.sampleShape(), b.labels(), rows.clone());
     }
 }

@@ -44,6 +44,11 @@ final class LockedDataset implements Dataset {
     }
 
     @Override
+    public List<org.quantscope.core.data.SkippedFile> skippedFiles() {
+        return base.skippedFiles();
+    }
+
+    @Override
     public synchronized int label(int index) {
         return base.label(index);
     }

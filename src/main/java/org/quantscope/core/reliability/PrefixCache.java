@@ -180,8 +180,9 @@ final class PrefixCache {
         int[] labels = new int[n];
         int done = 0;
         try (InferenceSession s = InferenceSession.open(source.simulation(), session.forSimulation(), c.tensors());
-             BatchPrefetcher batches = new BatchPrefetcher(test, n, CaptureBatch.size(batch, test.sampleShape(),
-                     c.tensors(), "the reliability prefix cache", null, cancel, s))) {
+             BatchPrefetcher batches = BatchPrefetcher.everySample(test, n, CaptureBatch.size(batch,
+                     test.sampleShape(), c.tensors(), "the reliability prefix cache", null, cancel, s),
+                     "The reliability trials' activation cache")) {
             while (batches.hasNext()) {
                 cancel.throwIfCancelled();
                 Batch bt = batches.next();

@@ -11,17 +11,25 @@ import java.util.Objects;
  * @param data   the data file or image folder
  * @param labels the labels file, or {@code null} when the labels are found automatically (inside the archive, in the
  *               sibling IDX labels file, or from the class subfolders)
+ * @param skipBadFiles image folders: leave out files that cannot be read as images instead of stopping
+ *                     (File &gt; Skip unreadable images in folders)
  */
-public record DataSelection(Path data, Path labels) {
+public record DataSelection(Path data, Path labels, boolean skipBadFiles) {
 
     /** Checks that a data path is given. */
     public DataSelection {
         Objects.requireNonNull(data, "data");
     }
 
+    /** A selection that stops at an unreadable image. */
+    public DataSelection(Path data, Path labels) {
+        this(data, labels, false);
+    }
+
     /** The name shown in the window, e.g. {@code fmnist-test-images-idx3-ubyte.gz}. */
     public String displayName() {
         String name = String.valueOf(data.getFileName());
-        return labels == null ? name : name + " + " + labels.getFileName();
+        return (labels == null ? name : name + " + " + labels.getFileName())
+                + (skipBadFiles ? " (skipping unreadable images)" : "");
     }
 }

@@ -2,6 +2,7 @@ package org.quantscope.ui.main;
 
 import javafx.application.Platform;
 import javafx.collections.ListChangeListener;
+import javafx.scene.control.CheckMenuItem;
 import javafx.scene.control.Menu;
 import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
@@ -42,9 +43,12 @@ final class MainMenu {
         }
         vm.recentModels().addListener((ListChangeListener<Path>) c -> fillRecent());
         fillRecent();
-        lastDataItem = openFolder;
+        // Applies to the image folders opened afterwards (test data), like --skip-bad-files on the command line.
+        CheckMenuItem skipBad = new CheckMenuItem("Skip unreadable images in folders");
+        skipBad.selectedProperty().bindBidirectional(vm.skipBadFilesProperty());
+        lastDataItem = skipBad;
         file = new Menu("File", null, openModel, openDemo, new SeparatorMenuItem(), openData, openDataLabels,
-                openFolder, new SeparatorMenuItem(), recent, new SeparatorMenuItem(), quit);
+                openFolder, skipBad, new SeparatorMenuItem(), recent, new SeparatorMenuItem(), quit);
         Menu help = new Menu("Help", null, item("About QuantScope", null, showAbout));
         root.getMenus().addAll(file, help);
     }
@@ -121,7 +125,7 @@ final class MainMenu {
         File dir = dc.showDialog(owner);
         if (dir != null) {
             lastFolder = dir.getParentFile();
-            vm.openData(new DataSelection(dir.toPath(), null));
+            vm.openData(new DataSelection(dir.toPath(), null, vm.skipBadFilesProperty().get()));
         }
     }
 

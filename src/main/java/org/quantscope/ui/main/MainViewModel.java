@@ -2,7 +2,9 @@ package org.quantscope.ui.main;
 
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
+import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.ReadOnlyDoubleProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -44,6 +46,7 @@ public final class MainViewModel {
     private final DatasetOpener datasetOpener;
     private final RecentModels recentStore;
 
+    private final BooleanProperty skipBadFiles = new SimpleBooleanProperty(false);
     private final ReadOnlyObjectWrapper<ModelSummary> summary = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper("QuantScope");
     private final ReadOnlyStringWrapper accuracyText = new ReadOnlyStringWrapper(NO_VALUE);
@@ -187,6 +190,14 @@ public final class MainViewModel {
         }, "Cannot open data");
     }
 
+    /**
+     * Whether image folders opened from now on skip unreadable files (with a message naming them after the
+     * evaluation) instead of stopping at the first; off by default.
+     */
+    public BooleanProperty skipBadFilesProperty() {
+        return skipBadFiles;
+    }
+
     /** Runs the FP32 evaluation of the open model on the selected data. */
     public void evaluate() {
         if (jobs.refuseWhileBusy()) {
@@ -208,8 +219,28 @@ public final class MainViewModel {
         }, result -> {
             if (m == model) {
                 applyEvaluation(result);
+                reportSkippedFiles(result);
             }
         }, "Evaluation failed");
+    }
+
+    private void reportSkippedFiles(EvaluationResult result) {
+        String count = result.provenance().settings().get("skippedFiles");
+        if (count == null) {
+            return;
+        }
+        String[] files = result.provenance().settings().getOrDefault("skippedFileList", "").split("\n");
+        StringBuilder text = new StringBuilder(count + " image file(s) could not be read and were left out of the "
+                + "evaluation; the accuracy is over the other " + String.format("%,d", result.samples())
+                + " images, whose labels are unchanged:\n");
+        for (int i = 0; i < Math.min(files.length, 10); i++) {
+            text.append("\n").append(files[i]);
+        }
+        if (files.length > 10) {
+            text.append("\n… and ").append(files.length - 10)
+                    .append(" more (all are listed in the result's provenance)");
+        }
+        messageHandler.accept(new UserMessage("Unreadable images skipped", text.toString()));
     }
 
     /** Cancels the running job, if any; its results are discarded and what was open stays open. */

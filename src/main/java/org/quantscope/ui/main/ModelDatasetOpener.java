@@ -18,7 +18,7 @@ public final class ModelDatasetOpener implements DatasetOpener {
     @Override
     public Dataset open(DataSelection selection, OnnxModel model, ProgressListener progress,
                         CancellationToken cancel) {
-        DataSpec spec = DataSpec.of(selection.data());
+        DataSpec spec = DataSpec.of(selection.data()).withSkipBadFiles(selection.skipBadFiles());
         if (selection.labels() != null) {
             spec = spec.withLabels(selection.labels());
         }

@@ -31,7 +31,7 @@ public interface CalibrationPoolOpener {
     /** The opener used by the application: {@link DatasetLoader} with labels optional. */
     static CalibrationPoolOpener standard() {
         return (selection, model, progress, cancel) -> {
-            DataSpec spec = DataSpec.of(selection.data());
+            DataSpec spec = DataSpec.of(selection.data()).withSkipBadFiles(selection.skipBadFiles());
             if (selection.labels() != null) {
                 spec = spec.withLabels(selection.labels());
             }

@@ -205,9 +205,13 @@ public final class QuantizationViewModel {
     /**
      * Uses another calibration pool: it is opened once for the open model to check it and count its samples.
      *
-     * @param selection the data file or folder, with optional labels
+     * @param chosen the data file or folder, with optional labels
      */
-    public void openCalibration(DataSelection selection) {
+    public void openCalibration(DataSelection chosen) {
+        // File > Skip unreadable images in folders applies to calibration folders too.
+        DataSelection selection = !chosen.skipBadFiles() && main.skipBadFilesProperty().get()
+                && java.nio.file.Files.isDirectory(chosen.data())
+                ? new DataSelection(chosen.data(), chosen.labels(), true) : chosen;
         if (jobs.refuseWhileBusy()) {
             return;
         }

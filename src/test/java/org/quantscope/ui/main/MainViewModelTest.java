@@ -172,6 +172,35 @@ class MainViewModelTest {
     }
 
     @Test
+    void anImageFolderWithAnUnreadableFileIsEvaluatedWhenSkippingIsOnAndTheFileNamed(@TempDir Path dir)
+            throws Exception {
+        vm.openModel(Path.of("src/test/resources/models/tiny_cnn.onnx"));
+        for (int c = 0; c < 4; c++) {
+            for (int i = 0; i < 3; i++) {
+                org.quantscope.core.data.TestFiles.grayPng(dir.resolve("c" + c).resolve(i + ".png"),
+                        org.quantscope.core.data.TestFiles.uniform(9, 8, 40 * c + i));
+            }
+        }
+        org.quantscope.core.data.TestFiles.write(dir.resolve("c2/broken.png"), new byte[] {1, 2, 3});
+        vm.openData(new DataSelection(dir, null, false));
+        vm.evaluate();
+        assertEquals(1, messages.size());
+        assertEquals("Evaluation failed", messages.get(0).title());
+        assertTrue(messages.get(0).text().contains("broken.png"), messages.get(0).text());
+
+        messages.clear();
+        vm.skipBadFilesProperty().set(true);
+        vm.openData(new DataSelection(dir, null, vm.skipBadFilesProperty().get()));
+        assertTrue(vm.dataTextProperty().get().contains("skipping unreadable images"), vm.dataTextProperty().get());
+        vm.evaluate();
+        assertEquals(1, messages.size());
+        assertEquals("Unreadable images skipped", messages.get(0).title());
+        assertTrue(messages.get(0).text().contains("broken.png") && messages.get(0).text().contains("other 12"),
+                messages.get(0).text());
+        assertFalse(MainViewModel.NO_VALUE.equals(vm.accuracyTextProperty().get()));
+    }
+
+    @Test
     void cancelledEvaluationChangesNothingAndShowsNoDialog() {
         vm.openDemo(false);
         runner.cancelNextJob();
