@@ -94,7 +94,8 @@ public final class LayerDiagnostics {
                 q -> false), List.of(), scales, data, n, settings, session, progress, run, runs, "FP32 sanity check",
                 cancel);
         SanityCheck sanity = new SanityCheck(sanityRun.maxAbsLogitDiff(), sanityRun.predictionAgreement(),
-                sanityRun.predictionAgreement() == 1.0 && sanityRun.maxAbsLogitDiff() <= SanityCheck.TOLERANCE,
+                sanityRun.predictionAgreement() == 1.0
+                        && sanityRun.maxAbsLogitDiff() <= SanityCheck.allowed(sanityRun.maxAbsLogit()),
                 fixed ? SanityCheck.AFTER_FIXES : SanityCheck.AS_LOADED);
         ComparisonResult full = compare(fp32, qm, tensors, scales, data, n, settings, session, progress, run, runs,
                 "Full quantization", cancel);
