@@ -36,25 +36,17 @@ public final class Evaluator {
     public static final int RUN_SAMPLES = 32;
 
     /**
-     * Input bytes one ONNX Runtime run takes at most (issue 14): a run's intermediate tensors, which ONNX Runtime keeps
-     * in its arena for the next run, grow with samples x image size, so large inputs run fewer samples at once. At
-     * 28x28 (3 KiB per sample) this allows all {@link #RUN_SAMPLES}; at 224x224x3 (588 KiB) it allows 6, which costs
-     * no throughput on a CPU (each sample's convolutions are already large matrix products) and keeps ResNet-50's
-     * arena near 150 MB per session instead of 800 MB (docs/benchmarks.md, "ImageNet size").
-     */
-    public static final long RUN_INPUT_BYTES = 4L << 20;
-
-    /**
      * Samples per ONNX Runtime run for samples of the given length: at most {@link #RUN_SAMPLES}, at most
-     * {@link #RUN_INPUT_BYTES} of input, at least one, never more than the batch size.
+     * {@link org.quantscope.core.util.MemoryBudget#RUN_INPUT_BYTES} of input, at least one, never more than the
+     * batch size.
      *
      * @param batchSize    the caller's batch size
      * @param sampleLength floats per input sample
      * @return samples per run
      */
     public static int runSamples(int batchSize, int sampleLength) {
-        long bySize = RUN_INPUT_BYTES / Math.max(1L, 4L * sampleLength);
-        return (int) Math.max(1, Math.min(Math.min(batchSize, RUN_SAMPLES), bySize));
+        return Math.max(1, Math.min(Math.min(batchSize, RUN_SAMPLES),
+                org.quantscope.core.util.MemoryBudget.runSamplesForInput(sampleLength)));
     }
 
     /**

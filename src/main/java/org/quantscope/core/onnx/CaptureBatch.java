@@ -39,6 +39,7 @@ public final class CaptureBatch {
      */
     public static int size(int wanted, int[] sampleShape, Collection<String> outputs, String analysis, String lower,
                            CancellationToken cancel, InferenceSession... sessions) {
+        wanted = inputBound(wanted, sampleShape);
         long per = 0;
         for (InferenceSession s : sessions) {
             per += COPIES * s.bytesPerSample(sampleShape, outputs, cancel);
@@ -75,6 +76,7 @@ public final class CaptureBatch {
      */
     public static List<Pass> passes(int wanted, int[] sampleShape, List<String> tensors, String analysis,
                                     CancellationToken cancel, InferenceSession... sessions) {
+        wanted = inputBound(wanted, sampleShape);
         List<String> unique = List.copyOf(new LinkedHashSet<>(tensors));
         long budget = MemoryBudget.runBytes();
         long[] per = new long[unique.size()];
@@ -101,6 +103,15 @@ public final class CaptureBatch {
         }
         out.add(new Pass(group, MemoryBudget.samplesPerRun(groupBytes, wanted, analysis, null)));
         return out;
+    }
+
+    /** The caller's batch, at most {@link MemoryBudget#RUN_INPUT_BYTES} of input (ONNX Runtime's own memory). */
+    private static int inputBound(int wanted, int[] sampleShape) {
+        int length = 1;
+        for (int d : sampleShape) {
+            length *= d;
+        }
+        return Math.max(1, Math.min(wanted, MemoryBudget.runSamplesForInput(length)));
     }
 
     /** Samples a pass should run at once at least, before the tensors are split into more passes. */

@@ -114,6 +114,23 @@ public final class MemoryBudget {
         return Math.min(captureBytes(), RUN_MIB * MIB);
     }
 
+    /**
+     * Input bytes one ONNX Runtime run takes at most: a run's intermediate tensors, which ONNX Runtime keeps in its
+     * arena, grow with samples x image size, so large inputs run fewer samples at once (6 at 224x224x3, all 32 of an
+     * evaluation run at 28x28). Costs no throughput on a CPU: each sample's convolutions are already large products.
+     */
+    public static final long RUN_INPUT_BYTES = 4L << 20;
+
+    /**
+     * The most samples of the given length one ONNX Runtime run should take ({@link #RUN_INPUT_BYTES}), at least 1.
+     *
+     * @param sampleLength floats per input sample
+     * @return samples
+     */
+    public static int runSamplesForInput(int sampleLength) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, RUN_INPUT_BYTES / Math.max(1L, 4L * sampleLength)));
+    }
+
     /** Cap of {@link #runBytes()} in MiB. */
     public static final long RUN_MIB = 256;
 
