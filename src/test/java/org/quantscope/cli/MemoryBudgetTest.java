@@ -75,8 +75,8 @@ class MemoryBudgetTest {
     }
 
     /**
-     * In a child JVM with a 256 MiB heap: unbudgeted, the fix-effects comparison alone would hold 32 samples x 4
-     * copies of about 14 MB of layer outputs (1.8 GB); with a 48 MiB budget every analysis streams in small runs
+     * In a child JVM with a 160 MiB heap: unbudgeted, the fix-effects comparison would hold runs of 6 samples x 4
+     * copies of about 12 MB of layer outputs (about 290 MB); with a 48 MiB budget every analysis streams in small runs
      * (the stem output in passes of its own) and the run completes, the peak heap after collections staying within
      * the heap; with a budget larger than the heap it runs out of memory and ends with a message and exit code 2,
      * not a stack trace.
@@ -125,7 +125,7 @@ class MemoryBudgetTest {
     private static Child child(List<String> args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx256m");
+        cmd.add("-Xmx160m");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("org.quantscope.Launcher");
