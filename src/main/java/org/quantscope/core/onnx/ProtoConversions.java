@@ -102,34 +102,17 @@ final class ProtoConversions {
         String typeName = elementTypeName(type);
         ByteBuffer raw = t.getRawData().isEmpty() ? null
                 : t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        if (type == 1 || type == 11 || type == 10 || type == 16) {
+            int width = type == 1 ? 4 : type == 11 ? 8 : 2;
+            boolean complete = raw != null ? raw.remaining() >= (long) n * width
+                    : (type == 1 ? t.getFloatDataCount() : type == 11 ? t.getDoubleDataCount() : t.getInt32DataCount())
+                    >= n;
+            if (n >= DECODE_ON_DEMAND && complete) { // an incomplete tensor fails here, at load, as before
+                return WeightTensor.decodedOnDemand(name, typeName, dims, () -> floats(t, type, n));
+            }
+            return new WeightTensor(name, typeName, dims, floats(t, type, n), null);
+        }
         switch (type) {
-            case 1: {
-                float[] f = new float[n];
-                if (raw != null) {
-                    raw.asFloatBuffer().get(f);
-                } else {
-                    for (int i = 0; i < n; i++) {
-                        f[i] = t.getFloatData(i);
-                    }
-                }
-                return new WeightTensor(name, typeName, dims, f, null);
-            }
-            case 11: {
-                float[] f = new float[n];
-                for (int i = 0; i < n; i++) {
-                    f[i] = (float) (raw != null ? raw.getDouble(i * 8) : t.getDoubleData(i));
-                }
-                return new WeightTensor(name, typeName, dims, f, null);
-            }
-            case 10:
-            case 16: {
-                float[] f = new float[n];
-                for (int i = 0; i < n; i++) {
-                    int bits = raw != null ? raw.getShort(i * 2) & 0xFFFF : t.getInt32Data(i) & 0xFFFF;
-                    f[i] = type == 10 ? halfToFloat(bits) : Float.intBitsToFloat(bits << 16);
-                }
-                return new WeightTensor(name, typeName, dims, f, null);
-            }
             case 6: case 7: case 2: case 3: case 4: case 5: case 9: case 12: case 13: {
                 long[] l = new long[n];
                 for (int i = 0; i < n; i++) {
@@ -140,6 +123,35 @@ final class ProtoConversions {
             default:
                 return new WeightTensor(name, typeName, dims, null, null);
         }
+    }
+
+    /** Initializers of at least this many float elements are decoded on demand ({@link WeightTensor}). */
+    static final int DECODE_ON_DEMAND = 1 << 16;
+
+    /** The values of a float32/float64/float16/bfloat16 tensor as float32. */
+    private static float[] floats(OnnxMl.TensorProto t, int type, int n) {
+        ByteBuffer raw = t.getRawData().isEmpty() ? null
+                : t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        float[] f = new float[n];
+        if (type == 1) {
+            if (raw != null) {
+                raw.asFloatBuffer().get(f);
+            } else {
+                for (int i = 0; i < n; i++) {
+                    f[i] = t.getFloatData(i);
+                }
+            }
+        } else if (type == 11) {
+            for (int i = 0; i < n; i++) {
+                f[i] = (float) (raw != null ? raw.getDouble(i * 8) : t.getDoubleData(i));
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                int bits = raw != null ? raw.getShort(i * 2) & 0xFFFF : t.getInt32Data(i) & 0xFFFF;
+                f[i] = type == 10 ? halfToFloat(bits) : Float.intBitsToFloat(bits << 16);
+            }
+        }
+        return f;
     }
 
     private static long integerAt(OnnxMl.TensorProto t, int type, ByteBuffer raw, int i) {

@@ -12,6 +12,7 @@ import org.quantscope.core.onnx.LayerKind;
 import org.quantscope.core.onnx.OnnxModel;
 import org.quantscope.core.onnx.SessionSettings;
 import org.quantscope.core.util.CancellationToken;
+import org.quantscope.core.util.EstimateSamples;
 import org.quantscope.core.util.ProgressListener;
 
 import java.util.ArrayList;
@@ -59,7 +60,7 @@ public record FixEffects(int samples, String data, List<LayerEffect> layers) {
      *
      * @param outcome   the pipeline's result (with fixes)
      * @param data      samples to compare on (held-out data: the test set)
-     * @param samples   how many (the first ones)
+     * @param samples   how many (the first ones); fewer for large inputs ({@link EstimateSamples})
      * @param batchSize samples per run
      * @param session   ONNX Runtime settings
      * @param progress  progress
@@ -68,7 +69,7 @@ public record FixEffects(int samples, String data, List<LayerEffect> layers) {
      */
     public static FixEffects measure(PtqPipeline.Outcome outcome, Dataset data, int samples, int batchSize,
                                      SessionSettings session, ProgressListener progress, CancellationToken cancel) {
-        int n = Math.min(samples, data.size());
+        int n = Math.min(EstimateSamples.of(samples, data.sampleLength()), data.size());
         OnnxModel before = outcome.before().model().prepared();
         List<Layer> layers = before.layers();
         List<String> tensors = new ArrayList<>();
@@ -167,12 +168,24 @@ public record FixEffects(int samples, String data, List<LayerEffect> layers) {
             }
             float[] r = ref.data();
             float[] v = q.data();
-            for (int i = 0; i < r.length; i++) {
-                int c = (i / inner) % channels;
-                shift[t][c] += (double) v[i] - r[i];
-                refSum[t][c] += r[i];
-                refSq[t][c] += (double) r[i] * r[i];
-                count[t][c]++;
+            int c = 0;
+            for (int base = 0; base < r.length; base += inner) { // one channel's block of one sample
+                double d = 0;
+                double sum = 0;
+                double sq = 0;
+                int end = Math.min(r.length, base + inner);
+                for (int i = base; i < end; i++) {
+                    d += (double) v[i] - r[i];
+                    sum += r[i];
+                    sq += (double) r[i] * r[i];
+                }
+                shift[t][c] += d;
+                refSum[t][c] += sum;
+                refSq[t][c] += sq;
+                count[t][c] += end - base;
+                if (++c == channels) {
+                    c = 0;
+                }
             }
         }
     }

@@ -6,6 +6,7 @@ import org.quantscope.core.data.Dataset;
 import org.quantscope.core.onnx.OnnxModel;
 import org.quantscope.core.onnx.SessionSettings;
 import org.quantscope.core.util.CancellationToken;
+import org.quantscope.core.util.EstimateSamples;
 import org.quantscope.core.util.ProgressListener;
 
 import java.util.List;
@@ -28,8 +29,12 @@ import java.util.Map;
 public record FunctionChange(String fix, int samples, double maxAbsLogitDiff, double maxRelativeLogitDiff,
                              double predictionAgreement, double accuracyBefore, double accuracyAfter) {
 
-    /** Relative logit difference up to which the function counts as unchanged (float32 rounding of the rewrite). */
-    public static final double UNCHANGED = 1e-5;
+    /**
+     * Relative logit difference up to which the function counts as unchanged: float32 rounding of the rewrite, which
+     * grows with depth (1e-7 on the 28x28 demo, 2.5e-5 after equalizing the 53 layers of ResNet-50); a rewrite that
+     * changes the function (ReLU6 replaced by ReLU where the clip is active) moves the logits by 1e-2 and more.
+     */
+    public static final double UNCHANGED = 1e-4;
     /** Samples compared by default. */
     public static final int SAMPLES = 1000;
 
@@ -61,7 +66,7 @@ public record FunctionChange(String fix, int samples, double maxAbsLogitDiff, do
      * @param before    the FP32 graph before the fix
      * @param after     the FP32 graph after it
      * @param data      labelled samples (the first {@code samples} are used)
-     * @param samples   how many samples
+     * @param samples   how many samples; fewer for large inputs ({@link EstimateSamples})
      * @param batchSize samples per run
      * @param session   ONNX Runtime settings
      * @param progress  progress
@@ -71,7 +76,8 @@ public record FunctionChange(String fix, int samples, double maxAbsLogitDiff, do
     public static FunctionChange measure(String fix, OnnxModel before, OnnxModel after, Dataset data, int samples,
                                          int batchSize, SessionSettings session, ProgressListener progress,
                                          CancellationToken cancel) {
-        ComparisonResult c = ModelComparison.compare(before, after, List.of(), Map.of(), data, samples, batchSize,
+        ComparisonResult c = ModelComparison.compare(before, after, List.of(), Map.of(), data,
+                EstimateSamples.of(samples, data.sampleLength()), batchSize,
                 session, progress, cancel);
         return new FunctionChange(fix, c.samples(), c.maxAbsLogitDiff(), c.maxRelativeLogitDiff(),
                 c.predictionAgreement(), c.fp32Accuracy(), c.accuracy());

@@ -6,7 +6,6 @@ import org.quantscope.core.data.Dataset;
 import org.quantscope.core.eval.EvaluationResult;
 import org.quantscope.core.eval.EvaluationSettings;
 import org.quantscope.core.eval.Evaluator;
-import org.quantscope.core.onnx.BatchNormFolding;
 import org.quantscope.core.onnx.InferenceSession;
 import org.quantscope.core.onnx.OnnxModel;
 import org.quantscope.core.onnx.SessionSettings;
@@ -281,8 +280,11 @@ public final class PtqPipeline {
         List<BiasAbsorption.Absorbed> absorbed = List.of();
         List<BiasAbsorption.Skipped> skipped = List.of();
         OnnxModel transformed = null;
+        // plain was prepared from the loaded model: its prepared graph is the model folded (or not) as the settings
+        // say, so no fix folds BatchNorm again (one more copy of every weight at ImageNet size)
+        OnnxModel folded = plain.prepared();
         if (fixes.cle()) {
-            cle = CrossLayerEqualization.equalize(BatchNormFolding.fold(model), fixes.relu6());
+            cle = CrossLayerEqualization.equalize(folded, fixes.relu6());
             transformed = cle.model();
             if (fixes.biasAbsorption()) {
                 Dataset calib = CalibrationSampler.sample(pool, calibration.sampling(), calibration.size(),
@@ -302,8 +304,7 @@ public final class PtqPipeline {
             bc = BiasCorrection.analytic(plain);
             transformed = bc.model();
         } else if ("empirical".equals(fixes.biasCorrection())) {
-            OnnxModel base = transformed != null ? transformed
-                    : settings.foldBatchNorm() ? BatchNormFolding.fold(model) : model;
+            OnnxModel base = transformed != null ? transformed : folded;
             QuantizedModel q0 = QuantizationSimulator.prepare(model, base, settings, pool, calibration, session,
                     progress, cancel);
             Dataset calib = CalibrationSampler.sample(pool, calibration.sampling(), calibration.size(),
@@ -313,8 +314,7 @@ public final class PtqPipeline {
         }
         AdaRound.Result ada = null;
         if (fixes.adaround() != null) {
-            OnnxModel base = transformed != null ? transformed
-                    : settings.foldBatchNorm() ? BatchNormFolding.fold(model) : model;
+            OnnxModel base = transformed != null ? transformed : folded;
             QuantizedModel q0 = transformed == null ? plain : QuantizationSimulator.prepare(model, base, settings,
                     pool, calibration, session, progress, cancel);
             AdaRoundSettings as = fixes.adaround();
