@@ -122,7 +122,8 @@ final class DiagnoseCommand implements Callable<Integer> {
                     progress, cancel);
         }
         r = new DiagnosisResult(r.full(), r.sanity(), r.weightsOnly(), r.activationsOnly(), r.layers(), r.settings(),
-                r.model(), r.provenance().withSettings(dataOptions.provenance(testSpec, threads, 0)));
+                r.model(), r.provenance().withSettings(dataOptions.provenance(testSpec, threads, 0))
+                .withSettings(org.quantscope.core.config.QuantConfig.of(r.model(), quant.fixes()).provenance()));
         DiagnosisTables.print(out, r);
         if (quant.fixes().any()) {
             out.println("note: the diagnosis ran on the model after the post-training fixes; its FP32 sanity check "

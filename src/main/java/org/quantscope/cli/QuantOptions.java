@@ -14,7 +14,11 @@ import org.quantscope.core.sim.HardwarePreset;
 import org.quantscope.core.sim.QuantSettings;
 import org.quantscope.core.sim.QuantizerOverride;
 import org.quantscope.core.transform.CrossLayerEqualization;
+import org.quantscope.core.config.QuantConfig;
+import org.quantscope.core.config.QuantConfigJson;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -153,8 +157,112 @@ final class QuantOptions {
                     + "logits:range=ce. Keys: bits, granularity, range.")
     List<String> overrides = new ArrayList<>();
 
-    /** The post-training fixes asked for, checked (messages name the flags). */
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Start from a configuration file (docs/configuration.md), or from a result JSON of quantize, "
+                    + "diagnose or reliability (its provenance.configuration): scheme, overrides, calibration draw and "
+                    + "fixes. Flags given beside it override its fields.")
+    Path config;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    private QuantConfig merged;
+
+    /** The post-training fixes: the flags', or the configuration file's with the flags given beside it applied. */
     org.quantscope.core.transform.PtqPipeline.Fixes fixes() {
+        return configuration().fixes();
+    }
+
+    /** How the calibration set is drawn: the flags', or the configuration file's with the flags applied. */
+    CalibrationSettings calibration() {
+        return configuration().calibration();
+    }
+
+    /** The quantizer settings without {@code --disable}: the flags', or the file's with the flags applied. */
+    QuantSettings settings() {
+        return configuration().scheme();
+    }
+
+    /**
+     * The configuration of this run: from the flags, or from {@code --config} with every flag given on the command
+     * line replacing the field it sets (a flag left at its default does not).
+     */
+    QuantConfig configuration() {
+        if (merged != null) {
+            return merged;
+        }
+        if (config == null) {
+            merged = new QuantConfig(flagSettings(), flagCalibration(), null, flagFixes());
+            return merged;
+        }
+        QuantConfig base = QuantConfigJson.read(config);
+        QuantSettings d = base.scheme();
+        if (given("--preset")) {
+            flagSettings(); // reports a preset contradicted by a flag given beside it
+            d = HardwarePreset.byName(preset).apply(d);
+        }
+        if (given("--w-bits")) {
+            checkBits("--w-bits", weightBits);
+        }
+        if (given("--a-bits")) {
+            checkBits("--a-bits", activationBits);
+        }
+        Map<String, QuantizerOverride> ov = new LinkedHashMap<>(d.overrides());
+        ov.putAll(overrideMap());
+        QuantSettings s = new QuantSettings(given("--w-bits") ? weightBits : d.weightBits(),
+                given("--a-bits") ? activationBits : d.activationBits(),
+                given("--w-granularity") ? granularity(weightGranularity) : d.weightGranularity(),
+                given("--w-symmetry") ? symmetric(weightSymmetry, "--w-symmetry") : d.weightSymmetric(),
+                given("--a-symmetry") ? symmetric(activationSymmetry, "--a-symmetry") : d.activationSymmetric(),
+                d.adaptiveActivationSign(), given("--scale-type") ? scaleType(scaleType) : d.scaleConstraint(),
+                given("--scale-convention") ? convention(convention) : d.convention(),
+                given("--w-range") ? weightRange : d.weightRange(),
+                given("--a-range") ? activationRange : d.activationRange(),
+                !given("--no-bn-fold") && d.foldBatchNorm(), given("--placement") ? placement(placement) : d.placement(),
+                given("--bias") ? biasInt32(bias) : d.biasInt32(), d.preset(), ov);
+        CalibrationSettings k = base.calibration() != null ? base.calibration() : CalibrationSettings.DEFAULT;
+        if (given("--calib-size") && calibSize < 1) {
+            throw new InputException("--calib-size must be at least 1, got " + calibSize + ".");
+        }
+        k = new CalibrationSettings(given("--calib-size") ? calibSize : k.size(), given("--seed") ? seed : k.seed(),
+                given("--calib-sampling") ? sampling(calibSampling) : k.sampling(),
+                given("--calib-batch") ? calibBatch : k.batchSize());
+        org.quantscope.core.transform.PtqPipeline.Fixes f = base.fixes();
+        org.quantscope.core.transform.AdaRoundSettings ada = f.adaround();
+        if (given("--adaround") && ada == null) {
+            ada = org.quantscope.core.transform.AdaRoundSettings.DEFAULT.withSeed(k.seed());
+        }
+        if ((adaroundIters != null || adaroundSamples != null || adaroundLr != null) && ada == null) {
+            throw new InputException("--adaround-iters, --adaround-samples and --adaround-lr tune AdaRound, which "
+                    + "neither " + config + " nor --adaround turns on");
+        }
+        if (ada != null) {
+            ada = adaroundIters != null ? ada.withIterations(adaroundIters) : ada;
+            ada = adaroundSamples != null ? ada.withSamples(adaroundSamples) : ada;
+            ada = adaroundLr != null ? ada.withLearningRate(adaroundLr) : ada;
+            ada = given("--seed") ? ada.withSeed(seed) : ada;
+        }
+        String bc = given("--bias-correction") ? biasCorrection.trim().toLowerCase(Locale.ROOT) : f.biasCorrection();
+        try {
+            merged = new QuantConfig(s, k, base.calibrationPool(), new org.quantscope.core.transform.PtqPipeline.Fixes(
+                    f.cle() || cle, f.biasAbsorption() || biasAbsorption, bc, ada,
+                    given("--cle-relu6") ? relu6Handling(cleRelu6) : f.relu6()));
+        } catch (InputException e) {
+            throw new InputException(config + " with the flags given beside it: " + e.getMessage(), e);
+        }
+        return merged;
+    }
+
+    /** Whether a flag was given on the command line (a default value does not count). */
+    private boolean given(String flag) {
+        if (mixee == null || mixee.commandLine() == null || mixee.commandLine().getParseResult() == null) {
+            return false;
+        }
+        return mixee.commandLine().getParseResult().hasMatchedOption(flag);
+    }
+
+    /** The post-training fixes the flags ask for, checked (messages name the flags). */
+    private org.quantscope.core.transform.PtqPipeline.Fixes flagFixes() {
         if (biasAbsorption && !cle) {
             throw new InputException("--bias-absorption moves biases between the layers cross-layer equalization "
                     + "pairs; give --cle too");
@@ -248,15 +356,15 @@ final class QuantOptions {
                 data.decodeThreads);
     }
 
-    CalibrationSettings calibration() {
+    private CalibrationSettings flagCalibration() {
         if (calibSize < 1) {
             throw new InputException("--calib-size must be at least 1, got " + calibSize + ".");
         }
         return new CalibrationSettings(calibSize, seed, sampling(calibSampling), calibBatch);
     }
 
-    /** The settings, with the preset applied and contradictions reported. */
-    QuantSettings settings() {
+    /** The settings the flags give, with the preset applied and contradictions reported. */
+    private QuantSettings flagSettings() {
         QuantSettings d = QuantSettings.DEFAULT;
         Granularity g = weightGranularity == null ? d.weightGranularity() : granularity(weightGranularity);
         boolean ws = weightSymmetry == null ? d.weightSymmetric() : symmetric(weightSymmetry, "--w-symmetry");

@@ -156,6 +156,8 @@ final class QuantizeCommand implements Callable<Integer> {
         Map<String, String> more = new LinkedHashMap<>(dataOptions.provenance(testSpec, threads, limit));
         more.put("calibrationPool", calibSpec.data().toAbsolutePath().toString());
         more.putAll(skippedProvenance);
+        // everything that made the numbers, in the form --config reads back (mixed-precision widths as overrides)
+        more.putAll(org.quantscope.core.config.QuantConfig.of(r.model(), fixes).provenance());
         r = new SimulationResult(r.fp32(), r.quantized(), r.model(), r.seconds(), r.provenance().withSettings(more));
         ResultTables.printSimulation(out, r, classTable);
         if (bc != null) {

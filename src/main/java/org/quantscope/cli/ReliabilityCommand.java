@@ -114,8 +114,18 @@ final class ReliabilityCommand implements Callable<Integer> {
              Dataset pool = DatasetLoader.open(calibSpec, expected, false, progress, cancel)) {
             org.quantscope.core.onnx.CaptureBatch.preflight(model, test.sampleShape(), session, cancel);
             ReliabilitySettings settings = rel.settings(quant, pool, parallel);
-            ReliabilityExperiment exp = ReliabilityExperiment.prepare(model, test, pool, configs, settings,
-                    new EvaluationSettings(batch, 0), session, rel.cacheBytes(), progress, cancel);
+            EvaluationSettings eval = new EvaluationSettings(batch, 0); // --limit cuts the test data itself
+            if (previous != null) { // refuse another experiment before the calibrations and caches of this one
+                List<String> diff = ReliabilityExperiment.differences(ReliabilityExperiment.experimentKey(configs,
+                        settings, pool.description(), eval.limit()), previous.experimentKey());
+                if (!diff.isEmpty()) {
+                    throw new InputException(rel.continueFrom + " comes from another experiment; it differs in "
+                            + String.join(", ", diff) + ". Continue with the same options, or start a new "
+                            + "experiment without --continue.");
+                }
+            }
+            ReliabilityExperiment exp = ReliabilityExperiment.prepare(model, test, pool, configs, settings, eval,
+                    session, rel.cacheBytes(), progress, cancel);
             ReliabilityResult start = previous != null ? previous : exp.empty();
             int total = rel.trials + (previous == null ? 0 : maxDone(previous));
             Checkpoint checkpoint = new Checkpoint(start);

@@ -9,6 +9,7 @@ import org.quantscope.core.reliability.Perturbation;
 import org.quantscope.core.reliability.ReliabilityResult;
 import org.quantscope.core.reliability.ReliabilitySettings;
 import org.quantscope.core.sim.CalibrationSettings;
+import org.quantscope.core.config.QuantConfig;
 import org.quantscope.core.sim.QuantSettings;
 import org.quantscope.core.transform.CrossLayerEqualization;
 import org.quantscope.core.transform.PtqPipeline;
@@ -231,27 +232,9 @@ final class ReliabilityOptions {
         return out;
     }
 
-    /** A short label: bits, granularity, range method and fixes. */
+    /** A short label: bits, granularity, range method, fixes and overrides ({@link QuantConfig#label()}). */
     static String label(QuantSettings s, PtqPipeline.Fixes f) {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "W%dA%d %s %s", s.weightBits(),
-                s.activationBits(), s.weightGranularity().name().toLowerCase(Locale.ROOT).replace('_', '-'),
-                s.activationRange()));
-        if (!"custom".equals(s.preset())) {
-            b.append(' ').append(s.preset());
-        }
-        if (f.cle()) {
-            b.append(" +CLE");
-            if (f.relu6() != CrossLayerEqualization.Relu6Handling.EXACT) {
-                b.append("(ReLU6 ").append(f.relu6().id()).append(')');
-            }
-        }
-        if (f.biasAbsorption()) {
-            b.append(" +absorption");
-        }
-        if (f.biasCorrection() != null) {
-            b.append(" +").append(f.biasCorrection()).append(" BC");
-        }
-        return b.toString();
+        return QuantConfig.of(s, f).label();
     }
 
     /** Parses the quantize options of {@code --compare-with}. */

@@ -66,6 +66,21 @@ public final class Json {
         m.put("settings", p.settings());
         m.put("version", p.toolVersion());
         m.put("runtime", p.runtime());
+        // the complete configuration as an object (issue 15): quantize --config reads it back from the result file
+        String key = org.quantscope.core.config.QuantConfig.PROVENANCE_KEY;
+        List<Object> several = new java.util.ArrayList<>();
+        for (Map.Entry<String, String> e : p.settings().entrySet()) {
+            if (e.getKey().equals(key)) {
+                m.put(key, org.quantscope.core.config.QuantConfigJson.tree(
+                        org.quantscope.core.config.QuantConfigJson.parse(e.getValue())));
+            } else if (e.getKey().endsWith("." + key)) {
+                several.add(org.quantscope.core.config.QuantConfigJson.tree(
+                        org.quantscope.core.config.QuantConfigJson.parse(e.getValue())));
+            }
+        }
+        if (!several.isEmpty()) {
+            m.put(key + "s", several);
+        }
         return m;
     }
 }

@@ -83,6 +83,26 @@ class ReliabilityCommandTest {
     }
 
     @Test
+    void continuingWithAnotherFixOrOverrideIsRefusedNamingIt() throws Exception {
+        // issue 15: trials with and without AdaRound were merged into one set of boxes
+        Path json = dir.resolve("r1.json");
+        String[] small = {"--demo", "--limit", "300", "--calib-size", "32", "-q"};
+        assertEquals(0, CliTest.run(args(small, "--trials", "2", "--json", json.toString())).code());
+        String before = Files.readString(json);
+        CliTest.Run ada = CliTest.run(args(small, "--trials", "3", "--adaround", "--adaround-iters", "5",
+                "--adaround-samples", "32", "--continue", json.toString(), "--json", json.toString()));
+        CliTest.assertInputError(ada, "another experiment", "fixes.adaround (none there");
+        CliTest.assertInputError(CliTest.run(args(small, "--trials", "3", "--override", "features.3.weight:bits=4",
+                "--continue", json.toString())), "overrides.features.3.weight (none there, {bits: 4} now)");
+        CliTest.assertInputError(CliTest.run(args(small, "--trials", "3", "--cle", "--continue", json.toString())),
+                "fixes.cle (false there, true now)");
+        assertEquals(before, Files.readString(json), "a refused run leaves the earlier result as it was");
+        JsonNode j = new ObjectMapper().readTree(json.toFile());
+        assertTrue(j.get("provenance").get("settings").get("configuration").asText().contains("\"adaround\":null"),
+                j.get("provenance").toString());
+    }
+
+    @Test
     void sizePerturbationAndComparison() throws Exception {
         Path json = dir.resolve("p.json");
         CliTest.Run r = CliTest.run(args(SMALL, "--trials", "1", "--perturb", "size", "--sizes", "8,32",

@@ -24,6 +24,11 @@ public record Configuration(String label, QuantSettings settings, PtqPipeline.Fi
         fixes = fixes == null ? PtqPipeline.Fixes.NONE : fixes;
     }
 
+    /** The complete configuration (the calibration draw is each trial's own). */
+    public org.quantscope.core.config.QuantConfig config() {
+        return org.quantscope.core.config.QuantConfig.of(settings, fixes);
+    }
+
     /** Whether the fixes include empirical bias correction, the one fix that depends on the calibration draw. */
     public boolean empiricalBiasCorrection() {
         return "empirical".equals(fixes.biasCorrection());

@@ -1,6 +1,7 @@
 package org.quantscope.core.reliability;
 
 import org.quantscope.core.InputException;
+import org.quantscope.core.config.QuantConfigJson;
 import org.quantscope.core.Provenance;
 import org.quantscope.core.data.Dataset;
 import org.quantscope.core.eval.EvaluationResult;
@@ -11,6 +12,7 @@ import org.quantscope.core.onnx.OnnxModel;
 import org.quantscope.core.onnx.SessionSettings;
 import org.quantscope.core.sim.CalibrationSettings;
 import org.quantscope.core.sim.QuantizationSimulator;
+import org.quantscope.core.sim.QuantSettings;
 import org.quantscope.core.sim.QuantizedModel;
 import org.quantscope.core.transform.BiasCorrection;
 import org.quantscope.core.transform.PtqPipeline;
@@ -65,6 +67,9 @@ public final class ReliabilityExperiment {
     private final EvaluationResult fp32;
     private final List<Subject> subjects;
     private final NoiseModel noise;
+    /** Provenance key of the complete configuration (with a {@code configurationN.} prefix for several). */
+    public static final String CONFIGURATION = org.quantscope.core.config.QuantConfig.PROVENANCE_KEY;
+
     private final Provenance provenance;
     private final TrialRunner.StageTimes times = new TrialRunner.StageTimes();
     private final java.util.concurrent.atomic.AtomicInteger cachedTrials = new java.util.concurrent.atomic.AtomicInteger();
@@ -288,14 +293,7 @@ public final class ReliabilityExperiment {
     }
 
     private void checkSameExperiment(ReliabilityResult previous) {
-        Map<String, String> mine = provenance.settings();
-        Map<String, String> theirs = previous.experimentKey();
-        List<String> diff = new ArrayList<>();
-        for (String key : mine.keySet()) {
-            if (!mine.get(key).equals(theirs.get(key))) {
-                diff.add(key + " (" + theirs.getOrDefault(key, "missing") + " there, " + mine.get(key) + " now)");
-            }
-        }
+        List<String> diff = differences(provenance.settings(), previous.experimentKey());
         if (!provenance.modelSha256().equals(previous.provenance().modelSha256())) {
             diff.add(0, "model (SHA-256 " + previous.provenance().modelSha256() + " there)");
         }
@@ -341,15 +339,73 @@ public final class ReliabilityExperiment {
                 r.perClassAccuracy(), (t2 - t0) / 1e9);
     }
 
-    private static Provenance provenance(OnnxModel model, Dataset test, Dataset pool, List<Configuration> configs,
-                                         ReliabilitySettings settings, EvaluationSettings eval) {
+    /**
+     * What makes two experiments different experiments: every setting of {@code mine} that {@code theirs} does not
+     * share, the complete configurations compared field by field ({@code configuration.fixes.adaround (none there,
+     * {...} now)}).
+     *
+     * @param mine   this experiment's key ({@link ReliabilityResult#experimentKey()})
+     * @param theirs the earlier result's key
+     * @return the differences, empty for the same experiment
+     */
+    public static List<String> differences(Map<String, String> mine, Map<String, String> theirs) {
+        List<String> diff = new ArrayList<>();
+        java.util.Set<String> summaries = new java.util.HashSet<>(QuantSettings.DEFAULT.describe().keySet());
+        summaries.add("label");
+        summaries.add("fixes");
+        for (String key : mine.keySet()) {
+            String there = theirs.get(key);
+            if (mine.get(key).equals(there)) {
+                continue;
+            }
+            int dot = key.indexOf('.');
+            String prefix0 = key.startsWith(CONFIGURATION) && dot > 0 ? key.substring(0, dot + 1) : "";
+            if (summaries.contains(key.substring(prefix0.length())) && theirs.containsKey(prefix0 + CONFIGURATION)
+                    && mine.containsKey(prefix0 + CONFIGURATION)) {
+                continue; // a summary of a configuration that is compared field by field below
+            }
+            if (key.endsWith(CONFIGURATION) && there != null) {
+                // name each field of the configuration that differs, not the whole JSON
+                String prefix = key.substring(0, key.length() - CONFIGURATION.length());
+                try {
+                    QuantConfigJson.parse(mine.get(key)).differences(QuantConfigJson.parse(there))
+                            .forEach(d -> diff.add(prefix + d.replace(" here)", " now)")));
+                    continue;
+                } catch (InputException unreadable) {
+                    // fall through: report the whole entry
+                }
+            }
+            if (key.endsWith(CONFIGURATION) && there == null) {
+                diff.add(key + " (not recorded there: a result written before QuantScope recorded complete "
+                        + "configurations, so whether its fixes and overrides match cannot be checked; start a new "
+                        + "experiment)");
+                continue;
+            }
+            diff.add(key + " (" + (there == null ? "missing" : there) + " there, " + mine.get(key) + " now)");
+        }
+        return diff;
+    }
+
+    /**
+     * The key of an experiment: its configurations (each complete) and the trial settings that change a number.
+     *
+     * @param configs the configurations
+     * @param settings the trial settings
+     * @param poolDescription the calibration pool
+     * @param evaluationLimit test samples evaluated (0 = all)
+     * @return the key, in a stable order
+     */
+    public static Map<String, String> experimentKey(List<Configuration> configs, ReliabilitySettings settings,
+                                                    String poolDescription, int evaluationLimit) {
         Map<String, String> st = new LinkedHashMap<>();
         for (int i = 0; i < configs.size(); i++) {
             Configuration k = configs.get(i);
             String p = configs.size() == 1 ? "" : "configuration" + (i + 1) + ".";
             st.put(p + "label", k.label());
             k.settings().describe().forEach((key, v) -> st.put(p + key, v));
-            st.put(p + "fixes", fixes(k.fixes()));
+            st.put(p + "fixes", k.fixes().describe().get("fixes"));
+            // the complete configuration (overrides, AdaRound's parameters...): what --continue compares
+            st.put(p + CONFIGURATION, QuantConfigJson.compact(k.config()));
         }
         st.put("firstSeed", String.valueOf(settings.firstSeed()));
         st.put("calibrationSampling", settings.sampling().name().toLowerCase(Locale.ROOT));
@@ -357,29 +413,21 @@ public final class ReliabilityExperiment {
         st.put("perturbation", settings.perturbation().id());
         st.put("conditions", String.join("; ", settings.conditions().stream().map(ReliabilityExperiment::describe)
                 .toList()));
-        st.put("calibrationPool", pool.description());
-        st.put("evaluationLimit", String.valueOf(eval.limit()));
-        return Provenance.of(model.path().toString(), model.sha256(), test.description(), st);
+        st.put("calibrationPool", poolDescription);
+        st.put("evaluationLimit", String.valueOf(evaluationLimit));
+        return st;
+    }
+
+    private static Provenance provenance(OnnxModel model, Dataset test, Dataset pool, List<Configuration> configs,
+                                         ReliabilitySettings settings, EvaluationSettings eval) {
+        return Provenance.of(model.path().toString(), model.sha256(), test.description(),
+                experimentKey(configs, settings, pool.description(), eval.limit()));
     }
 
     private static String describe(Condition c) {
         return String.format(Locale.ROOT, "%s: size %d, noise %s, class %d share %s, range %s", c.label(),
                 c.calibSize(), c.noiseShare(), c.imbalanceClass(), c.imbalanceShare(),
                 c.activationRange() == null ? "configured" : c.activationRange());
-    }
-
-    private static String fixes(PtqPipeline.Fixes f) {
-        List<String> l = new ArrayList<>();
-        if (f.cle()) {
-            l.add("cle relu6=" + f.relu6().id());
-        }
-        if (f.biasAbsorption()) {
-            l.add("bias-absorption exact-only");
-        }
-        if (f.biasCorrection() != null) {
-            l.add("bias-correction " + f.biasCorrection());
-        }
-        return l.isEmpty() ? "none" : String.join(", ", l);
     }
 
     private static ProgressListener stage(ProgressListener p, String message) {

@@ -154,7 +154,9 @@ public final class QuantizationViewModel {
                 SimulationResult r = o.after();
                 String poolPath = (pool == null ? test : pool).data().toAbsolutePath().toString();
                 r = new SimulationResult(r.fp32(), r.quantized(), r.model(), r.seconds(),
-                        r.provenance().withSettings(Map.of("calibrationPool", poolPath)));
+                        r.provenance().withSettings(Map.of("calibrationPool", poolPath))
+                        .withSettings(org.quantscope.core.config.QuantConfig.of(r.model(), request.fixes())
+                                .provenance()));
                 return new Run(r, request.fixes().any() ? o : null, effects);
             }
         }, run -> {

@@ -122,8 +122,8 @@ public final class ReliabilityViewModel {
             return null;
         }
         String name = quantization.resultName();
-        return new Configuration(name.isEmpty() ? label(sim.model()) : name, sim.model().settings(),
-                quantization.resultFixes());
+        return new Configuration(name.isEmpty() ? org.quantscope.core.config.QuantConfig.of(sim.model().settings(),
+                quantization.resultFixes()).label() : name, sim.model().settings(), quantization.resultFixes());
     }
 
     /**
@@ -218,11 +218,6 @@ public final class ReliabilityViewModel {
             jobs.setStatus(r.complete() ? "Reliability: " + r.trials().size() + " trials done"
                     : "Reliability cancelled: " + r.trials().size() + " finished trials kept");
         }, "Reliability trials failed");
-    }
-
-    private static String label(QuantizedModel qm) {
-        return String.format(Locale.ROOT, "W%dA%d %s", qm.settings().weightBits(), qm.settings().activationBits(),
-                qm.settings().weightGranularity().name().toLowerCase(Locale.ROOT).replace('_', '-'));
     }
 
     private void accept(int id, ReliabilityResult r) {
