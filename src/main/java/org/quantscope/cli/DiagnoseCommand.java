@@ -1,9 +1,10 @@
 package org.quantscope.cli;
 
+import org.quantscope.core.config.QuantConfig;
+import org.quantscope.core.workflow.DiagnosisWorkflow;
 import org.quantscope.core.InputException;
 import org.quantscope.core.analysis.DiagnoseSettings;
 import org.quantscope.core.analysis.DiagnosisResult;
-import org.quantscope.core.analysis.LayerDiagnostics;
 import org.quantscope.core.data.DataSpec;
 import org.quantscope.core.data.Dataset;
 import org.quantscope.core.data.DatasetLoader;
@@ -13,7 +14,6 @@ import org.quantscope.core.onnx.OnnxModel;
 import org.quantscope.core.onnx.OnnxModelLoader;
 import org.quantscope.core.onnx.SessionSettings;
 import org.quantscope.core.sim.QuantSettings;
-import org.quantscope.core.sim.QuantizationSimulator;
 import org.quantscope.core.sim.QuantizedModel;
 import org.quantscope.core.util.CancellationToken;
 import org.quantscope.report.DiagnosisJson;
@@ -113,17 +113,13 @@ final class DiagnoseCommand implements Callable<Integer> {
         try (Dataset test = DatasetLoader.open(testSpec, expected, progress, cancel);
              Dataset pool = DatasetLoader.open(calibSpec, expected, false, progress, cancel)) {
             org.quantscope.core.onnx.CaptureBatch.preflight(model, test.sampleShape(), session, cancel);
-            QuantizedModel qm = org.quantscope.core.transform.PtqPipeline.prepare(model, pool, settings,
-                    quant.calibration(), session, quant.fixes(), progress, cancel);
-            r = LayerDiagnostics.diagnose(qm, quant.fixes().any(), test, ds, session, progress, cancel);
-            Dataset calib = org.quantscope.core.data.CalibrationSampler.sample(pool, qm.calibration().sampling(),
-                    qm.calibration().size(), qm.calibration().seed());
-            acts = org.quantscope.core.analysis.ActivationStatistics.collect(qm, calib, calib.size(), batch, session,
-                    progress, cancel);
+            QuantConfig config = quant.configuration().withScheme(settings);
+            QuantizedModel qm = DiagnosisWorkflow.prepare(model, pool, config, session, progress, cancel);
+            DiagnosisWorkflow.Run run = DiagnosisWorkflow.run(qm, config.fixes(), test, pool, ds,
+                    dataOptions.provenance(testSpec, threads, 0), session, progress, progress, cancel);
+            r = run.result();
+            acts = run.activations();
         }
-        r = new DiagnosisResult(r.full(), r.sanity(), r.weightsOnly(), r.activationsOnly(), r.layers(), r.settings(),
-                r.model(), r.provenance().withSettings(dataOptions.provenance(testSpec, threads, 0))
-                .withSettings(org.quantscope.core.config.QuantConfig.of(r.model(), quant.fixes()).provenance()));
         DiagnosisTables.print(out, r);
         if (quant.fixes().any()) {
             out.println("note: the diagnosis ran on the model after the post-training fixes; its FP32 sanity check "

@@ -1,5 +1,7 @@
 package org.quantscope.cli;
 
+import org.quantscope.core.config.QuantConfig;
+import org.quantscope.core.workflow.MixedPrecisionWorkflow;
 import org.quantscope.core.InputException;
 import org.quantscope.core.data.DataSpec;
 import org.quantscope.core.data.Dataset;
@@ -9,7 +11,6 @@ import org.quantscope.core.eval.EvaluationSettings;
 import org.quantscope.core.onnx.OnnxModel;
 import org.quantscope.core.onnx.SessionSettings;
 import org.quantscope.core.sim.CalibrationSettings;
-import org.quantscope.core.sim.QuantSettings;
 import org.quantscope.core.sim.QuantizationSimulator;
 import org.quantscope.core.sim.SimulationResult;
 import org.quantscope.core.transform.MixedPrecision;
@@ -99,16 +100,11 @@ final class MixedPrecisionOptions {
             }
             return null;
         }
-        if (fixes.adaround() != null) {
-            throw new InputException("--mixed-precision cannot follow --adaround yet: the learned rounding depends "
-                    + "on each layer's weight bits; run --adaround on the chosen configuration (its --override flags) "
-                    + "instead");
-        }
-        if (fixes.biasCorrection() != null) {
-            throw new InputException("--mixed-precision cannot follow --bias-correction yet: the corrections depend "
-                    + "on each layer's weight bits; run --bias-correction on the chosen configuration (its --override "
-                    + "flags) instead");
-        }
+        MixedPrecisionWorkflow.conflict(fixes).ifPresent(c -> {
+            String flag = c.fix().equals("adaround") ? "--adaround" : "--bias-correction";
+            throw new InputException("--mixed-precision cannot follow " + flag + " yet: " + c.reason() + "; run "
+                    + flag + " on the chosen configuration (its --override flags) instead");
+        });
         OutputFiles.check("--export-pareto csv", exportPareto);
         MixedPrecisionTarget t = new MixedPrecisionTarget(targetDrop == null ? Double.NaN : targetDrop,
                 targetBits == null ? Double.NaN : targetBits);
@@ -153,11 +149,10 @@ final class MixedPrecisionOptions {
             Dataset test, Dataset pool, DataSpec calibSpec, ExpectedInput expected, CalibrationSettings calibration,
             EvaluationSettings eval, SessionSettings session, ProgressListener progress, CancellationToken cancel) {
         SimulationResult base = outcome.after();
-        OnnxModel transformed = fixes.any() ? base.model().prepared() : null;
-        QuantSettings settings = base.model().settings();
-        MixedPrecision.Result r;
+        OnnxModel transformed = MixedPrecisionWorkflow.startingModel(base.model(), fixes);
+        QuantConfig config = QuantConfig.of(base.model(), fixes);
+        Dataset labelled = null;
         if (searchOnPool()) {
-            Dataset labelled;
             try {
                 labelled = DatasetLoader.open(calibSpec, expected, true, progress, cancel);
             } catch (InputException e) {
@@ -165,13 +160,11 @@ final class MixedPrecisionOptions {
                         + "calibration pool: " + e.getMessage() + " Give --calib-labels, or --mp-search-data test.",
                         e);
             }
-            try (labelled) {
-                r = MixedPrecision.search(model, transformed, settings, pool,
-                        MixedPrecision.searchSplit(pool, labelled, calibration, calibration.seed()), calibration, options(),
-                        target, session, progress, cancel);
-            }
-        } else {
-            r = MixedPrecision.search(model, transformed, settings, pool, test, calibration, options(), target,
+        }
+        MixedPrecision.Result r;
+        try (Dataset closing = labelled) {
+            r = MixedPrecisionWorkflow.search(model, transformed, config, pool, labelled, test, searchOnPool()
+                    ? MixedPrecisionWorkflow.SearchData.POOL : MixedPrecisionWorkflow.SearchData.TEST, options(), target,
                     session, progress, cancel);
         }
         MixedPrecisionPoint chosen = target.select(r.points(), r.options().cost());

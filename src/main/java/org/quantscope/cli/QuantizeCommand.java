@@ -24,7 +24,6 @@ import org.quantscope.core.transform.FixEffects;
 import org.quantscope.core.transform.MixedPrecisionTarget;
 import org.quantscope.core.transform.PtqPipeline;
 import org.quantscope.core.util.CancellationToken;
-import org.quantscope.core.util.ProgressListener;
 import org.quantscope.report.EncodingsJson;
 import org.quantscope.report.FixesJson;
 import org.quantscope.report.Json;
@@ -48,9 +47,6 @@ import java.util.concurrent.Callable;
         description = "Simulate quantization (weights and activations) with ONNX Runtime: FP32 versus quantized "
                 + "accuracy, overall and per class; export encodings and a deployable QDQ model.")
 final class QuantizeCommand implements Callable<Integer> {
-
-    /** Test samples the per-layer error before and after the fixes is measured on. */
-    static final int EFFECT_SAMPLES = 1000;
 
     @Mixin
     ModelOptions modelOptions;
@@ -131,12 +127,16 @@ final class QuantizeCommand implements Callable<Integer> {
         MixedPrecisionOptions.Run mp = null;
         String mpWarning = null;
         PtqPipeline.Outcome outcome;
+        FixEffects effects;
         Map<String, String> skippedProvenance = new LinkedHashMap<>();
         try (Dataset test = DatasetLoader.open(testSpec, expected, progress, cancel);
              Dataset pool = DatasetLoader.open(calibSpec, expected, false, progress, cancel)) {
             org.quantscope.core.onnx.CaptureBatch.preflight(model, test.sampleShape(), session, cancel);
-            outcome = PtqPipeline.run(model, test, pool, settings, quant.calibration(),
-                    new EvaluationSettings(batch, 0), session, fixes, null, progress, cancel);
+            org.quantscope.core.workflow.SimulationWorkflow.Run run = org.quantscope.core.workflow.SimulationWorkflow
+                    .run(model, test, pool, quant.configuration().withScheme(settings), new EvaluationSettings(batch,
+                            0), session, null, Map.of(), progress, cancel);
+            outcome = run.outcome();
+            effects = run.effects();
             if (mpTarget != null) {
                 mp = mixed.run(model, outcome, fixes, mpTarget, test, pool, calibSpec, expected, quant.calibration(),
                         new EvaluationSettings(batch, 0), session, progress, cancel);
@@ -210,11 +210,7 @@ final class QuantizeCommand implements Callable<Integer> {
                     100 * before.quantized().accuracy(), 100 * fixed.quantized().accuracy());
             FixTables.printAdaRound(out, ada);
         }
-        FixEffects effects = null;
-        if (fixes.any()) {
-            try (Dataset test = DatasetLoader.open(testSpec, expected, ProgressListener.NONE, cancel)) {
-                effects = FixEffects.measure(outcome, test, EFFECT_SAMPLES, batch, session, progress, cancel);
-            }
+        if (effects != null) {
             FixTables.printFixEffects(out, effects);
         }
         if (exportOnnx != null) {

@@ -17,14 +17,12 @@ import javafx.collections.FXCollections;
 import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
 import org.quantscope.core.InputException;
-import org.quantscope.core.analysis.ActivationStatistics;
 import org.quantscope.core.analysis.ActivationStats;
 import org.quantscope.core.analysis.DiagnoseSettings;
 import org.quantscope.core.analysis.DiagnosisResult;
-import org.quantscope.core.analysis.LayerDiagnostics;
+import org.quantscope.core.workflow.DiagnosisWorkflow;
 import org.quantscope.core.analysis.WeightStatistics;
 import org.quantscope.core.analysis.WeightStats;
-import org.quantscope.core.data.CalibrationSampler;
 import org.quantscope.core.data.Dataset;
 import org.quantscope.core.onnx.OnnxModel;
 import org.quantscope.core.onnx.SessionSettings;
@@ -149,19 +147,17 @@ public final class DiagnosticsViewModel {
         }
         DataSelection pool = quantization.resultPool();
         QuantizedModel qm = sim.model();
-        boolean fixed = quantization.fixOutcomeProperty().get() != null;
+        org.quantscope.core.transform.PtqPipeline.Fixes fixes = quantization.resultFixes();
         jobs.run("Diagnosing the quantized model", (p, c) -> {
             long start = System.nanoTime();
             p.onProgress(0, 0, "Opening " + test.displayName());
             try (Dataset testData = testOpener.open(test, model, p, c);
                  Dataset poolData = pool == null ? testOpener.open(test, model, p, c)
                          : poolOpener.open(pool, model, p, c)) {
-                DiagnosisResult r = LayerDiagnostics.diagnose(qm, fixed, testData, settings, SessionSettings.DEFAULT,
-                        phase(p, 0, 0.9), c);
-                Dataset calib = CalibrationSampler.sample(poolData, qm.calibration().sampling(),
-                        qm.calibration().size(), qm.calibration().seed());
-                List<ActivationStats> acts = ActivationStatistics.collect(qm, calib, calib.size(),
-                        settings.batchSize(), SessionSettings.DEFAULT, phase(p, 0.9, 1), c);
+                DiagnosisWorkflow.Run run = DiagnosisWorkflow.run(qm, fixes, testData, poolData, settings, Map.of(),
+                        SessionSettings.DEFAULT, phase(p, 0, 0.9), phase(p, 0.9, 1), c);
+                DiagnosisResult r = run.result();
+                List<ActivationStats> acts = run.activations();
                 return new Diagnosis(r, acts, sim, (System.nanoTime() - start) / 1e9);
             }
         }, d -> {

@@ -44,8 +44,9 @@ final class FixEffectsTable {
         table.getStyleClass().add("compact-table");
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
         table.setPlaceholder(new Label("No fixes applied"));
-        table.setTooltip(new javafx.scene.control.Tooltip("Per layer, in the whole quantized network on "
-                + QuantizationViewModel.EFFECT_SAMPLES + " test samples: SQNR of the layer's output (dB) and the mean over "
+        table.setTooltip(new javafx.scene.control.Tooltip("Per layer, in the whole quantized network on the first "
+                + org.quantscope.core.workflow.SimulationWorkflow.EFFECT_SAMPLES + " test samples (32 at 224x224, "
+                + "where it is an estimate): SQNR of the layer's output (dB) and the mean over "
                 + "channels of |mean shift| / FP32 standard deviation, against each state's own FP32 model, without "
                 + "and with the fixes (equalization rescales channels, so its SQNR weighs them differently; the "
                 + "relative shift is unit-free). AdaRound: which rounding was kept and, when learned, its "

@@ -1,5 +1,8 @@
 package org.quantscope.ui.quantize;
 
+import org.quantscope.core.config.QuantConfig;
+import org.quantscope.core.workflow.DiagnosisWorkflow;
+import org.quantscope.core.workflow.MixedPrecisionWorkflow;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -69,10 +72,11 @@ public final class MixedPrecisionSearch {
             base = vm.form().baseSettings();
             calibration = vm.form().calibration();
             fixes = vm.form().fixesForm().fixes(calibration.seed());
-            if (fixes.adaround() != null || fixes.biasCorrection() != null) {
-                throw new InputException("The mixed-precision search changes each layer's bits, which AdaRound and "
-                        + "bias correction depend on: untick them, search, then apply them to the chosen point.");
-            }
+            MixedPrecisionWorkflow.conflict(fixes).ifPresent(k -> {
+                String fix = k.fix().equals("adaround") ? "AdaRound" : "Bias correction";
+                throw new InputException("The mixed-precision search changes each layer's bits, and " + k.reason()
+                        + " (" + fix + "): untick it, search, then apply it to the chosen point.");
+            });
         } catch (InputException e) {
             vm.message(new UserMessage("Check the settings", e.getMessage()));
             return;
@@ -82,16 +86,16 @@ public final class MixedPrecisionSearch {
             try (Dataset testData = vm.testOpener().open(test, model, p, c);
                  Dataset poolData = pool == null ? vm.testOpener().open(test, model, p, c)
                          : vm.poolOpener().open(pool, model, p, c)) {
-                OnnxModel transformed = fixes.any() ? PtqPipeline.prepare(model, poolData, base, calibration,
-                        SessionSettings.DEFAULT, fixes, p, c).prepared() : null;
+                QuantConfig config = new QuantConfig(base, calibration, null, fixes);
+                OnnxModel transformed = fixes.any() ? MixedPrecisionWorkflow.startingModel(DiagnosisWorkflow.prepare(
+                        model, poolData, config, SessionSettings.DEFAULT, p, c), fixes) : null;
                 boolean onPool = pool != null && pool.labels() != null;
-                Dataset search = onPool ? MixedPrecision.searchSplit(poolData, poolData, calibration,
-                        calibration.seed()) : testData;
                 MixedPrecision.Options o = MixedPrecision.Options.DEFAULT;
                 o = new MixedPrecision.Options(o.candidates(), o.cost(), o.metric(), samples, o.batchSize(),
                         o.cacheBytes(), true);
-                MixedPrecision.Result r = MixedPrecision.search(model, transformed, base, poolData, search,
-                        calibration, o, null, SessionSettings.DEFAULT, p, c);
+                MixedPrecision.Result r = MixedPrecisionWorkflow.search(model, transformed, config, poolData,
+                        onPool ? poolData : null, testData, onPool ? MixedPrecisionWorkflow.SearchData.POOL
+                                : MixedPrecisionWorkflow.SearchData.TEST, o, null, SessionSettings.DEFAULT, p, c);
                 return new Object[] {r, onPool ? "labelled calibration-pool samples not used for calibration"
                         : "the test data (the calibration pool has no labels, so the choice is optimistic)"};
             }

@@ -25,6 +25,8 @@ import org.quantscope.core.sim.QuantizerSite;
 import org.quantscope.core.sim.SimulationResult;
 import org.quantscope.core.transform.FixEffects;
 import org.quantscope.core.transform.PtqPipeline;
+import org.quantscope.core.config.QuantConfig;
+import org.quantscope.core.workflow.SimulationWorkflow;
 import org.quantscope.ui.main.DataSelection;
 import org.quantscope.ui.main.DatasetOpener;
 import org.quantscope.ui.main.JobTracker;
@@ -146,17 +148,14 @@ public final class QuantizationViewModel {
             try (Dataset testData = testOpener.open(test, model, p, c);
                  Dataset poolData = pool == null ? testOpener.open(test, model, p, c)
                          : poolOpener.open(pool, model, p, c)) {
-                PtqPipeline.Outcome o = PtqPipeline.run(model, testData, poolData, request.settings(),
-                        request.calibration(), EvaluationSettings.DEFAULT, SessionSettings.DEFAULT, request.fixes(),
-                        fp32, p, c);
-                FixEffects effects = request.fixes().any() ? FixEffects.measure(o, testData, EFFECT_SAMPLES,
-                        EvaluationSettings.DEFAULT.batchSize(), SessionSettings.DEFAULT, p, c) : null;
-                SimulationResult r = o.after();
                 String poolPath = (pool == null ? test : pool).data().toAbsolutePath().toString();
-                r = new SimulationResult(r.fp32(), r.quantized(), r.model(), r.seconds(),
-                        r.provenance().withSettings(Map.of("calibrationPool", poolPath))
-                        .withSettings(org.quantscope.core.config.QuantConfig.of(r.model(), request.fixes())
-                                .provenance()));
+                SimulationWorkflow.Run run = SimulationWorkflow.run(model, testData, poolData,
+                        new QuantConfig(request.settings(), request.calibration(), null, request.fixes()),
+                        EvaluationSettings.DEFAULT, SessionSettings.DEFAULT, fp32, Map.of("calibrationPool", poolPath),
+                        p, c);
+                PtqPipeline.Outcome o = run.outcome();
+                FixEffects effects = run.effects();
+                SimulationResult r = run.result();
                 return new Run(r, request.fixes().any() ? o : null, effects);
             }
         }, run -> {
@@ -169,9 +168,6 @@ public final class QuantizationViewModel {
             applyResult(run, request);
         }, "Simulation failed");
     }
-
-    /** Test samples the per-layer error before and after the fixes is measured on. */
-    static final int EFFECT_SAMPLES = 1000;
 
     /** What one Simulate produced: the result, and with fixes what the pipeline measured. */
     private record Run(SimulationResult result, PtqPipeline.Outcome outcome, FixEffects effects) {
