@@ -126,9 +126,9 @@ public final class DiagnosticsViewModel {
     }
 
     /** Diagnoses the quantized model of the last simulation: layer diagnosis, then activation statistics. */
-    public void diagnose() {
+    public java.util.concurrent.CompletionStage<Diagnosis> diagnose() {
         if (jobs.refuseWhileBusy()) {
-            return;
+            return JobTracker.notStarted("busy");
         }
         SimulationResult sim = quantization.simulationProperty().get();
         OnnxModel model = main.modelProperty().get();
@@ -136,19 +136,19 @@ public final class DiagnosticsViewModel {
         if (sim == null || model == null || test == null) {
             messages.accept(new UserMessage("Nothing to diagnose", "Press Simulate on the Quantization tab first: "
                     + "the diagnosis examines the quantized model of the last simulation."));
-            return;
+            return JobTracker.notStarted("Nothing to diagnose");
         }
         DiagnoseSettings settings;
         try {
             settings = settings();
         } catch (InputException e) {
             messages.accept(new UserMessage("Check the diagnosis settings", e.getMessage()));
-            return;
+            return JobTracker.notStarted("Check the diagnosis settings");
         }
         DataSelection pool = quantization.resultPool();
         QuantizedModel qm = sim.model();
         org.quantscope.core.transform.PtqPipeline.Fixes fixes = quantization.resultFixes();
-        jobs.run("Diagnosing the quantized model", (p, c) -> {
+        return jobs.run("Diagnosing the quantized model", (p, c) -> {
             long start = System.nanoTime();
             p.onProgress(0, 0, "Opening " + test.displayName());
             try (Dataset testData = testOpener.open(test, model, p, c);

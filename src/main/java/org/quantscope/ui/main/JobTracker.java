@@ -11,6 +11,8 @@ import org.quantscope.ui.task.BackgroundJob;
 import org.quantscope.ui.task.RunningTask;
 import org.quantscope.ui.task.TaskRunner;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
@@ -61,8 +63,12 @@ public final class JobTracker {
      * @param onSuccess    applies the result (UI thread)
      * @param failureTitle dialog title if it fails, e.g. {@code "Cannot open model"}
      * @param <T>          result type
+     * @return completes on the UI thread after {@code onSuccess} has applied the result, or exceptionally with the
+     *         failure (a {@link CancelledException} after a cancel) after it was reported: later steps chain on it
      */
-    public <T> void run(String name, BackgroundJob<T> job, Consumer<T> onSuccess, String failureTitle) {
+    public <T> CompletionStage<T> run(String name, BackgroundJob<T> job, Consumer<T> onSuccess,
+                                      String failureTitle) {
+        CompletableFuture<T> done = new CompletableFuture<>();
         Job j = new Job(name);
         current = j;
         busy.set(true);
@@ -70,11 +76,35 @@ public final class JobTracker {
         RunningTask handle = runner.submit(name, job, result -> {
             j.finish();
             onSuccess.accept(result);
+            done.complete(result);
         }, failure -> {
             j.finish();
             report(failureTitle, failure);
+            done.completeExceptionally(failure);
         });
         j.attach(handle);
+        return done;
+    }
+
+    /**
+     * A step that did not start (nothing to work on, settings to fix, busy): the user was told why; a chain of steps
+     * stops here.
+     *
+     * @param why what was said to the user
+     * @param <T> result type
+     * @return an exceptionally completed stage
+     */
+    public static <T> CompletionStage<T> notStarted(String why) {
+        return CompletableFuture.failedFuture(new IllegalStateException(why));
+    }
+
+    /**
+     * Hands a running job's partial result to the UI ({@link TaskRunner#publish}).
+     *
+     * @param action applies it, on the UI thread
+     */
+    public void publish(Runnable action) {
+        runner.publish(action);
     }
 
     /** Cancels the running job, if any. */

@@ -123,27 +123,27 @@ public final class QuantizationViewModel {
     }
 
     /** Runs the quantization simulation of the open model on the test data with the current settings. */
-    public void simulate() {
+    public java.util.concurrent.CompletionStage<SimulationResult> simulate() {
         if (jobs.refuseWhileBusy()) {
-            return;
+            return JobTracker.notStarted("busy");
         }
         OnnxModel model = main.modelProperty().get();
         DataSelection test = main.dataProperty().get();
         if (model == null || test == null) {
             messages.accept(new UserMessage("Nothing to simulate", model == null ? "Open a model first."
                     : "Choose test data first: File > Open data…"));
-            return;
+            return JobTracker.notStarted("Nothing to simulate");
         }
         SimulationRequest request;
         try {
             request = currentRequest();
         } catch (InputException e) {
             messages.accept(new UserMessage("Check the quantization settings", e.getMessage()));
-            return;
+            return JobTracker.notStarted("Check the quantization settings");
         }
         EvaluationResult fp32 = main.fp32ResultProperty().get();
         DataSelection pool = request.pool();
-        jobs.run("Simulating " + request.shortName(), (p, c) -> {
+        return jobs.run("Simulating " + request.shortName(), (p, c) -> {
             p.onProgress(0, 0, "Opening " + test.displayName());
             try (Dataset testData = testOpener.open(test, model, p, c);
                  Dataset poolData = pool == null ? testOpener.open(test, model, p, c)
@@ -166,7 +166,7 @@ public final class QuantizationViewModel {
                 main.acceptEvaluation(run.result().fp32());
             }
             applyResult(run, request);
-        }, "Simulation failed");
+        }, "Simulation failed").thenApply(Run::result);
     }
 
     /** What one Simulate produced: the result, and with fixes what the pipeline measured. */

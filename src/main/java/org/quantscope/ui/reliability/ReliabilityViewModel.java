@@ -1,6 +1,5 @@
 package org.quantscope.ui.reliability;
 
-import javafx.application.Platform;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -142,9 +141,9 @@ public final class ReliabilityViewModel {
     }
 
     /** Runs the trials of the last simulation's configuration. */
-    public void runTrials() {
+    public java.util.concurrent.CompletionStage<ReliabilityResult> runTrials() {
         if (jobs.refuseWhileBusy()) {
-            return;
+            return JobTracker.notStarted("busy");
         }
         SimulationResult sim = quantization.simulationProperty().get();
         OnnxModel model = main.modelProperty().get();
@@ -152,7 +151,7 @@ public final class ReliabilityViewModel {
         if (sim == null || model == null || test == null) {
             messages.accept(new UserMessage("Nothing to examine", "Press Simulate on the Quantization tab first: the "
                     + "trials repeat the last simulation's calibration with other seeds."));
-            return;
+            return JobTracker.notStarted("Nothing to examine");
         }
         Configuration config = current();
         Configuration other = pinned.get();
@@ -161,7 +160,7 @@ public final class ReliabilityViewModel {
         Perturbation pert = perturbation.get() == null ? Perturbation.NONE : perturbation.get();
         Experiment e = new Experiment(model, test, quantization.resultPool(), configs, sim.model().calibration(),
                 pert);
-        start(e, null, trials.get());
+        return start(e, null, trials.get());
     }
 
     /**
@@ -188,13 +187,14 @@ public final class ReliabilityViewModel {
 
     private Experiment last;
 
-    private void start(Experiment e, ReliabilityResult previous, int total) {
+    private java.util.concurrent.CompletionStage<ReliabilityResult> start(Experiment e, ReliabilityResult previous,
+                                                                          int total) {
         last = e;
         CalibrationSettings cal = e.calibration();
         int id = ++run;
         int parallel = Math.max(1, Runtime.getRuntime().availableProcessors());
         SessionSettings session = new SessionSettings(1, true);
-        jobs.run(previous == null ? "Reliability trials" : "More reliability trials", (p, c) -> {
+        return jobs.run(previous == null ? "Reliability trials" : "More reliability trials", (p, c) -> {
             try (Dataset testData = testOpener.open(e.test(), e.model(), p, c);
                  Dataset poolData = e.pool() == null ? testOpener.open(e.test(), e.model(), p, c)
                          : poolOpener.open(e.pool(), e.model(), p, c)) {
@@ -204,12 +204,12 @@ public final class ReliabilityViewModel {
                 ReliabilityExperiment exp = ReliabilityExperiment.prepare(e.model(), testData, poolData, e.configs(),
                         settings, EvaluationSettings.DEFAULT, session, p, c);
                 ReliabilityResult[] live = {previous == null ? exp.empty() : previous};
-                Platform.runLater(() -> accept(id, live[0]));
+                jobs.publish(() -> accept(id, live[0]));
                 return exp.extend(previous == null ? exp.empty() : previous, total, t -> {
                     synchronized (live) {
                         live[0] = live[0].withTrials(List.of(t), false, total);
                         ReliabilityResult now = live[0];
-                        Platform.runLater(() -> accept(id, now));
+                        jobs.publish(() -> accept(id, now));
                     }
                 }, p, c);
             }

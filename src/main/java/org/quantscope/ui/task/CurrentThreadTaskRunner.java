@@ -71,6 +71,11 @@ public final class CurrentThreadTaskRunner implements TaskRunner {
     }
 
     @Override
+    public void publish(Runnable action) {
+        action.run();
+    }
+
+    @Override
     public void shutdown() {
         // nothing runs in the background
     }

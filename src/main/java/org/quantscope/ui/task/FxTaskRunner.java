@@ -73,6 +73,11 @@ public final class FxTaskRunner implements TaskRunner {
     }
 
     @Override
+    public void publish(Runnable action) {
+        javafx.application.Platform.runLater(action);
+    }
+
+    @Override
     public void shutdown() {
         executor.shutdownNow();
     }

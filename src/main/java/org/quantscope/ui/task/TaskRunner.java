@@ -23,6 +23,15 @@ public interface TaskRunner {
     <T> RunningTask submit(String name, BackgroundJob<T> job, Consumer<? super T> onSuccess,
                            Consumer<? super Throwable> onFailure);
 
+    /**
+     * Hands a partial result of a running job to the UI: {@code action} runs on the JavaFX thread
+     * ({@link FxTaskRunner}) or at once ({@link CurrentThreadTaskRunner}). Jobs call this instead of touching the
+     * JavaFX thread themselves, so view-model tests see the same partial results as the window.
+     *
+     * @param action what to do with the partial result (applies it to UI state)
+     */
+    void publish(Runnable action);
+
     /** Stops accepting jobs and lets the background thread end; running work is cancelled where possible. */
     void shutdown();
 }
