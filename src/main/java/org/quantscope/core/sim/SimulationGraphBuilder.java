@@ -11,6 +11,7 @@ import org.quantscope.core.quant.Encoding;
 import org.quantscope.core.quant.FakeQuantizer;
 import org.quantscope.core.quant.ScaleConvention;
 
+import java.lang.ref.SoftReference;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -63,8 +64,7 @@ final class SimulationGraphBuilder {
                     continue; // the weight's layer is not in this part
                 }
                 WeightTensor w = part.constant(s.tensor()).orElseThrow();
-                float[] fq = new float[w.floats().length];
-                FakeQuantizer.quantizeDequantize(w.floats(), s.intShape(), e, fq);
+                float[] fq = fakeQuantized(w, s, e);
                 for (GraphNode user : users) {
                     replacements.add(WeightReplacement.floats(user.name(), 1, w.dims(), fq));
                     weightEncodings.put(user.name(), e);
@@ -104,6 +104,34 @@ final class SimulationGraphBuilder {
             }
         }
         return new Built(QuantizedGraphWriter.simulation(part, replacements, fakeQuants), biases, warnings);
+    }
+
+    /**
+     * Fake-quantized weights, by encoding and then by weight tensor (identity): the variants of one calibrated model
+     * (weights only, activations only, each layer alone for sensitivity, the parts run from cached activations, the
+     * trials of a reliability experiment whose weight encodings are fixed) share them, so each weight is
+     * fake-quantized once per configuration, not once per variant. Weak keys let them go with the model; soft
+     * values let the collector take them back under memory pressure (they are recomputed to the same values).
+     */
+    private static final Map<Encoding, Map<WeightTensor, SoftReference<float[]>>> FAKE_QUANTIZED =
+            new java.util.WeakHashMap<>();
+
+    /** The fake-quantized values of {@code w} under {@code e}, computed once (never modify the array). */
+    static float[] fakeQuantized(WeightTensor w, QuantizerSite site, Encoding e) {
+        synchronized (FAKE_QUANTIZED) {
+            Map<WeightTensor, SoftReference<float[]>> byWeight = FAKE_QUANTIZED.get(e);
+            SoftReference<float[]> ref = byWeight == null ? null : byWeight.get(w);
+            float[] had = ref == null ? null : ref.get();
+            if (had != null) {
+                return had;
+            }
+        }
+        float[] fq = new float[w.floats().length];
+        FakeQuantizer.quantizeDequantize(w.floats(), site.intShape(), e, fq);
+        synchronized (FAKE_QUANTIZED) {
+            FAKE_QUANTIZED.computeIfAbsent(e, k -> new java.util.IdentityHashMap<>()).put(w, new SoftReference<>(fq));
+        }
+        return fq;
     }
 
     private static List<GraphNode> usersOf(OnnxModel m, String weight) {
