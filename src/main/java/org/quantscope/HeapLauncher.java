@@ -33,11 +33,11 @@ final class HeapLauncher {
     }
 
     /**
-     * The heap for a machine: a twelfth of its memory, at least 1 GiB, at most 16 GiB (rounded down to 256 MiB). G1
-     * grows the heap to its limit under the allocation rate of these analyses, and ONNX Runtime's sessions add about
-     * 1.5 GiB at ImageNet size, so the heap limit sets the process's peak: on a 24 GiB machine, 2 GiB of heap run
-     * ResNet-50 with every fix (its largest measured need) at a peak of 3.5 GiB; an eighth (3 GiB) reached 4.1 GiB
-     * for the same numbers and time.
+     * The heap for a machine: a twelfth of its memory, at least 1 GiB, at most 16 GiB, rounded to 256 MiB (2 GiB on
+     * a machine whose kernel reports 23.5 GiB of its 24). G1 grows the heap to its limit under the allocation rate of
+     * these analyses, and ONNX Runtime's sessions add about 1.5 GiB at ImageNet size, so the heap limit sets the
+     * process's peak: on a 24 GiB machine, 2 GiB of heap run ResNet-50 with every fix (its largest measured need) at
+     * a peak of 3.5 GiB; an eighth (3 GiB) reached 4.1 GiB for the same numbers and time.
      *
      * @param physical physical memory in bytes (0 when unknown: 2 GiB is used)
      * @return bytes
@@ -47,7 +47,8 @@ final class HeapLauncher {
             return 2 * GIB;
         }
         long h = Math.max(GIB, Math.min(16 * GIB, physical / 12));
-        return h / (256L << 20) * (256L << 20);
+        long step = 256L << 20;
+        return Math.max(GIB, (h + step / 2) / step * step);
     }
 
     /**
