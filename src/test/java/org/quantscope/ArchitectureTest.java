@@ -41,4 +41,76 @@ class ArchitectureTest {
     static final ArchRule cliAndUiAreIndependent = noClasses()
             .that().resideInAPackage("org.quantscope.cli..")
             .should().dependOnClassesThat().resideInAPackage("org.quantscope.ui..");
+
+    @ArchTest
+    static final ArchRule uiNeverUsesCli = noClasses()
+            .that().resideInAPackage("org.quantscope.ui..")
+            .should().dependOnClassesThat().resideInAPackage("org.quantscope.cli..")
+            .because("both are front ends of the same core workflows");
+
+    @ArchTest
+    static final ArchRule viewModelsNeverTouchTheSceneGraph = noClasses()
+            .that().haveSimpleNameEndingWith("ViewModel")
+            .should().dependOnClassesThat().resideInAnyPackage("javafx.scene..")
+            .because("view models hold state and actions (properties only), views draw them");
+
+    @ArchTest
+    static final ArchRule nd4jOnlyForAdaRound = noClasses()
+            .that().haveNameNotMatching("org\\.quantscope\\.core\\.transform\\.AdaRound.*")
+            .should().dependOnClassesThat().resideInAnyPackage("org.nd4j..", "org.bytedeco..")
+            .because("ND4J is AdaRound's optimizer; everything else is plain Java over float arrays");
+
+    /*
+     * The layers inside core, bottom to top: util and quant; data and onnx; eval; sim; analysis; transform; config;
+     * reliability and workflow. A layer uses only layers below it (and the root types InputException, Provenance).
+     */
+
+    @ArchTest
+    static final ArchRule coreUtilAndQuantAreTheBottom = noClasses()
+            .that().resideInAnyPackage("org.quantscope.core.util..", "org.quantscope.core.quant..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.quantscope.core.data..",
+                    "org.quantscope.core.onnx..", "org.quantscope.core.eval..", "org.quantscope.core.sim..",
+                    "org.quantscope.core.analysis..", "org.quantscope.core.transform..", "org.quantscope.core.config..",
+                    "org.quantscope.core.reliability..", "org.quantscope.core.workflow..");
+
+    @ArchTest
+    static final ArchRule coreDataAndOnnxUseOnlyTheBottom = noClasses()
+            .that().resideInAnyPackage("org.quantscope.core.data..", "org.quantscope.core.onnx..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.quantscope.core.eval..",
+                    "org.quantscope.core.sim..", "org.quantscope.core.analysis..", "org.quantscope.core.transform..",
+                    "org.quantscope.core.config..", "org.quantscope.core.reliability..",
+                    "org.quantscope.core.workflow..");
+
+    @ArchTest
+    static final ArchRule coreEvalIsBelowSimulation = noClasses()
+            .that().resideInAPackage("org.quantscope.core.eval..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.quantscope.core.sim..",
+                    "org.quantscope.core.analysis..", "org.quantscope.core.transform..", "org.quantscope.core.config..",
+                    "org.quantscope.core.reliability..", "org.quantscope.core.workflow..");
+
+    @ArchTest
+    static final ArchRule coreSimIsBelowAnalysis = noClasses()
+            .that().resideInAPackage("org.quantscope.core.sim..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.quantscope.core.analysis..",
+                    "org.quantscope.core.transform..", "org.quantscope.core.config..",
+                    "org.quantscope.core.reliability..", "org.quantscope.core.workflow..");
+
+    @ArchTest
+    static final ArchRule coreAnalysisIsBelowTransforms = noClasses()
+            .that().resideInAPackage("org.quantscope.core.analysis..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.quantscope.core.transform..",
+                    "org.quantscope.core.config..", "org.quantscope.core.reliability..",
+                    "org.quantscope.core.workflow..");
+
+    @ArchTest
+    static final ArchRule coreTransformIsBelowConfiguration = noClasses()
+            .that().resideInAPackage("org.quantscope.core.transform..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.quantscope.core.config..",
+                    "org.quantscope.core.reliability..", "org.quantscope.core.workflow..");
+
+    @ArchTest
+    static final ArchRule coreConfigIsBelowTheWorkflows = noClasses()
+            .that().resideInAPackage("org.quantscope.core.config..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.quantscope.core.reliability..",
+                    "org.quantscope.core.workflow..");
 }
