@@ -1,5 +1,6 @@
 package org.quantscope.cli;
 
+import org.quantscope.core.workflow.ReliabilityWorkflow;
 import org.quantscope.core.InputException;
 import org.quantscope.core.data.DataSpec;
 import org.quantscope.core.data.Dataset;
@@ -11,10 +12,8 @@ import org.quantscope.core.onnx.OnnxModel;
 import org.quantscope.core.onnx.OnnxModelLoader;
 import org.quantscope.core.onnx.SessionSettings;
 import org.quantscope.core.reliability.Configuration;
-import org.quantscope.core.reliability.ReliabilityExperiment;
 import org.quantscope.core.reliability.ReliabilityResult;
 import org.quantscope.core.reliability.ReliabilitySettings;
-import org.quantscope.core.reliability.TrialListener;
 import org.quantscope.core.util.CancellationToken;
 import org.quantscope.core.util.CancelledException;
 import org.quantscope.report.ReliabilityCsv;
@@ -115,29 +114,37 @@ final class ReliabilityCommand implements Callable<Integer> {
             org.quantscope.core.onnx.CaptureBatch.preflight(model, test.sampleShape(), session, cancel);
             ReliabilitySettings settings = rel.settings(quant, pool, parallel);
             EvaluationSettings eval = new EvaluationSettings(batch, 0); // --limit cuts the test data itself
-            if (previous != null) { // refuse another experiment before the calibrations and caches of this one
-                List<String> diff = ReliabilityExperiment.differences(ReliabilityExperiment.experimentKey(configs,
-                        settings, pool.description(), eval.limit()), previous.experimentKey());
-                if (!diff.isEmpty()) {
-                    throw new InputException(rel.continueFrom + " comes from another experiment; it differs in "
-                            + String.join(", ", diff) + ". Continue with the same options, or start a new "
-                            + "experiment without --continue.");
-                }
+            try { // refuse another experiment before the calibrations and caches of this one
+                ReliabilityWorkflow.checkContinues(configs, settings, pool, eval, previous);
+            } catch (InputException e) {
+                throw new InputException("--continue " + rel.continueFrom + ": " + e.getMessage()
+                        + " (without --continue a new experiment starts)", e);
             }
-            ReliabilityExperiment exp = ReliabilityExperiment.prepare(model, test, pool, configs, settings, eval,
-                    session, rel.cacheBytes(), progress, cancel);
-            ReliabilityResult start = previous != null ? previous : exp.empty();
             int total = rel.trials + (previous == null ? 0 : maxDone(previous));
-            Checkpoint checkpoint = new Checkpoint(start);
-            out.printf(java.util.Locale.ROOT, "%s: FP32 %.2f %%; %d trial(s) per condition%s, %d condition(s), %s"
-                    + "%n", model.path().getFileName(), 100 * exp.fp32().accuracy(), total,
-                    previous != null ? " (" + maxDone(previous) + " from " + rel.continueFrom + ")" : "",
-                    settings.conditions().size(), configs.size() == 2 ? "comparing " + configs.get(0).label()
-                    + " with " + configs.get(1).label() : configs.get(0).label());
+            ReliabilityResult[] latest = {null};
             try {
-                result = exp.extend(start, total, checkpoint, progress, cancel);
+                result = ReliabilityWorkflow.run(model, test, pool, configs, settings, eval, session,
+                        rel.cacheBytes(), previous, total, now -> {
+                            synchronized (latest) {
+                                if (latest[0] == null) {
+                                    out.printf(java.util.Locale.ROOT, "%s: FP32 %.2f %%; %d trial(s) per condition"
+                                            + "%s, %d condition(s), %s%n", model.path().getFileName(),
+                                            100 * now.fp32Accuracy(), total, previous != null ? " ("
+                                            + maxDone(previous) + " from " + rel.continueFrom + ")" : "",
+                                            settings.conditions().size(), configs.size() == 2 ? "comparing "
+                                            + configs.get(0).label() + " with " + configs.get(1).label()
+                                            : configs.get(0).label());
+                                } else {
+                                    checkpoint(now); // the files after every trial: Ctrl+C keeps them
+                                }
+                                latest[0] = now;
+                            }
+                        }, progress, cancel);
             } catch (CancelledException e) {
-                result = checkpoint.current().withTrials(List.of(), false, total);
+                if (latest[0] == null) {
+                    throw e;
+                }
+                result = latest[0].withTrials(List.of(), false, total);
             }
         }
         ReliabilityTables.print(out, result, classTable);
@@ -162,26 +169,12 @@ final class ReliabilityCommand implements Callable<Integer> {
     }
 
     /** Keeps the finished trials and rewrites the files after each one, so an interrupted run loses nothing. */
-    private final class Checkpoint implements TrialListener {
-        private ReliabilityResult current;
-
-        Checkpoint(ReliabilityResult start) {
-            this.current = start;
+    private void checkpoint(ReliabilityResult now) {
+        if (csv != null) {
+            ReliabilityCsv.write(now, csv);
         }
-
-        synchronized ReliabilityResult current() {
-            return current;
-        }
-
-        @Override
-        public synchronized void onTrial(org.quantscope.core.reliability.TrialResult trial) {
-            current = current.withTrials(List.of(trial), false, current.settings().trials());
-            if (csv != null) {
-                ReliabilityCsv.write(current, csv);
-            }
-            if (json != null) {
-                ReliabilityJson.write(current, json);
-            }
+        if (json != null) {
+            ReliabilityJson.write(now, json);
         }
     }
 

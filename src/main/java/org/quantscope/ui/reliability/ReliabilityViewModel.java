@@ -1,12 +1,12 @@
 package org.quantscope.ui.reliability;
 
+import org.quantscope.core.workflow.ReliabilityWorkflow;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleIntegerProperty;
-import org.quantscope.core.InputException;
 import org.quantscope.core.data.Dataset;
 import org.quantscope.core.eval.EvaluationSettings;
 import org.quantscope.core.onnx.OnnxModel;
@@ -23,11 +23,8 @@ import org.quantscope.core.reliability.ReliabilityExperiment;
 import org.quantscope.core.reliability.ReliabilityReading;
 import org.quantscope.core.reliability.ReliabilityResult;
 import org.quantscope.core.reliability.ReliabilitySettings;
-import org.quantscope.core.reliability.TrialResult;
 import org.quantscope.core.sim.CalibrationSettings;
-import org.quantscope.core.sim.QuantizedModel;
 import org.quantscope.core.sim.SimulationResult;
-import org.quantscope.core.transform.PtqPipeline;
 import org.quantscope.ui.main.DataSelection;
 import org.quantscope.ui.main.DatasetOpener;
 import org.quantscope.ui.main.JobTracker;
@@ -130,14 +127,7 @@ public final class ReliabilityViewModel {
      * holds); noise shares 0, 0.1, 0.5; half of the draw from class 0; range metrics min-max, MSE, cosine, KL.
      */
     static List<Condition> conditions(Perturbation p, int size, int poolSize, List<String> classNames) {
-        return switch (p) {
-            case NONE -> List.of(Condition.baseline(size));
-            case SIZE -> Perturbation.sizes(java.util.stream.Stream.of(1, 32, 256, 1024)
-                    .filter(n -> n <= poolSize).toList());
-            case NOISE -> Perturbation.noise(size, List.of(0.0, 0.1, 0.5));
-            case IMBALANCE -> Perturbation.imbalance(size, List.of(0), classNames, 0.5);
-            case METRIC -> Perturbation.metrics(size, List.of("minmax", "mse", "cosine", "kl"));
-        };
+        return ReliabilityWorkflow.defaultConditions(p, size, poolSize, classNames);
     }
 
     /** Runs the trials of the last simulation's configuration. */
@@ -201,17 +191,9 @@ public final class ReliabilityViewModel {
                 ReliabilitySettings settings = new ReliabilitySettings(total, cal.seed(), cal.sampling(),
                         cal.batchSize(), e.perturbation(), conditions(e.perturbation(), cal.size(), poolData.size(),
                         poolData.classNames()), parallel);
-                ReliabilityExperiment exp = ReliabilityExperiment.prepare(e.model(), testData, poolData, e.configs(),
-                        settings, EvaluationSettings.DEFAULT, session, p, c);
-                ReliabilityResult[] live = {previous == null ? exp.empty() : previous};
-                jobs.publish(() -> accept(id, live[0]));
-                return exp.extend(previous == null ? exp.empty() : previous, total, t -> {
-                    synchronized (live) {
-                        live[0] = live[0].withTrials(List.of(t), false, total);
-                        ReliabilityResult now = live[0];
-                        jobs.publish(() -> accept(id, now));
-                    }
-                }, p, c);
+                return ReliabilityWorkflow.run(e.model(), testData, poolData, e.configs(), settings,
+                        EvaluationSettings.DEFAULT, session, ReliabilityExperiment.DEFAULT_CACHE_BYTES, previous, total,
+                        now -> jobs.publish(() -> accept(id, now)), p, c);
             }
         }, r -> {
             accept(id, r);
