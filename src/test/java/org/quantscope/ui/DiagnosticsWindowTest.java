@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.quantscope.ui.chart.ChartCard;
-import org.quantscope.ui.chart.Plot;
+import org.quantscope.chart.Plot;
 import org.quantscope.ui.chart.PlotView;
 import org.quantscope.ui.diagnose.LayerFinding;
 import org.testfx.api.FxRobot;

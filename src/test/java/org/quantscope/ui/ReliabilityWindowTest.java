@@ -7,7 +7,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.quantscope.core.reliability.ReliabilityResult;
-import org.quantscope.ui.chart.Plot;
+import org.quantscope.chart.Plot;
 import org.quantscope.ui.chart.PlotView;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;

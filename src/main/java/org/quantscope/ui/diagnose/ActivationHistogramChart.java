@@ -3,9 +3,10 @@ package org.quantscope.ui.diagnose;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
 import org.quantscope.core.quant.Range;
-import org.quantscope.ui.chart.Axis;
+import org.quantscope.chart.Axis;
+import org.quantscope.chart.ColorRole;
 import org.quantscope.ui.chart.ChartCard;
-import org.quantscope.ui.chart.Plot;
+import org.quantscope.chart.Plot;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -81,7 +82,7 @@ final class ActivationHistogramChart {
         Axis x = Axis.linear("Activation value", pad[0], pad[1], 6, false);
         Axis y = HistogramPlots.countAxis(a.histogram(), log, "Values");
         List<Plot.Mark> marks = new ArrayList<>();
-        HistogramPlots.addBins(marks, a.histogram(), y, Palette.ACTIVATION_BINS, "values");
+        HistogramPlots.addBins(marks, a.histogram(), y, ColorRole.ACTIVATION_BINS, "values");
         List<Plot.Legend> legend = new ArrayList<>();
         for (Map.Entry<String, Range> e : a.methodRanges().entrySet()) {
             String m = e.getKey();

@@ -7,9 +7,10 @@ import javafx.scene.control.Label;
 import javafx.scene.layout.HBox;
 import javafx.scene.control.Tooltip;
 import javafx.scene.control.ComboBox;
-import org.quantscope.ui.chart.Axis;
+import org.quantscope.chart.Axis;
+import org.quantscope.chart.ColorRole;
 import org.quantscope.ui.chart.ChartCard;
-import org.quantscope.ui.chart.Plot;
+import org.quantscope.chart.Plot;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -153,35 +154,35 @@ final class ChannelRangeChart {
         double half = n > 200 ? 0.5 : 0.36;
         for (int i = 0; i < n && before != null; i++) {
             int c = order.get(i);
-            marks.add(new Plot.Box(i - half - 0.06, i + half + 0.06, bmin[c], bmax[c], Palette.BEFORE, "before",
+            marks.add(new Plot.Box(i - half - 0.06, i + half + 0.06, bmin[c], bmax[c], ColorRole.BEFORE_FIXES, "before",
                     null, String.format(Locale.ROOT, "channel %d before the fixes: [%s, %s]", c,
                     HistogramPlots.num(bmin[c]), HistogramPlots.num(bmax[c]))));
         }
         for (int i = 0; i < n; i++) {
             int c = order.get(i);
             if (clip.length == 2 * n) {
-                marks.add(new Plot.Box(i - half, i + half, clip[2 * c], clip[2 * c + 1], Palette.CHANNEL_CLIP, "clip",
+                marks.add(new Plot.Box(i - half, i + half, clip[2 * c], clip[2 * c + 1], ColorRole.CHANNEL_CLIP, "clip",
                         null, String.format(Locale.ROOT, "channel %d clipping range of its own grid: [%s, %s]", c,
                         HistogramPlots.num(clip[2 * c]), HistogramPlots.num(clip[2 * c + 1]))));
             }
             double range = (double) max[c] - min[c];
-            marks.add(new Plot.Box(i - half, i + half, min[c], max[c], Palette.BINS, "range",
+            marks.add(new Plot.Box(i - half, i + half, min[c], max[c], ColorRole.BINS, "range",
                     r.kind().equals(WEIGHTS) ? String.valueOf(c) : null, String.format(Locale.ROOT,
                     "channel %d: [%s, %s], range %s = %.2f %% of the per-tensor range", c, HistogramPlots.num(min[c]),
                     HistogramPlots.num(max[c]), HistogramPlots.num(range), width > 0 ? 100 * range / width : 0)));
         }
         for (double v : new double[] {r.tensorMin(), r.tensorMax()}) {
-            marks.add(new Plot.Rule(false, v, Palette.TENSOR_RANGE, 1.5, true, "tensor-range",
+            marks.add(new Plot.Rule(false, v, ColorRole.TENSOR_RANGE, 1.5, true, "tensor-range",
                     String.format(Locale.ROOT, "per-tensor range [%s, %s]", HistogramPlots.num(r.tensorMin()),
                             HistogramPlots.num(r.tensorMax()))));
         }
-        List<Plot.Legend> legend = new ArrayList<>(List.of(new Plot.Legend("channel min…max", Palette.BINS, false),
-                new Plot.Legend("per-tensor range", Palette.TENSOR_RANGE, true)));
+        List<Plot.Legend> legend = new ArrayList<>(List.of(new Plot.Legend("channel min…max", ColorRole.BINS, false),
+                new Plot.Legend("per-tensor range", ColorRole.TENSOR_RANGE, true)));
         if (clip.length == 2 * n) {
-            legend.add(new Plot.Legend("per-channel clipping", Palette.CHANNEL_CLIP, false));
+            legend.add(new Plot.Legend("per-channel clipping", ColorRole.CHANNEL_CLIP, false));
         }
         if (before != null) {
-            legend.add(new Plot.Legend("before the fixes", Palette.BEFORE, false));
+            legend.add(new Plot.Legend("before the fixes", ColorRole.BEFORE_FIXES, false));
         }
         return new Plot(x, y, marks, legend);
     }

@@ -4,9 +4,10 @@ import javafx.collections.FXCollections;
 import javafx.collections.ListChangeListener;
 import javafx.scene.control.ComboBox;
 import org.quantscope.core.analysis.DiagnoseSettings;
-import org.quantscope.ui.chart.Axis;
+import org.quantscope.chart.Axis;
+import org.quantscope.chart.ColorRole;
 import org.quantscope.ui.chart.ChartCard;
-import org.quantscope.ui.chart.Plot;
+import org.quantscope.chart.Plot;
 import org.quantscope.ui.chart.WorstFilter;
 import org.quantscope.ui.chart.WorstFilterBar;
 import org.quantscope.core.util.WorstSelection;
@@ -127,33 +128,33 @@ final class LayerErrorChart {
             LayerFinding r = rows.get(i);
             double c = n - 1 - i;
             if (r.name().equals(selected)) {
-                marks.add(new Plot.Box(x.min(), x.max(), c - 0.5, c + 0.5, Palette.SELECTED, "band", r.name(),
+                marks.add(new Plot.Box(x.min(), x.max(), c - 0.5, c + 0.5, ColorRole.SELECTED, "band", r.name(),
                         r.name() + " (selected)"));
             }
             String what = r.name() + " · " + r.op() + (r.flagged() ? " · flagged: " + r.flag() : "");
             double prop = sqnr ? r.propagatedSqnr() : r.propagated();
             double iso = sqnr ? r.isolatedSqnr() : r.isolated();
             if (Double.isFinite(prop) && (sqnr || prop > 0)) {
-                marks.add(new Plot.Box(base, prop, c + 0.02, c + 0.4, Palette.PROPAGATED, "bar", r.name(),
+                marks.add(new Plot.Box(base, prop, c + 0.02, c + 0.4, ColorRole.PROPAGATED, "bar", r.name(),
                         what + "\npropagated (every quantizer on): " + value(prop, sqnr)));
             }
             if (Double.isFinite(iso) && (sqnr || iso > 0)) {
-                marks.add(new Plot.Box(base, iso, c - 0.4, c - 0.02, Palette.ISOLATED, "bar", r.name(),
+                marks.add(new Plot.Box(base, iso, c - 0.4, c - 0.02, ColorRole.ISOLATED, "bar", r.name(),
                         what + "\nisolated (only this layer, FP32 input): " + value(iso, sqnr)));
             }
         }
-        List<Plot.Legend> legend = new ArrayList<>(List.of(new Plot.Legend("propagated", Palette.PROPAGATED, false),
-                new Plot.Legend("isolated", Palette.ISOLATED, false)));
+        List<Plot.Legend> legend = new ArrayList<>(List.of(new Plot.Legend("propagated", ColorRole.PROPAGATED, false),
+                new Plot.Legend("isolated", ColorRole.ISOLATED, false)));
         if (sqnr) {
-            marks.add(new Plot.Rule(true, sqnrFloor, Palette.THRESHOLD, 1.5, true, "threshold",
+            marks.add(new Plot.Rule(true, sqnrFloor, ColorRole.THRESHOLD, 1.5, true, "threshold",
                     String.format(Locale.ROOT, "flag threshold %.0f dB (layers without an output quantizer)",
                             sqnrFloor)));
         } else {
-            marks.add(new Plot.Rule(true, ROUNDING_NOISE, Palette.NOISE, 1, true, "noise",
+            marks.add(new Plot.Rule(true, ROUNDING_NOISE, ColorRole.NOISE, 1, true, "noise",
                     String.format(Locale.ROOT, "pure rounding noise: 1/sqrt(12) = %.3f steps", ROUNDING_NOISE)));
-            marks.add(new Plot.Rule(true, threshold, Palette.THRESHOLD, 1.5, true, "threshold",
+            marks.add(new Plot.Rule(true, threshold, ColorRole.THRESHOLD, 1.5, true, "threshold",
                     String.format(Locale.ROOT, "flag threshold: isolated error over %.2f steps", threshold)));
-            legend.add(new Plot.Legend(String.format(Locale.ROOT, "threshold %.2f", threshold), Palette.THRESHOLD,
+            legend.add(new Plot.Legend(String.format(Locale.ROOT, "threshold %.2f", threshold), ColorRole.THRESHOLD,
                     true));
         }
         return new Plot(x, y, marks, legend);

@@ -2,9 +2,10 @@ package org.quantscope.ui.diagnose;
 
 import javafx.collections.ListChangeListener;
 import org.quantscope.core.analysis.DiagnoseSettings;
-import org.quantscope.ui.chart.Axis;
+import org.quantscope.chart.Axis;
+import org.quantscope.chart.ColorRole;
 import org.quantscope.ui.chart.ChartCard;
-import org.quantscope.ui.chart.Plot;
+import org.quantscope.chart.Plot;
 import org.quantscope.ui.chart.WorstFilter;
 import org.quantscope.ui.chart.WorstFilterBar;
 import org.quantscope.core.util.WorstSelection;
@@ -93,25 +94,25 @@ final class SensitivityChart {
             LayerFinding r = ranked.get(i);
             double c = n - 1 - i;
             if (r.name().equals(selected)) {
-                marks.add(new Plot.Box(x.min(), x.max(), c - 0.5, c + 0.5, Palette.SELECTED, "band", r.name(),
+                marks.add(new Plot.Box(x.min(), x.max(), c - 0.5, c + 0.5, ColorRole.SELECTED, "band", r.name(),
                         r.name() + " (selected)"));
             }
             String what = "#" + (i + 1) + " " + r.name() + " · " + r.op();
-            marks.add(new Plot.Box(0, r.sensitivity(), c + 0.02, c + 0.4, Palette.PROPAGATED, "bar", r.name(),
+            marks.add(new Plot.Box(0, r.sensitivity(), c + 0.02, c + 0.4, ColorRole.PROPAGATED, "bar", r.name(),
                     String.format(Locale.ROOT, "%s%nsensitivity drop: %.2f pts (only this layer quantized)", what,
                             r.sensitivity())));
             if (Double.isFinite(r.floatGain())) {
-                marks.add(new Plot.Box(0, r.floatGain(), c - 0.4, c - 0.02, Palette.GAIN, "bar", r.name(),
+                marks.add(new Plot.Box(0, r.floatGain(), c - 0.4, c - 0.02, ColorRole.GAIN, "bar", r.name(),
                         String.format(Locale.ROOT, "%s%nfloat gain: %+.2f pts (only this layer kept in FP32)", what,
                                 r.floatGain())));
             }
         }
-        marks.add(new Plot.Rule(true, 0, "#4a505c", 1, false, "zero", "0 points"));
-        marks.add(new Plot.Rule(true, threshold, Palette.THRESHOLD, 1.5, true, "threshold",
+        marks.add(new Plot.Rule(true, 0, ColorRole.ZERO, 1, false, "zero", "0 points"));
+        marks.add(new Plot.Rule(true, threshold, ColorRole.THRESHOLD, 1.5, true, "threshold",
                 String.format(Locale.ROOT, "flag threshold: %.1f pts", threshold)));
         return new Plot(x, Axis.categories("", names), marks, List.of(
-                new Plot.Legend("sensitivity drop", Palette.PROPAGATED, false),
-                new Plot.Legend("float gain", Palette.GAIN, false)));
+                new Plot.Legend("sensitivity drop", ColorRole.PROPAGATED, false),
+                new Plot.Legend("float gain", ColorRole.GAIN, false)));
     }
 
     private static double finite(double v) {

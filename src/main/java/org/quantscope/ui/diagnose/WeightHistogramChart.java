@@ -4,9 +4,10 @@ import javafx.scene.control.CheckBox;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.SpinnerValueFactory;
 import org.quantscope.ui.main.SpinnerCommit;
-import org.quantscope.ui.chart.Axis;
+import org.quantscope.chart.Axis;
+import org.quantscope.chart.ColorRole;
 import org.quantscope.ui.chart.ChartCard;
-import org.quantscope.ui.chart.Plot;
+import org.quantscope.chart.Plot;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -76,32 +77,32 @@ final class WeightHistogramChart {
                 + ")", r[0], r[1], 6, false);
         Axis y = HistogramPlots.countAxis(w.histogram(), log, "Weights");
         List<Plot.Mark> marks = new ArrayList<>();
-        List<Plot.Legend> legend = new ArrayList<>(List.of(new Plot.Legend("weights", Palette.BINS, false)));
+        List<Plot.Legend> legend = new ArrayList<>(List.of(new Plot.Legend("weights", ColorRole.BINS, false)));
         QuantGrid g = w.grid();
         if (g != null) {
             List<Double> values = g.valuesWithin(r[0], r[1], MAX_GRID_LINES);
             for (double v : values) {
                 long q = Math.round(v / g.scale()) + g.zeroPoint();
-                marks.add(new Plot.Rule(true, v, Palette.GRID, 0.8, false, "grid", String.format(Locale.ROOT,
+                marks.add(new Plot.Rule(true, v, ColorRole.GRID, 0.8, false, "grid", String.format(Locale.ROOT,
                         "grid value q = %d: s·(q − z) = %s", q, HistogramPlots.num(v))));
             }
             if (!values.isEmpty()) {
-                legend.add(new Plot.Legend("grid values", Palette.GRID, true));
+                legend.add(new Plot.Legend("grid values", ColorRole.GRID, true));
             }
         }
-        HistogramPlots.addBins(marks, w.histogram(), y, Palette.BINS, "weights");
+        HistogramPlots.addBins(marks, w.histogram(), y, ColorRole.BINS, "weights");
         if (g != null) {
             boolean shown = false;
             for (double clip : new double[] {g.min(), g.max()}) {
                 if (clip >= r[0] && clip <= r[1]) {
                     shown = true;
-                    marks.add(new Plot.Rule(true, clip, Palette.CLIP, 2, true, "clip", String.format(Locale.ROOT,
+                    marks.add(new Plot.Rule(true, clip, ColorRole.CLIP, 2, true, "clip", String.format(Locale.ROOT,
                             "clipping threshold %s (grid end s·(%s − z))", HistogramPlots.num(clip),
                             clip == g.min() ? "qmin" : "qmax")));
                 }
             }
             if (shown) {
-                legend.add(new Plot.Legend("clipping", Palette.CLIP, true));
+                legend.add(new Plot.Legend("clipping", ColorRole.CLIP, true));
             }
         }
         return new Plot(x, y, marks, legend);

@@ -12,9 +12,10 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import org.quantscope.core.transform.MixedPrecision;
 import org.quantscope.core.transform.MixedPrecisionPoint;
-import org.quantscope.ui.chart.Axis;
+import org.quantscope.chart.Axis;
+import org.quantscope.chart.ColorRole;
 import org.quantscope.ui.chart.ChartCard;
-import org.quantscope.ui.chart.Plot;
+import org.quantscope.chart.Plot;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,12 +29,6 @@ import java.util.stream.Collectors;
  * point to select it), and "Use this point", which simulates the selected configuration.
  */
 final class ParetoChart {
-
-    private static final String POINT = "#6b7280";
-    private static final String FRONT = "#f2a541";
-    private static final String SELECTED = "#ffffff";
-    private static final String FP32 = "#5fb3f9";
-    private static final String TARGET = "#f0645a";
 
     private final VBox root = new VBox(6);
     private final ChartCard card = new ChartCard("paretoChart", "Mixed precision: accuracy vs average weight bits");
@@ -128,8 +123,9 @@ final class ParetoChart {
         double h = (y.max() - y.min()) / 40;
         Set<Integer> front = r.front().stream().map(MixedPrecisionPoint::step).collect(Collectors.toSet());
         List<Plot.Mark> marks = new ArrayList<>();
-        marks.add(new Plot.Rule(false, fp32, FP32, 1.2, true, "fp32", String.format(Locale.ROOT, "FP32 %.2f %%", fp32)));
-        marks.add(new Plot.Rule(false, fp32 - target, TARGET, 1.2, true, "target", String.format(Locale.ROOT,
+        marks.add(new Plot.Rule(false, fp32, ColorRole.FP32_REFERENCE, 1.2, true, "fp32", String.format(Locale.ROOT,
+                "FP32 %.2f %%", fp32)));
+        marks.add(new Plot.Rule(false, fp32 - target, ColorRole.TARGET, 1.2, true, "target", String.format(Locale.ROOT,
                 "target: at most %.2f points below FP32", target)));
         for (int pass = 0; pass < 2; pass++) {
             for (MixedPrecisionPoint p : r.points()) {
@@ -141,12 +137,13 @@ final class ParetoChart {
                 double cy = 100 * p.accuracy();
                 boolean sel = selected != null && selected.step() == p.step();
                 double k = sel ? 1.8 : 1;
-                marks.add(new Plot.Box(cx - k * w, cx + k * w, cy - k * h, cy + k * h, sel ? SELECTED
-                        : onFront ? FRONT : POINT, "point", String.valueOf(p.step()), describe(p, onFront)));
+                marks.add(new Plot.Box(cx - k * w, cx + k * w, cy - k * h, cy + k * h, sel ? ColorRole.HIGHLIGHT
+                        : onFront ? ColorRole.FRONT : ColorRole.POINT, "point", String.valueOf(p.step()), describe(p, onFront)));
             }
         }
-        return new Plot(x, y, marks, List.of(new Plot.Legend("measured", POINT, false),
-                new Plot.Legend("Pareto front", FRONT, false), new Plot.Legend("selected", SELECTED, false)));
+        return new Plot(x, y, marks, List.of(new Plot.Legend("measured", ColorRole.POINT, false),
+                new Plot.Legend("Pareto front", ColorRole.FRONT, false), new Plot.Legend("selected", ColorRole.HIGHLIGHT,
+                false)));
     }
 
     private static String describe(MixedPrecisionPoint p, boolean front) {

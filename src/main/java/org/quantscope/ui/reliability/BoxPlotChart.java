@@ -3,8 +3,9 @@ package org.quantscope.ui.reliability;
 import org.quantscope.core.reliability.BoxSummary;
 import org.quantscope.core.reliability.ConditionSummary;
 import org.quantscope.core.reliability.ReliabilityResult;
-import org.quantscope.ui.chart.Axis;
-import org.quantscope.ui.chart.Plot;
+import org.quantscope.chart.Axis;
+import org.quantscope.chart.ColorRole;
+import org.quantscope.chart.Plot;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +20,7 @@ import java.util.Locale;
 final class BoxPlotChart {
 
     /** Box colours per configuration. */
-    static final String[] COLORS = {"#5fb3f9", "#f2a541"};
-    private static final String WHISKER = "#aab0bb";
-    private static final String MEDIAN = "#ffffff";
+    static final ColorRole[] COLORS = {ColorRole.CONFIGURATION_A, ColorRole.CONFIGURATION_B};
 
     private BoxPlotChart() {
     }
@@ -107,11 +106,12 @@ final class BoxPlotChart {
                 double half = slot * 0.4;
                 String what = names.get(i) + (k > 1 ? " · " + r.configurations().get(c) : "");
                 String tip = tooltip(what, b);
-                marks.add(new Plot.Box(mid - 0.006, mid + 0.006, b.lowerWhisker(), b.upperWhisker(), WHISKER,
+                marks.add(new Plot.Box(mid - 0.006, mid + 0.006, b.lowerWhisker(), b.upperWhisker(), ColorRole.WHISKER,
                         "whisker", null, tip));
                 marks.add(new Plot.Box(mid - half, mid + half, b.q1(), Math.max(b.q3(), b.q1() + thin), COLORS[c],
                         "box", null, tip));
-                marks.add(new Plot.Box(mid - half, mid + half, b.median() - thin / 2, b.median() + thin / 2, MEDIAN,
+                marks.add(new Plot.Box(mid - half, mid + half, b.median() - thin / 2, b.median() + thin / 2,
+                        ColorRole.MEDIAN,
                         "median", null, tip));
                 for (double o : b.outliers()) {
                     marks.add(new Plot.Box(mid - half / 4, mid + half / 4, o - thin, o + thin, COLORS[c], "outlier",
@@ -119,7 +119,7 @@ final class BoxPlotChart {
                 }
             }
         }
-        marks.add(new Plot.Rule(false, 0, "#4a505c", 1, false, "zero", "no drop"));
+        marks.add(new Plot.Rule(false, 0, ColorRole.ZERO, 1, false, "zero", "no drop"));
         List<Plot.Legend> legend = new ArrayList<>();
         for (int c = 0; c < k; c++) {
             legend.add(new Plot.Legend(r.configurations().get(c) + " · " + s.get(c).trials() + " trials", COLORS[c],

@@ -2,7 +2,7 @@ package org.quantscope.ui.diagnose;
 
 import org.junit.jupiter.api.Test;
 import org.quantscope.core.analysis.Histogram;
-import org.quantscope.ui.chart.Plot;
+import org.quantscope.chart.Plot;
 
 import java.util.List;
 
