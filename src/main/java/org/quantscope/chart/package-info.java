@@ -3,6 +3,7 @@
  * {@link org.quantscope.chart.Plot} of boxes, rules and texts on two {@link org.quantscope.chart.Axis axes}, laid out
  * by {@link org.quantscope.chart.PlotGeometry} and written as SVG by {@link org.quantscope.chart.SvgWriter}. Marks name
  * a {@link org.quantscope.chart.ColorRole}; a {@link org.quantscope.chart.Theme} (dark for the window, light for print)
- * gives every role its colour when the plot is drawn.
+ * gives every role its colour when the plot is drawn. The figures built from results are in
+ * {@code org.quantscope.chart.figure}.
  */
 package org.quantscope.chart;

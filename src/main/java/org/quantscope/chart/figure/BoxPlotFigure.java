@@ -1,11 +1,11 @@
-package org.quantscope.ui.reliability;
+package org.quantscope.chart.figure;
 
-import org.quantscope.core.reliability.BoxSummary;
-import org.quantscope.core.reliability.ConditionSummary;
-import org.quantscope.core.reliability.ReliabilityResult;
 import org.quantscope.chart.Axis;
 import org.quantscope.chart.ColorRole;
 import org.quantscope.chart.Plot;
+import org.quantscope.core.reliability.BoxSummary;
+import org.quantscope.core.reliability.ConditionSummary;
+import org.quantscope.core.reliability.ReliabilityResult;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,12 +17,12 @@ import java.util.Locale;
  * a thin bar at the median; whiskers to the most extreme trials within 1.5 IQR; outliers as dots. Every mark's tooltip
  * carries the exact values.
  */
-final class BoxPlotChart {
+public final class BoxPlotFigure {
 
     /** Box colours per configuration. */
-    static final ColorRole[] COLORS = {ColorRole.CONFIGURATION_A, ColorRole.CONFIGURATION_B};
+    private static final ColorRole[] COLORS = {ColorRole.CONFIGURATION_A, ColorRole.CONFIGURATION_B};
 
-    private BoxPlotChart() {
+    private BoxPlotFigure() {
     }
 
     /**
@@ -31,7 +31,7 @@ final class BoxPlotChart {
      * @param r the trials so far
      * @return the plot
      */
-    static Plot plot(ReliabilityResult r) {
+    public static Plot plot(ReliabilityResult r) {
         return plot(r, 0);
     }
 
@@ -42,7 +42,7 @@ final class BoxPlotChart {
      * @param condition index of the condition
      * @return the plot
      */
-    static Plot plot(ReliabilityResult r, int condition) {
+    public static Plot plot(ReliabilityResult r, int condition) {
         return plot(r, condition, null);
     }
 
@@ -54,7 +54,7 @@ final class BoxPlotChart {
      * @param classes   the class indices to draw, in order; null for all
      * @return the plot
      */
-    static Plot plot(ReliabilityResult r, int condition, List<Integer> classes) {
+    public static Plot plot(ReliabilityResult r, int condition, List<Integer> classes) {
         if (r == null || r.trials().isEmpty()) {
             return null;
         }

@@ -1,9 +1,9 @@
-package org.quantscope.ui.diagnose;
+package org.quantscope.chart.figure;
 
-import org.quantscope.core.analysis.Histogram;
 import org.quantscope.chart.Axis;
 import org.quantscope.chart.ColorRole;
 import org.quantscope.chart.Plot;
+import org.quantscope.core.analysis.Histogram;
 
 import java.util.List;
 import java.util.Locale;
