@@ -41,4 +41,23 @@ class ArchitectureTest {
     static final ArchRule cliAndUiAreIndependent = noClasses()
             .that().resideInAPackage("org.quantscope.cli..")
             .should().dependOnClassesThat().resideInAPackage("org.quantscope.ui..");
+
+    @ArchTest
+    static final ArchRule chartNeverUsesJavaFxUiOrCli = noClasses()
+            .that().resideInAPackage("org.quantscope.chart..")
+            .should().dependOnClassesThat().resideInAnyPackage("javafx..", "eu.hansolo..", "org.controlsfx..",
+                    "org.quantscope.ui..", "org.quantscope.cli..")
+            .because("plots and figures are drawn by reports and exports as well as by the window (decision 0025)");
+
+    @ArchTest
+    static final ArchRule reportNeverUsesUi = noClasses()
+            .that().resideInAPackage("org.quantscope.report..")
+            .should().dependOnClassesThat().resideInAPackage("org.quantscope.ui..")
+            .because("reports are written headless; they draw figures from org.quantscope.chart (decision 0025)");
+
+    @ArchTest
+    static final ArchRule coreNeverUsesChart = noClasses()
+            .that().resideInAPackage("org.quantscope.core..")
+            .should().dependOnClassesThat().resideInAPackage("org.quantscope.chart..")
+            .because("figures are drawn from results: core -> chart -> (ui, report)");
 }
