@@ -57,7 +57,7 @@ public final class PlotView extends Region {
         setPrefSize(400, 260);
     }
 
-    /** The colours the plot is drawn with; never null. */
+    /** The colours the plot is drawn with ({@link Theme#DARK} while null). */
     public ObjectProperty<Theme> themeProperty() {
         return theme;
     }
