@@ -113,4 +113,23 @@ class ArchitectureTest {
             .that().resideInAPackage("org.quantscope.core.config..")
             .should().dependOnClassesThat().resideInAnyPackage("org.quantscope.core.reliability..",
                     "org.quantscope.core.workflow..");
+
+    @ArchTest
+    static final ArchRule chartNeverUsesJavaFxUiOrCli = noClasses()
+            .that().resideInAPackage("org.quantscope.chart..")
+            .should().dependOnClassesThat().resideInAnyPackage("javafx..", "eu.hansolo..", "org.controlsfx..",
+                    "org.quantscope.ui..", "org.quantscope.cli..")
+            .because("plots and figures are drawn by reports and exports as well as by the window (decision 0025)");
+
+    @ArchTest
+    static final ArchRule reportNeverUsesUi = noClasses()
+            .that().resideInAPackage("org.quantscope.report..")
+            .should().dependOnClassesThat().resideInAPackage("org.quantscope.ui..")
+            .because("reports are written headless; they draw figures from org.quantscope.chart (decision 0025)");
+
+    @ArchTest
+    static final ArchRule coreNeverUsesChart = noClasses()
+            .that().resideInAPackage("org.quantscope.core..")
+            .should().dependOnClassesThat().resideInAPackage("org.quantscope.chart..")
+            .because("figures are drawn from results: core -> chart -> (ui, report)");
 }

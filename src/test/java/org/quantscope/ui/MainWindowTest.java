@@ -1,8 +1,7 @@
 package org.quantscope.ui;
 
+import javafx.scene.Node;
 import javafx.scene.Scene;
-import javafx.scene.chart.BarChart;
-import javafx.scene.chart.XYChart;
 import javafx.scene.control.Button;
 import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
@@ -14,6 +13,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.quantscope.chart.Plot;
+import org.quantscope.ui.chart.PlotView;
 import org.quantscope.ui.main.MainView;
 import org.quantscope.ui.main.MainViewModel;
 import org.quantscope.ui.main.ModelDatasetOpener;
@@ -80,26 +81,35 @@ class MainWindowTest {
         WaitForAsyncUtils.waitFor(TIMEOUT_S, TimeUnit.SECONDS, () -> accuracy.getText().matches("\\d+\\.\\d\\d %"));
         WaitForAsyncUtils.waitForFxEvents();
 
-        @SuppressWarnings("unchecked")
-        BarChart<Number, String> chart = robot.lookup("#classAccuracyChart").queryAs(BarChart.class);
-        assertEquals(1, chart.getData().size());
-        List<XYChart.Data<Number, String>> bars = chart.getData().get(0).getData();
+        PlotView chart = robot.lookup("#classAccuracyChart").queryAs(PlotView.class);
+        Plot plot = chart.getPlot();
+        List<Plot.Box> bars = plot.boxes().stream().filter(b -> b.kind().equals("bar")).toList();
+        assertEquals(1, bars.stream().map(Plot.Box::role).distinct().count(), "one series");
         assertEquals(10, bars.size());
         assertEquals(Set.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
-                "Ankle boot"), bars.stream().map(XYChart.Data::getYValue).collect(Collectors.toSet()));
-        for (XYChart.Data<Number, String> bar : bars) {
-            double v = bar.getXValue().doubleValue();
-            assertTrue(v >= 0 && v <= 100, bar.getYValue() + " " + v);
-            assertTrue(bar.getNode() != null && bar.getNode().getParent() != null, "bar drawn for " + bar.getYValue());
-            assertTrue(v == 0 || bar.getNode().getBoundsInParent().getWidth() > 0, "bar has a length");
+                "Ankle boot"), bars.stream().map(b -> className(plot, b)).collect(Collectors.toSet()));
+        Set<Node> nodes = robot.lookup("#classAccuracyChart .plot-bar").queryAll();
+        assertEquals(bars.size(), nodes.size());
+        for (Node node : nodes) {
+            Plot.Box bar = (Plot.Box) node.getUserData();
+            double v = bar.x1();
+            assertTrue(v >= 0 && v <= 100, className(plot, bar) + " " + v);
+            assertTrue(node.getParent() != null, "bar drawn for " + className(plot, bar));
+            assertTrue(v == 0 || node.getBoundsInParent().getWidth() > 0, "bar has a length");
         }
         assertTrue(robot.lookup("#throughputLabel").queryAs(Label.class).getText().endsWith("images/s"));
 
-        XYChart.Data<Number, String> first = bars.get(bars.size() - 1);
-        robot.moveTo(first.getNode());
+        Node first = nodes.stream().filter(n -> className(plot, (Plot.Box) n.getUserData()).equals("T-shirt/top"))
+                .findFirst().orElseThrow();
+        robot.moveTo(first);
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> tooltipText(robot).isPresent());
         String tip = tooltipText(robot).orElseThrow();
         assertTrue(tip.matches("T-shirt/top: \\d+\\.\\d\\d % \\([\\d,]+ of 1,000 correct\\)"), tip);
+    }
+
+    /** The class of a bar: the category label of its row. */
+    private static String className(Plot plot, Plot.Box bar) {
+        return plot.y().ticks().get((int) Math.round((bar.y0() + bar.y1()) / 2)).label();
     }
 
     private static Optional<String> tooltipText(FxRobot robot) {

@@ -1,8 +1,6 @@
 package org.quantscope.ui;
 
 import javafx.scene.Node;
-import javafx.scene.chart.BarChart;
-import javafx.scene.chart.XYChart;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
@@ -12,9 +10,11 @@ import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.quantscope.chart.Plot;
 import org.quantscope.core.onnx.OnnxModel;
 import org.quantscope.core.sim.QuantizationSimulator;
 import org.quantscope.core.sim.QuantizerSite;
+import org.quantscope.ui.chart.PlotView;
 import org.quantscope.ui.quantize.QuantizerRow;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
@@ -87,11 +87,11 @@ class QuantizationWindowTest {
         assertTrue(robot.lookup("#provenanceLabel").queryAs(Label.class).getText().startsWith("Result of W8A8"));
         assertFalse(robot.lookup("#staleBadge").queryAs(Label.class).isVisible());
 
-        @SuppressWarnings("unchecked")
-        BarChart<Number, String> chart = robot.lookup("#classComparisonChart").queryAs(BarChart.class);
-        assertEquals(2, chart.getData().size(), "FP32 and quantized series");
-        for (XYChart.Series<Number, String> series : chart.getData()) {
-            assertEquals(10, series.getData().size());
+        Plot chart = robot.lookup("#classComparisonChart").queryAs(PlotView.class).getPlot();
+        assertEquals(2, chart.legend().size(), "FP32 and quantized series");
+        for (Plot.Legend series : chart.legend()) {
+            assertEquals(10, chart.boxes().stream().filter(b -> b.kind().equals("bar") && b.role() == series.role())
+                    .count());
         }
 
         String layer = model.layers().get(1).name();

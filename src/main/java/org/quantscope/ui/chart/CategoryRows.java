@@ -1,16 +1,11 @@
 package org.quantscope.ui.chart;
 
-import javafx.geometry.Pos;
-import javafx.scene.Node;
-import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
-import javafx.scene.layout.HBox;
-import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 
 /**
- * Layout pieces of the JavaFX bar charts with one category per row (classes): a heading row with the worst-N controls,
- * a scroll pane that scrolls once the rows need more height than the card has, and the summary line below.
+ * Layout of charts with one category per row (classes, layers): the scroll pane that scrolls once the rows need more
+ * height than the card has, and the height a row needs for its bars and its label.
  */
 public final class CategoryRows {
 
@@ -35,31 +30,13 @@ public final class CategoryRows {
     }
 
     /**
-     * Sets the chart's minimum height so that {@code rows} categories of {@code bars} bars each keep their labels
-     * readable; 0 rows restores the default (the chart squeezes into the card).
+     * The height a category row of {@code bars} bars needs so that its bars and its label stay readable, for
+     * {@link PlotView#setReadableCategories(boolean, double)}.
+     *
+     * @param bars bars per category
+     * @return pixels per category
      */
-    public static void fit(Region chart, int rows, int bars) {
-        chart.setMinHeight(rows == 0 ? Region.USE_COMPUTED_SIZE
-                : rows * Math.max(LABEL_PITCH, bars * BAR_PITCH + 4) + 90);
-    }
-
-    /** The title with the controls at its right. */
-    public static HBox heading(Label title, Node controls) {
-        Region gap = new Region();
-        HBox.setHgrow(gap, Priority.ALWAYS);
-        HBox top = new HBox(8, title, gap, controls);
-        top.setAlignment(Pos.CENTER_LEFT);
-        return top;
-    }
-
-    /** The summary line below the chart, hidden while empty. */
-    public static Label summary(Label rest, String id) {
-        rest.setId(id);
-        rest.getStyleClass().add("worst-summary");
-        rest.setWrapText(true);
-        rest.setMinHeight(Region.USE_PREF_SIZE);
-        rest.managedProperty().bind(rest.textProperty().isNotEmpty());
-        rest.visibleProperty().bind(rest.managedProperty());
-        return rest;
+    public static double pitch(int bars) {
+        return Math.max(LABEL_PITCH, bars * BAR_PITCH + 4);
     }
 }

@@ -16,6 +16,9 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
+import org.quantscope.chart.ColorRole;
+import org.quantscope.chart.Plot;
+import org.quantscope.chart.SvgWriter;
 
 import javax.imageio.ImageIO;
 import java.io.File;
@@ -139,7 +142,7 @@ public final class ChartCard {
      */
     public void savePng(Path file) throws IOException {
         SnapshotParameters params = new SnapshotParameters();
-        params.setFill(javafx.scene.paint.Color.web("#262a33"));
+        params.setFill(javafx.scene.paint.Color.web(view.getTheme().color(ColorRole.BACKGROUND)));
         WritableImage image = root.snapshot(params, null);
         if (!ImageIO.write(SwingFXUtils.fromFXImage(image, null), "png", file.toFile())) {
             throw new IOException("no PNG writer available");
@@ -147,7 +150,7 @@ public final class ChartCard {
     }
 
     /**
-     * Saves the chart as SVG, drawn from its data at the card's size.
+     * Saves the chart as SVG, drawn from its data at the card's size in the view's theme.
      *
      * @param file where to write
      * @throws IOException when writing fails or no chart is shown
@@ -158,7 +161,7 @@ public final class ChartCard {
             throw new IOException("there is no chart to save yet");
         }
         SvgWriter.write(p, title.getText(), caption.getText(), Math.max(root.getWidth(), 480),
-                Math.max(root.getHeight(), 320), file);
+                Math.max(root.getHeight(), 320), view.getTheme(), file);
     }
 
     private java.util.Optional<Path> choose(String description, String pattern) {

@@ -1,7 +1,9 @@
 /**
- * Small charts for the analysis views: a JavaFX-free {@link org.quantscope.ui.chart.Plot} of boxes and rules on two
- * {@link org.quantscope.ui.chart.Axis axes}, drawn on screen by {@link org.quantscope.ui.chart.PlotView} (tooltips,
- * clickable bars) and written as SVG by {@link org.quantscope.ui.chart.SvgWriter}; a
- * {@link org.quantscope.ui.chart.ChartCard} adds title, caption and PNG/SVG export.
+ * The window's side of the charts: {@link org.quantscope.ui.chart.PlotView} draws an
+ * {@link org.quantscope.chart.Plot} with scene-graph nodes (tooltips, clickable bars) in a
+ * {@link org.quantscope.chart.Theme}; a {@link org.quantscope.ui.chart.ChartCard} adds title, caption and PNG/SVG
+ * export; {@link org.quantscope.ui.chart.WorstFilter} and {@link org.quantscope.ui.chart.WorstFilterBar} reduce long
+ * per-class and per-layer charts to their worst items. The plots themselves, and the figures built from results, live
+ * in {@code org.quantscope.chart}.
  */
 package org.quantscope.ui.chart;

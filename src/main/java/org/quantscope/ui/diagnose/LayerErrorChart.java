@@ -3,10 +3,11 @@ package org.quantscope.ui.diagnose;
 import javafx.collections.FXCollections;
 import javafx.collections.ListChangeListener;
 import javafx.scene.control.ComboBox;
+import org.quantscope.chart.Plot;
+import org.quantscope.chart.figure.LayerErrorFigure;
+import org.quantscope.chart.figure.LayerFinding;
 import org.quantscope.core.analysis.DiagnoseSettings;
-import org.quantscope.ui.chart.Axis;
 import org.quantscope.ui.chart.ChartCard;
-import org.quantscope.ui.chart.Plot;
 import org.quantscope.ui.chart.WorstFilter;
 import org.quantscope.ui.chart.WorstFilterBar;
 import org.quantscope.core.util.WorstSelection;
@@ -16,17 +17,16 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Layerwise error across the network: per layer a propagated bar (every quantizer on) above an isolated bar (only this
- * layer quantized, FP32 input), in quantizer steps on a log axis (or SQNR in dB), with the flag threshold and the
- * rounding-noise level. Clicking a layer's bars selects it.
+ * The layerwise error card: the metric choice (steps or SQNR) and the worst-N filter for long networks around the
+ * {@link LayerErrorFigure}, redrawn when the findings, the selection or the metric change. Clicking a layer's bars
+ * selects it.
  */
 final class LayerErrorChart {
 
     static final String STEPS = "RMSE in steps";
-    static final String SQNR = "SQNR (dB)";
+    static final String SQNR = LayerErrorFigure.SQNR_AXIS;
     /** Layers shown at first when a model has more (the worst by isolated error, in graph order). */
     static final int LAYERS_SHOWN = 25;
-    private static final double ROUNDING_NOISE = 1 / Math.sqrt(12);
 
     private final ChartCard card;
     private final ComboBox<String> metric = new ComboBox<>(FXCollections.observableArrayList(STEPS, SQNR));
@@ -64,7 +64,7 @@ final class LayerErrorChart {
         WorstSelection<LayerFinding> s = filter.select(rows, LayerFinding::name, LayerFinding::isolated,
                 selected == null ? List.of() : List.of(selected));
         List<LayerFinding> shown = s.reduced() ? graphOrder(s) : rows;
-        Plot p = plot(shown, selected, SQNR.equals(metric.getValue()), threshold, sqnrFloor);
+        Plot p = LayerErrorFigure.plot(shown, selected, SQNR.equals(metric.getValue()), threshold, sqnrFloor);
         card.show(p, s.reduced() && shown.isEmpty() ? "No layer matches '" + filter.queryProperty().get() + "'"
                 : "Press Diagnose to measure the error at every layer's output");
         String rest = filter.summaryProperty().get();
@@ -72,7 +72,8 @@ final class LayerErrorChart {
                 + " layers by isolated error, in graph order · " + rest + "\n") + (SQNR.equals(metric.getValue())
                 ? "Higher is better · layers under the dashed line are flagged when they have no output quantizer"
                 : String.format(Locale.ROOT, "Steps = RMSE / quantizer scale · rounding noise alone is %.3f · over %.2f "
-                + "(dashed) the layer is flagged · click a layer to select it", ROUNDING_NOISE, threshold)));
+                + "(dashed) the layer is flagged · click a layer to select it", LayerErrorFigure.ROUNDING_NOISE,
+                threshold)));
     }
 
     /** The shown layers in graph order. */
@@ -83,83 +84,5 @@ final class LayerErrorChart {
         }
         order.sort(java.util.Comparator.comparingInt(i -> s.shownIndex().get(i)));
         return order.stream().map(s.shown()::get).toList();
-    }
-
-    /**
-     * The chart, or null before a diagnosis.
-     *
-     * @param rows      the layers in graph order
-     * @param selected  the selected layer (highlighted), or null
-     * @param sqnr      SQNR in dB instead of steps
-     * @param threshold flag threshold in steps
-     * @param sqnrFloor flag threshold in dB
-     * @return the plot
-     */
-    static Plot plot(List<LayerFinding> rows, String selected, boolean sqnr, double threshold, double sqnrFloor) {
-        if (rows.isEmpty() || rows.stream().allMatch(r -> r.level() == LayerFinding.ErrorLevel.UNKNOWN)) {
-            return null;
-        }
-        int n = rows.size();
-        List<String> names = new ArrayList<>();
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
-        for (int i = n - 1; i >= 0; i--) {
-            names.add(rows.get(i).label());
-        }
-        for (LayerFinding r : rows) {
-            for (double v : sqnr ? new double[] {r.isolatedSqnr(), r.propagatedSqnr()}
-                    : new double[] {r.isolated(), r.propagated()}) {
-                if (Double.isFinite(v) && (sqnr || v > 0)) {
-                    lo = Math.min(lo, v);
-                    hi = Math.max(hi, v);
-                }
-            }
-        }
-        if (!Double.isFinite(lo)) {
-            return null;
-        }
-        Axis x = sqnr ? Axis.linear(SQNR, Math.min(0, lo), Math.max(hi, sqnrFloor), 6, true)
-                : Axis.log("RMSE / quantizer step (log)", Math.min(lo, ROUNDING_NOISE) * 0.8, Math.max(hi, threshold));
-        Axis y = Axis.categories("", names);
-        List<Plot.Mark> marks = new ArrayList<>();
-        double base = x.log() ? x.min() : Math.max(x.min(), 0);
-        for (int i = 0; i < n; i++) {
-            LayerFinding r = rows.get(i);
-            double c = n - 1 - i;
-            if (r.name().equals(selected)) {
-                marks.add(new Plot.Box(x.min(), x.max(), c - 0.5, c + 0.5, Palette.SELECTED, "band", r.name(),
-                        r.name() + " (selected)"));
-            }
-            String what = r.name() + " · " + r.op() + (r.flagged() ? " · flagged: " + r.flag() : "");
-            double prop = sqnr ? r.propagatedSqnr() : r.propagated();
-            double iso = sqnr ? r.isolatedSqnr() : r.isolated();
-            if (Double.isFinite(prop) && (sqnr || prop > 0)) {
-                marks.add(new Plot.Box(base, prop, c + 0.02, c + 0.4, Palette.PROPAGATED, "bar", r.name(),
-                        what + "\npropagated (every quantizer on): " + value(prop, sqnr)));
-            }
-            if (Double.isFinite(iso) && (sqnr || iso > 0)) {
-                marks.add(new Plot.Box(base, iso, c - 0.4, c - 0.02, Palette.ISOLATED, "bar", r.name(),
-                        what + "\nisolated (only this layer, FP32 input): " + value(iso, sqnr)));
-            }
-        }
-        List<Plot.Legend> legend = new ArrayList<>(List.of(new Plot.Legend("propagated", Palette.PROPAGATED, false),
-                new Plot.Legend("isolated", Palette.ISOLATED, false)));
-        if (sqnr) {
-            marks.add(new Plot.Rule(true, sqnrFloor, Palette.THRESHOLD, 1.5, true, "threshold",
-                    String.format(Locale.ROOT, "flag threshold %.0f dB (layers without an output quantizer)",
-                            sqnrFloor)));
-        } else {
-            marks.add(new Plot.Rule(true, ROUNDING_NOISE, Palette.NOISE, 1, true, "noise",
-                    String.format(Locale.ROOT, "pure rounding noise: 1/sqrt(12) = %.3f steps", ROUNDING_NOISE)));
-            marks.add(new Plot.Rule(true, threshold, Palette.THRESHOLD, 1.5, true, "threshold",
-                    String.format(Locale.ROOT, "flag threshold: isolated error over %.2f steps", threshold)));
-            legend.add(new Plot.Legend(String.format(Locale.ROOT, "threshold %.2f", threshold), Palette.THRESHOLD,
-                    true));
-        }
-        return new Plot(x, y, marks, legend);
-    }
-
-    private static String value(double v, boolean sqnr) {
-        return sqnr ? String.format(Locale.ROOT, "%.2f dB", v) : String.format(Locale.ROOT, "%.4f steps", v);
     }
 }

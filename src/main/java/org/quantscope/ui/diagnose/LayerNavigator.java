@@ -14,6 +14,8 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
 import javafx.scene.shape.Circle;
+import org.quantscope.chart.Theme;
+import org.quantscope.chart.figure.LayerFinding;
 
 import java.util.Locale;
 import java.util.Objects;
@@ -140,7 +142,7 @@ final class LayerNavigator {
                 setTooltip(null);
                 return;
             }
-            dot.setFill(Color.web(Palette.level(f.level())));
+            dot.setFill(Color.web(Theme.DARK.color(f.level().role())));
             name.setText(f.index() + "  " + f.label());
             detail.setText(f.level() == LayerFinding.ErrorLevel.UNKNOWN ? f.op()
                     : steps(f.isolated(), f.isolatedSqnr()) + " · " + f.op());

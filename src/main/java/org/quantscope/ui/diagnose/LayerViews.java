@@ -1,5 +1,10 @@
 package org.quantscope.ui.diagnose;
 
+import org.quantscope.chart.figure.ActivationHistogram;
+import org.quantscope.chart.figure.ChannelRanges;
+import org.quantscope.chart.figure.LayerFinding;
+import org.quantscope.chart.figure.QuantGrid;
+import org.quantscope.chart.figure.WeightHistogram;
 import org.quantscope.core.analysis.ActivationStats;
 import org.quantscope.core.analysis.DiagnosisResult;
 import org.quantscope.core.analysis.ErrorMetrics;

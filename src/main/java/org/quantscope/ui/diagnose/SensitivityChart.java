@@ -1,22 +1,21 @@
 package org.quantscope.ui.diagnose;
 
 import javafx.collections.ListChangeListener;
+import org.quantscope.chart.Plot;
+import org.quantscope.chart.figure.LayerFinding;
+import org.quantscope.chart.figure.SensitivityFigure;
 import org.quantscope.core.analysis.DiagnoseSettings;
-import org.quantscope.ui.chart.Axis;
 import org.quantscope.ui.chart.ChartCard;
-import org.quantscope.ui.chart.Plot;
 import org.quantscope.ui.chart.WorstFilter;
 import org.quantscope.ui.chart.WorstFilterBar;
 import org.quantscope.core.util.WorstSelection;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Layers ranked by sensitivity: the accuracy drop with only that layer quantized, most sensitive on top, beside the
- * accuracy gained when only that layer stays in float. Clicking a layer's bars selects it.
+ * The sensitivity ranking card: the worst-N filter around the {@link SensitivityFigure}, redrawn when the findings or
+ * the selection change. Clicking a layer's bars selects it.
  */
 final class SensitivityChart {
 
@@ -49,7 +48,7 @@ final class SensitivityChart {
         String selected = vm.selectedLayerProperty().get();
         WorstSelection<LayerFinding> s = filter.select(rows, LayerFinding::name, LayerFinding::sensitivity,
                 selected == null ? List.of() : List.of(selected));
-        Plot p = plot(s.shown(), selected, threshold);
+        Plot p = SensitivityFigure.plot(s.shown(), selected, threshold);
         boolean diagnosed = vm.diagnosisProperty().get() != null;
         card.show(p, s.reduced() && s.shown().isEmpty() && !rows.isEmpty() ? "No layer matches '"
                 + filter.queryProperty().get() + "'" : diagnosed ? "This diagnosis ran without sensitivity: tick "
@@ -60,61 +59,5 @@ final class SensitivityChart {
                 + rows.size() + " layers · " + rest + "\n") + String.format(Locale.ROOT, "Drop: accuracy lost with only this layer "
                 + "quantized · float gain: accuracy won back when only this layer stays FP32 · flagged from %.1f pts",
                 threshold));
-    }
-
-    /**
-     * The chart, or null when no layer has a sensitivity.
-     *
-     * @param rows      the layers
-     * @param selected  the selected layer, or null
-     * @param threshold sensitivity flag threshold in points
-     * @return the plot
-     */
-    static Plot plot(List<LayerFinding> rows, String selected, double threshold) {
-        List<LayerFinding> ranked = rows.stream().filter(r -> Double.isFinite(r.sensitivity()))
-                .sorted(Comparator.comparingDouble(LayerFinding::sensitivity).reversed()).toList();
-        if (ranked.isEmpty()) {
-            return null;
-        }
-        int n = ranked.size();
-        double lo = 0;
-        double hi = threshold;
-        for (LayerFinding r : ranked) {
-            lo = Math.min(lo, Math.min(r.sensitivity(), finite(r.floatGain())));
-            hi = Math.max(hi, Math.max(r.sensitivity(), finite(r.floatGain())));
-        }
-        List<String> names = new ArrayList<>();
-        for (int i = n - 1; i >= 0; i--) {
-            names.add(ranked.get(i).label());
-        }
-        Axis x = Axis.linear("Accuracy points", lo, hi, 6, true);
-        List<Plot.Mark> marks = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            LayerFinding r = ranked.get(i);
-            double c = n - 1 - i;
-            if (r.name().equals(selected)) {
-                marks.add(new Plot.Box(x.min(), x.max(), c - 0.5, c + 0.5, Palette.SELECTED, "band", r.name(),
-                        r.name() + " (selected)"));
-            }
-            String what = "#" + (i + 1) + " " + r.name() + " · " + r.op();
-            marks.add(new Plot.Box(0, r.sensitivity(), c + 0.02, c + 0.4, Palette.PROPAGATED, "bar", r.name(),
-                    String.format(Locale.ROOT, "%s%nsensitivity drop: %.2f pts (only this layer quantized)", what,
-                            r.sensitivity())));
-            if (Double.isFinite(r.floatGain())) {
-                marks.add(new Plot.Box(0, r.floatGain(), c - 0.4, c - 0.02, Palette.GAIN, "bar", r.name(),
-                        String.format(Locale.ROOT, "%s%nfloat gain: %+.2f pts (only this layer kept in FP32)", what,
-                                r.floatGain())));
-            }
-        }
-        marks.add(new Plot.Rule(true, 0, "#4a505c", 1, false, "zero", "0 points"));
-        marks.add(new Plot.Rule(true, threshold, Palette.THRESHOLD, 1.5, true, "threshold",
-                String.format(Locale.ROOT, "flag threshold: %.1f pts", threshold)));
-        return new Plot(x, Axis.categories("", names), marks, List.of(
-                new Plot.Legend("sensitivity drop", Palette.PROPAGATED, false),
-                new Plot.Legend("float gain", Palette.GAIN, false)));
-    }
-
-    private static double finite(double v) {
-        return Double.isFinite(v) ? v : 0;
     }
 }

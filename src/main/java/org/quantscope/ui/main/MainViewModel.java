@@ -14,6 +14,7 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import org.quantscope.chart.figure.ClassAccuracy;
 import org.quantscope.core.Version;
 import org.quantscope.core.data.Dataset;
 import org.quantscope.core.demo.DemoAssets;

@@ -6,6 +6,7 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import org.quantscope.chart.figure.ClassComparison;
 import org.quantscope.core.eval.EvaluationResult;
 import org.quantscope.core.sim.PlacementCheck;
 import org.quantscope.core.sim.SimulationResult;

@@ -15,6 +15,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
+import org.quantscope.chart.figure.BoxPlotFigure;
 import org.quantscope.ui.chart.ChartCard;
 import org.quantscope.ui.chart.WorstFilter;
 import org.quantscope.ui.chart.WorstFilterBar;
@@ -189,7 +190,7 @@ public final class ReliabilityPanel {
         }
         filterBar.setNeeded(r != null && filter.needed(r.classes()));
         chart.view().setReadableCategories(r != null && filter.needed(r.classes()));
-        chart.show(BoxPlotChart.plot(r, vm.conditionProperty().get(), classes), r == null
+        chart.show(BoxPlotFigure.plot(r, vm.conditionProperty().get(), classes), r == null
                 ? "Simulate on the Quantization tab, then press Run trials" : "Waiting for the first trial");
         chart.caption().setText(caption);
     }

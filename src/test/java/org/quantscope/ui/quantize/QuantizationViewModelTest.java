@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.quantscope.chart.figure.ClassComparison;
 import org.quantscope.core.data.DataSpec;
 import org.quantscope.core.data.Dataset;
 import org.quantscope.core.data.DatasetLoader;

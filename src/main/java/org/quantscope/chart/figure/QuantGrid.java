@@ -1,4 +1,4 @@
-package org.quantscope.ui.diagnose;
+package org.quantscope.chart.figure;
 
 import java.util.ArrayList;
 import java.util.List;

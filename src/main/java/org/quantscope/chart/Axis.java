@@ -1,4 +1,4 @@
-package org.quantscope.ui.chart;
+package org.quantscope.chart;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,6 @@
-package org.quantscope.ui.diagnose;
+package org.quantscope.chart.figure;
+
+import org.quantscope.chart.ColorRole;
 
 /**
  * One layer as the diagnostics views show it: the navigator row, the bars of the layerwise error chart and of the
@@ -54,6 +56,16 @@ public record LayerFinding(int index, String name, String label, String op, doub
                 return UNKNOWN;
             }
             return sqnrDb < sqnrFloor ? HIGH : sqnrDb < 30 ? MEDIUM : LOW;
+        }
+
+        /** The colour role of a layer at this level (the navigator's dot). */
+        public ColorRole role() {
+            return switch (this) {
+                case LOW -> ColorRole.LOW;
+                case MEDIUM -> ColorRole.MEDIUM;
+                case HIGH -> ColorRole.HIGH;
+                case UNKNOWN -> ColorRole.UNKNOWN;
+            };
         }
     }
 

@@ -1,4 +1,4 @@
-package org.quantscope.ui.quantize;
+package org.quantscope.chart.figure;
 
 import java.util.Locale;
 

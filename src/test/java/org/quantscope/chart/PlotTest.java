@@ -1,4 +1,4 @@
-package org.quantscope.ui.chart;
+package org.quantscope.chart;
 
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
@@ -53,8 +53,8 @@ class PlotTest {
     @Test
     void geometryMapsDataToPixelsAndWrapsTheLegend() {
         Plot p = new Plot(Axis.linear("", 0, 10, 5, true), Axis.linear("", 0, 100, 5, true), List.of(),
-                List.of(new Plot.Legend("aaaaaaaaaa", "#ffffff", false), new Plot.Legend("bbbbbbbbbb", "#ffffff",
-                        true)));
+                List.of(new Plot.Legend("aaaaaaaaaa", ColorRole.HIGHLIGHT, false), new Plot.Legend("bbbbbbbbbb",
+                        ColorRole.HIGHLIGHT, true)));
         PlotGeometry g = new PlotGeometry(p, 200, 200, s -> s.length() * 10);
         assertEquals(g.left(), g.px(0), 1e-9);
         assertEquals(g.right(), g.px(10), 1e-9);
@@ -63,7 +63,7 @@ class PlotTest {
         assertEquals(g.legendX(0), g.legendX(1), 1e-9, "the second entry does not fit: next line");
         assertEquals(PlotGeometry.LINE, g.legendY(1) - g.legendY(0), 1e-9);
         assertTrue(g.top() > g.legendY(1));
-        double[] r = g.rect(new Plot.Box(0, 5, 0, 50, "#000000", "bar", null, ""));
+        double[] r = g.rect(new Plot.Box(0, 5, 0, 50, ColorRole.BINS, "bar", null, ""));
         assertEquals((g.right() - g.left()) / 2, r[2], 1e-9);
         assertEquals((g.bottom() - g.top()) / 2, r[3], 1e-9);
     }
@@ -71,10 +71,10 @@ class PlotTest {
     @Test
     void svgHoldsEveryMarkWithItsTooltipAndParses() throws Exception {
         Plot p = new Plot(Axis.linear("value", 0, 4, 4, true), Axis.categories("", List.of("one", "two")), List.of(
-                new Plot.Box(0, 1.5, -0.4, 0.4, "#3d8fe0", "bar", "layer <1>", "one: 1.5 & more"),
-                new Plot.Box(0, 3, 0.6, 1.4, "#3d8fe0", "bar", "layer 2", "two: 3"),
-                new Plot.Rule(true, 2, "#f0645a", 1.5, true, "threshold", "threshold 2")),
-                List.of(new Plot.Legend("bars", "#3d8fe0", false)));
+                new Plot.Box(0, 1.5, -0.4, 0.4, ColorRole.BINS, "bar", "layer <1>", "one: 1.5 & more"),
+                new Plot.Box(0, 3, 0.6, 1.4, ColorRole.BINS, "bar", "layer 2", "two: 3"),
+                new Plot.Rule(true, 2, ColorRole.THRESHOLD, 1.5, true, "threshold", "threshold 2")),
+                List.of(new Plot.Legend("bars", ColorRole.BINS, false)));
         String svg = SvgWriter.toSvg(p, "Title \"quoted\"", "a caption", 500, 300);
         Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new ByteArrayInputStream(
                 svg.getBytes(StandardCharsets.UTF_8)));

@@ -1,8 +1,8 @@
-package org.quantscope.ui.diagnose;
+package org.quantscope.chart.figure;
 
 import org.junit.jupiter.api.Test;
+import org.quantscope.chart.Plot;
 import org.quantscope.core.analysis.Histogram;
-import org.quantscope.ui.chart.Plot;
 
 import java.util.List;
 
@@ -44,8 +44,8 @@ class ChartDataTest {
     @Test
     void layerErrorChartHasTwoBarsPerLayerAndTheThreshold() {
         List<LayerFinding> rows = List.of(finding(1, "/a/Conv", 0.3, 0.4, 2), finding(2, "/b/Conv", 22, 23, 30));
-        assertNull(LayerErrorChart.plot(List.of(), null, false, 0.5, 20));
-        Plot p = LayerErrorChart.plot(rows, "/b/Conv", false, 0.5, 20);
+        assertNull(LayerErrorFigure.plot(List.of(), null, false, 0.5, 20));
+        Plot p = LayerErrorFigure.plot(rows, "/b/Conv", false, 0.5, 20);
         assertEquals(4, p.boxes().stream().filter(b -> b.kind().equals("bar")).count());
         assertEquals(1, p.boxes().stream().filter(b -> b.kind().equals("band") && b.key().equals("/b/Conv")).count());
         assertTrue(p.rules().stream().anyMatch(r -> r.kind().equals("threshold") && r.at() == 0.5));
@@ -53,7 +53,7 @@ class ChartDataTest {
         Plot.Box first = p.boxes().stream().filter(b -> "/a/Conv".equals(b.key()) && b.kind().equals("bar"))
                 .findFirst().orElseThrow();
         assertEquals(1, first.y0(), 0.5, "the first layer is on top (category n-1)");
-        Plot ranked = SensitivityChart.plot(rows, null, 1.0);
+        Plot ranked = SensitivityFigure.plot(rows, null, 1.0);
         Plot.Box top = ranked.boxes().get(0);
         assertEquals("/b/Conv", top.key(), "most sensitive first");
         assertEquals(30, top.x1(), 1e-12);
@@ -64,17 +64,17 @@ class ChartDataTest {
         Histogram h = Histogram.of(new float[] {-0.1f, 0f, 0.05f, 0.1f}, 8, -0.1f, 0.1f);
         WeightHistogram coarse = new WeightHistogram("w", "l", 2, 4, h, new QuantGrid(0.05, 0, -128, 127), 0, false,
                 0, 0.25);
-        Plot p = WeightHistogramChart.plot(coarse, false);
+        Plot p = WeightHistogramFigure.plot(coarse, false);
         assertEquals(5, coarse.gridValuesUsed(), "-0.1, -0.05, 0, 0.05, 0.1");
         assertEquals(5, p.rules().stream().filter(r -> r.kind().equals("grid")).count());
         assertEquals(0, p.rules().stream().filter(r -> r.kind().equals("clip")).count(), "grid ends far outside");
         assertEquals(4, p.boxes().stream().mapToDouble(Plot.Box::y1).sum(), 1e-12, "every weight in a bin");
         WeightHistogram fine = new WeightHistogram("w", "l", -1, 4, h, new QuantGrid(0.0005, 0, -128, 127), 0, false,
                 0, 0.25);
-        Plot q = WeightHistogramChart.plot(fine, false);
+        Plot q = WeightHistogramFigure.plot(fine, false);
         assertEquals(0, q.rules().stream().filter(r -> r.kind().equals("grid")).count(), "too dense to draw");
         assertEquals(2, q.rules().stream().filter(r -> r.kind().equals("clip")).count());
-        assertTrue(WeightHistogramChart.caption(fine).contains("too dense"));
+        assertTrue(WeightHistogramFigure.caption(fine).contains("too dense"));
     }
 
     private static LayerFinding finding(int i, String name, double iso, double prop, double sens) {

@@ -1,4 +1,4 @@
-package org.quantscope.ui.main;
+package org.quantscope.chart.figure;
 
 /**
  * Accuracy of one class, for the per-class bar chart.

@@ -1,4 +1,4 @@
-package org.quantscope.ui.chart;
+package org.quantscope.chart;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,7 +6,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Where a {@link Plot} goes in a box of {@code width} x {@code height} pixels: margins for the tick labels, axis titles
- * and legend, and the mapping from data to pixels. Shared by {@link PlotView} and {@link SvgWriter}.
+ * and legend, and the mapping from data to pixels. Shared by the window's plot view and {@link SvgWriter}, so both
+ * place every mark identically.
  */
 public final class PlotGeometry {
 

@@ -1,10 +1,10 @@
-package org.quantscope.ui.diagnose;
+package org.quantscope.chart.figure;
 
 /**
  * Per output channel minimum and maximum of a weight or an activation, with the range one per-tensor grid has to
  * cover: the picture that shows why per-tensor quantization fails when channels differ by orders of magnitude.
  *
- * @param kind        {@code weights} or {@code activations}
+ * @param kind        {@link #WEIGHTS} or {@link #ACTIVATIONS}
  * @param quantizer   the quantizer
  * @param min         per channel minimum
  * @param max         per channel maximum
@@ -15,6 +15,11 @@ package org.quantscope.ui.diagnose;
  */
 public record ChannelRanges(String kind, String quantizer, float[] min, float[] max, double tensorMin,
                             double tensorMax, double[] channelClip) {
+
+    /** The kind of the ranges of a layer's weights. */
+    public static final String WEIGHTS = "weights";
+    /** The kind of the ranges of a layer's output activations. */
+    public static final String ACTIVATIONS = "activations";
 
     /** Copies the arrays. */
     public ChannelRanges {

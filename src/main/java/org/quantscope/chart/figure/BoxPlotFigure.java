@@ -1,10 +1,11 @@
-package org.quantscope.ui.reliability;
+package org.quantscope.chart.figure;
 
+import org.quantscope.chart.Axis;
+import org.quantscope.chart.ColorRole;
+import org.quantscope.chart.Plot;
 import org.quantscope.core.reliability.BoxSummary;
 import org.quantscope.core.reliability.ConditionSummary;
 import org.quantscope.core.reliability.ReliabilityResult;
-import org.quantscope.ui.chart.Axis;
-import org.quantscope.ui.chart.Plot;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,14 +17,12 @@ import java.util.Locale;
  * a thin bar at the median; whiskers to the most extreme trials within 1.5 IQR; outliers as dots. Every mark's tooltip
  * carries the exact values.
  */
-final class BoxPlotChart {
+public final class BoxPlotFigure {
 
     /** Box colours per configuration. */
-    static final String[] COLORS = {"#5fb3f9", "#f2a541"};
-    private static final String WHISKER = "#aab0bb";
-    private static final String MEDIAN = "#ffffff";
+    private static final ColorRole[] COLORS = {ColorRole.CONFIGURATION_A, ColorRole.CONFIGURATION_B};
 
-    private BoxPlotChart() {
+    private BoxPlotFigure() {
     }
 
     /**
@@ -32,7 +31,7 @@ final class BoxPlotChart {
      * @param r the trials so far
      * @return the plot
      */
-    static Plot plot(ReliabilityResult r) {
+    public static Plot plot(ReliabilityResult r) {
         return plot(r, 0);
     }
 
@@ -43,7 +42,7 @@ final class BoxPlotChart {
      * @param condition index of the condition
      * @return the plot
      */
-    static Plot plot(ReliabilityResult r, int condition) {
+    public static Plot plot(ReliabilityResult r, int condition) {
         return plot(r, condition, null);
     }
 
@@ -55,7 +54,7 @@ final class BoxPlotChart {
      * @param classes   the class indices to draw, in order; null for all
      * @return the plot
      */
-    static Plot plot(ReliabilityResult r, int condition, List<Integer> classes) {
+    public static Plot plot(ReliabilityResult r, int condition, List<Integer> classes) {
         if (r == null || r.trials().isEmpty()) {
             return null;
         }
@@ -107,11 +106,12 @@ final class BoxPlotChart {
                 double half = slot * 0.4;
                 String what = names.get(i) + (k > 1 ? " · " + r.configurations().get(c) : "");
                 String tip = tooltip(what, b);
-                marks.add(new Plot.Box(mid - 0.006, mid + 0.006, b.lowerWhisker(), b.upperWhisker(), WHISKER,
+                marks.add(new Plot.Box(mid - 0.006, mid + 0.006, b.lowerWhisker(), b.upperWhisker(), ColorRole.WHISKER,
                         "whisker", null, tip));
                 marks.add(new Plot.Box(mid - half, mid + half, b.q1(), Math.max(b.q3(), b.q1() + thin), COLORS[c],
                         "box", null, tip));
-                marks.add(new Plot.Box(mid - half, mid + half, b.median() - thin / 2, b.median() + thin / 2, MEDIAN,
+                marks.add(new Plot.Box(mid - half, mid + half, b.median() - thin / 2, b.median() + thin / 2,
+                        ColorRole.MEDIAN,
                         "median", null, tip));
                 for (double o : b.outliers()) {
                     marks.add(new Plot.Box(mid - half / 4, mid + half / 4, o - thin, o + thin, COLORS[c], "outlier",
@@ -119,7 +119,7 @@ final class BoxPlotChart {
                 }
             }
         }
-        marks.add(new Plot.Rule(false, 0, "#4a505c", 1, false, "zero", "no drop"));
+        marks.add(new Plot.Rule(false, 0, ColorRole.ZERO, 1, false, "zero", "no drop"));
         List<Plot.Legend> legend = new ArrayList<>();
         for (int c = 0; c < k; c++) {
             legend.add(new Plot.Legend(r.configurations().get(c) + " · " + s.get(c).trials() + " trials", COLORS[c],

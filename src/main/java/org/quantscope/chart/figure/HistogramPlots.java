@@ -1,8 +1,9 @@
-package org.quantscope.ui.diagnose;
+package org.quantscope.chart.figure;
 
+import org.quantscope.chart.Axis;
+import org.quantscope.chart.ColorRole;
+import org.quantscope.chart.Plot;
 import org.quantscope.core.analysis.Histogram;
-import org.quantscope.ui.chart.Axis;
-import org.quantscope.ui.chart.Plot;
 
 import java.util.List;
 import java.util.Locale;
@@ -30,10 +31,10 @@ final class HistogramPlots {
      * @param marks where to add
      * @param h     the histogram
      * @param y     the count axis
-     * @param color fill
+     * @param color fill role
      * @param unit  what is counted, e.g. {@code weights}
      */
-    static void addBins(List<Plot.Mark> marks, Histogram h, Axis y, String color, String unit) {
+    static void addBins(List<Plot.Mark> marks, Histogram h, Axis y, ColorRole color, String unit) {
         long[] counts = h.counts();
         double w = h.binWidth();
         for (int i = 0; i < counts.length; i++) {
