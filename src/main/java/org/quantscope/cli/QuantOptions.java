@@ -192,7 +192,9 @@ final class QuantOptions {
             return merged;
         }
         if (config == null) {
-            merged = new QuantConfig(flagSettings(), flagCalibration(), null, flagFixes());
+            QuantConfig c = new QuantConfig(flagSettings(), flagCalibration(), null, flagFixes());
+            org.quantscope.core.transform.PtqPipeline.checkCombination(c.scheme(), c.fixes());
+            merged = c;
             return merged;
         }
         QuantConfig base = QuantConfigJson.read(config);
@@ -248,7 +250,13 @@ final class QuantOptions {
                     f.cle() || cle, f.biasAbsorption() || biasAbsorption, bc, ada,
                     given("--cle-relu6") ? relu6Handling(cleRelu6) : f.relu6()));
         } catch (InputException e) {
-            throw new InputException(config + " with the flags given beside it: " + e.getMessage(), e);
+            throw new InputException(config + " with the flags given beside it: " + e.template(), e);
+        }
+        try {
+            org.quantscope.core.transform.PtqPipeline.checkCombination(merged.scheme(), merged.fixes());
+        } catch (InputException e) {
+            merged = null;
+            throw new InputException(config + " with the flags given beside it: " + e.template(), e);
         }
         return merged;
     }
@@ -263,10 +271,8 @@ final class QuantOptions {
 
     /** The post-training fixes the flags ask for, checked (messages name the flags). */
     private org.quantscope.core.transform.PtqPipeline.Fixes flagFixes() {
-        if (biasAbsorption && !cle) {
-            throw new InputException("--bias-absorption moves biases between the layers cross-layer equalization "
-                    + "pairs; give --cle too");
-        }
+        // which fixes combine is decided by core (PtqPipeline.Fixes, PtqPipeline.checkCombination); here only what
+        // is about the flags themselves
         if (cleRelu6 != null && !cle) {
             throw new InputException("--cle-relu6 says how cross-layer equalization treats ReLU6; give --cle too");
         }
@@ -276,21 +282,9 @@ final class QuantOptions {
             throw new InputException("--bias-correction must be empirical (eq. 27, from calibration data) or "
                     + "analytic (eq. 28, from BN statistics), got '" + biasCorrection + "'");
         }
-        if ("analytic".equals(bc) && cle) {
-            throw new InputException("--bias-correction analytic needs the BN statistics of the model as folded, "
-                    + "which cross-layer equalization rescales; use --bias-correction empirical with --cle");
-        }
-        if (cle && noBnFold != null && noBnFold) {
-            throw new InputException("--cle needs BatchNormalization folded first (white paper Fig. 8); drop "
-                    + "--no-bn-fold, or use a preset that folds BN (academic does not)");
-        }
         if ((adaroundIters != null || adaroundSamples != null || adaroundLr != null) && !adaround) {
             throw new InputException("--adaround-iters, --adaround-samples and --adaround-lr tune AdaRound; give "
                     + "--adaround too");
-        }
-        if (adaround && bc != null) {
-            throw new InputException("--adaround and --bias-correction do not go together: AdaRound already "
-                    + "minimizes each layer's output error, its mean shift included; pick one");
         }
         org.quantscope.core.transform.AdaRoundSettings ada = null;
         if (adaround) {

@@ -106,8 +106,8 @@ public final class QuantScopeCommand implements Runnable {
             return EXIT_INPUT;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
-            if (ex instanceof InputException) {
-                err.println("error: " + ex.getMessage());
+            if (ex instanceof InputException ie) {
+                err.println("error: " + ie.render(CliNames::flag)); // settings named by their flags
                 return EXIT_INPUT;
             }
             if (ex instanceof CancelledException) {

@@ -223,13 +223,13 @@ public final class DatasetLoader {
         PreprocessingOptions given = spec.preprocessing();
         if (preprocessing.resize() > 0 || preprocessing.crop() > 0) {
             throw new InputException(dataName + " holds arrays, which are used at their size: resize and crop apply to"
-                    + " image folders only. Drop --resize/--crop (or \"resize\"/\"crop\" in the dataset.json)");
+                    + " image folders only. Drop @{resizeCrop} (or \"resize\"/\"crop\" in the dataset.json)");
         }
         if (samples.elementType().isFloatingPoint() && !preprocessing.applyToFloat()
                 && (given.scale() != null || given.mean() != null || given.std() != null)) {
             throw new InputException(dataName + " holds " + samples.elementType() + " values, which are used as they "
                     + "are, so the given scale/mean/std would have no effect. Drop them, or ask for float data to be "
-                    + "normalized too (--normalize-float, or \"applyToFloat\": true in dataset.json)");
+                    + "normalized too (@{normalizeFloat}, or \"applyToFloat\": true in dataset.json)");
         }
         return new ArrayDataset(samples, labels, layout, preprocessing, classNames, description);
     }

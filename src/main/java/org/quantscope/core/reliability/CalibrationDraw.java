@@ -92,14 +92,14 @@ public final class CalibrationDraw implements Dataset {
         }
         if (others.isEmpty() && c.imbalanceShare() < 1 || mine.isEmpty()) {
             throw new InputException("the class-imbalance perturbation needs the labels of the calibration pool "
-                    + pool.sourceName() + " (--calib-labels), with samples of class " + c.imbalanceClass()
+                    + pool.sourceName() + " (@{calibLabels}), with samples of class " + c.imbalanceClass()
                     + " and of other classes");
         }
         int m = (int) Math.round(c.imbalanceShare() * n);
         if (m > mine.size() || n - m > others.size()) {
             throw new InputException("a calibration set of " + n + " with " + m + " samples of class "
                     + c.imbalanceClass() + " needs " + m + " of them in " + pool.sourceName() + ", which has "
-                    + mine.size() + "; choose a smaller --calib-size or --imbalance-share");
+                    + mine.size() + "; choose a smaller @{calibSize} or @{imbalanceShare}");
         }
         Random r = new Random(seed);
         int[] a = pick(mine, m, r);

@@ -43,7 +43,7 @@ public enum Perturbation {
                 return p;
             }
         }
-        throw new InputException("--perturb must be size, noise, imbalance or metric, got '" + name + "'");
+        throw new InputException("@{perturb} must be size, noise, imbalance or metric, got '" + name + "'");
     }
 
     /**
@@ -54,7 +54,7 @@ public enum Perturbation {
      */
     public static List<Condition> sizes(List<Integer> sizes) {
         List<Condition> out = new ArrayList<>();
-        for (int s : new LinkedHashSet<>(nonEmpty(sizes, "--sizes"))) {
+        for (int s : new LinkedHashSet<>(nonEmpty(sizes, "@{sizes}"))) {
             out.add(new Condition("size " + s, s, 0, -1, 0, null));
         }
         return out;
@@ -69,7 +69,7 @@ public enum Perturbation {
      */
     public static List<Condition> noise(int size, List<Double> shares) {
         List<Condition> out = new ArrayList<>();
-        for (double s : new LinkedHashSet<>(nonEmpty(shares, "--noise-share"))) {
+        for (double s : new LinkedHashSet<>(nonEmpty(shares, "@{noiseShare}"))) {
             out.add(new Condition("noise " + percent(s), size, s, -1, 0, null));
         }
         return out;
@@ -89,7 +89,7 @@ public enum Perturbation {
     public static List<Condition> imbalance(int size, List<Integer> classes, List<String> names, double share) {
         List<Condition> out = new ArrayList<>();
         out.add(Condition.baseline(size));
-        for (int c : new LinkedHashSet<>(nonEmpty(classes, "--imbalance-class"))) {
+        for (int c : new LinkedHashSet<>(nonEmpty(classes, "@{imbalanceClass}"))) {
             String name = c < names.size() ? names.get(c) : String.valueOf(c);
             out.add(new Condition(percent(share) + " " + name, size, 0, c, share, null));
         }
@@ -105,7 +105,7 @@ public enum Perturbation {
      */
     public static List<Condition> metrics(int size, List<String> methods) {
         List<Condition> out = new ArrayList<>();
-        for (String m : new LinkedHashSet<>(nonEmpty(methods, "--metrics"))) {
+        for (String m : new LinkedHashSet<>(nonEmpty(methods, "@{metrics}"))) {
             String n = m.trim().toLowerCase(Locale.ROOT);
             out.add(new Condition(n, size, 0, -1, 0, n));
         }

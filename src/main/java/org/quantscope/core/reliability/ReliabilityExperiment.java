@@ -146,7 +146,7 @@ public final class ReliabilityExperiment {
                         + "; choose sizes of at most " + pool.size() + ", or a larger calibration pool");
             }
             if (c.imbalanced() && c.imbalanceClass() >= Math.max(pool.classNames().size(), 1)) {
-                throw new InputException("--imbalance-class " + c.imbalanceClass() + ": " + pool.sourceName()
+                throw new InputException("@{imbalanceClass} " + c.imbalanceClass() + ": " + pool.sourceName()
                         + " has classes 0.." + (pool.classNames().size() - 1));
             }
             if (c.activationRange() != null) {

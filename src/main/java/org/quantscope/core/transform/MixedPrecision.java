@@ -191,7 +191,7 @@ public final class MixedPrecision {
         }
         if (rest.isEmpty()) {
             throw new InputException("the calibration draw takes all " + pool.size() + " samples of "
-                    + pool.sourceName() + "; leave some for the mixed-precision search (lower --calib-size) or "
+                    + pool.sourceName() + "; leave some for the mixed-precision search (lower @{calibSize}) or "
                     + "search on the test set");
         }
         java.util.Collections.shuffle(rest, new java.util.Random(seed));
@@ -236,8 +236,8 @@ public final class MixedPrecision {
             baseBits.put(q.site().name(), q.enabled() ? q.spec().bits() : BitWidthVariants.FLOAT);
         }
         if (target != null && !target.isDrop() && cost.averageWeightBits(baseBits) > target.maxAverageBits() + 1e-9) {
-            throw new InputException(String.format(java.util.Locale.ROOT, "--target-bits %.2f is below the base "
-                    + "configuration's %.2f average weight bits; mixed precision only raises widths: lower --w-bits "
+            throw new InputException(String.format(java.util.Locale.ROOT, "@{targetBits} %.2f is below the base "
+                    + "configuration's %.2f average weight bits; mixed precision only raises widths: lower @{weightBits} "
                     + "or raise the target", target.maxAverageBits(), cost.averageWeightBits(baseBits)));
         }
         Map<String, List<Integer>> raises = new LinkedHashMap<>();
@@ -251,7 +251,7 @@ public final class MixedPrecision {
         }
         if (raises.isEmpty()) {
             throw new InputException("no quantizer can be raised: every candidate (" + cand.text() + ") is at or "
-                    + "below the base widths" + (acts ? "" : " (activation candidates need --mp-cost bops)"));
+                    + "below the base widths" + (acts ? "" : " (activation candidates need @{mpCost})"));
         }
         int n = Math.min(options.samples(), search.size());
         double fp32;

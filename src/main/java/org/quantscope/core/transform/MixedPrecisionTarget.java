@@ -19,16 +19,16 @@ public record MixedPrecisionTarget(double maxDrop, double maxAverageBits) {
         boolean drop = !Double.isNaN(maxDrop);
         boolean bits = !Double.isNaN(maxAverageBits);
         if (drop == bits) {
-            throw new InputException(drop ? "give one mixed-precision target, either a drop (--target-drop) or an "
-                    + "average weight width (--target-bits), not both"
-                    : "mixed precision needs a target: --target-drop P (points below FP32) or --target-bits B "
+            throw new InputException(drop ? "give one mixed-precision target, either a drop (@{targetDrop}) or an "
+                    + "average weight width (@{targetBits}), not both"
+                    : "mixed precision needs a target: @{targetDrop} P (points below FP32) or @{targetBits} B "
                     + "(average weight bits)");
         }
         if (drop && (maxDrop < 0 || Double.isInfinite(maxDrop))) {
-            throw new InputException("--target-drop must be 0 or more points below FP32, got " + maxDrop);
+            throw new InputException("@{targetDrop} must be 0 or more points below FP32, got " + maxDrop);
         }
         if (bits && (maxAverageBits <= 0 || Double.isInfinite(maxAverageBits))) {
-            throw new InputException("--target-bits must be a positive average weight width, got " + maxAverageBits);
+            throw new InputException("@{targetBits} must be a positive average weight width, got " + maxAverageBits);
         }
     }
 
@@ -76,15 +76,15 @@ public record MixedPrecisionTarget(double maxDrop, double maxAverageBits) {
         }
         if (isDrop()) {
             MixedPrecisionPoint top = points.stream().min((a, b) -> Double.compare(a.drop(), b.drop())).orElseThrow();
-            throw new InputException(String.format(Locale.ROOT, "--target-drop %.2f was not reached: the best "
+            throw new InputException(String.format(Locale.ROOT, "@{targetDrop} %.2f was not reached: the best "
                     + "configuration measured loses %.2f points (%.2f average weight bits, step %d of the search); "
-                    + "allow a larger drop, add candidates (e.g. float), or use fixes such as --cle first",
+                    + "allow a larger drop, add candidates (e.g. float), or use fixes such as @{cle} first",
                     maxDrop, top.drop(), top.averageWeightBits(), top.step()));
         }
         MixedPrecisionPoint low = points.stream().min((a, b) -> Double.compare(a.averageWeightBits(),
                 b.averageWeightBits())).orElseThrow();
-        throw new InputException(String.format(Locale.ROOT, "--target-bits %.2f is below every configuration "
-                + "measured: the smallest has %.2f average weight bits (the base); lower --w-bits or raise the target",
+        throw new InputException(String.format(Locale.ROOT, "@{targetBits} %.2f is below every configuration "
+                + "measured: the smallest has %.2f average weight bits (the base); lower @{weightBits} or raise the target",
                 maxAverageBits, low.averageWeightBits()));
     }
 

@@ -82,18 +82,18 @@ public final class PtqPipeline {
                             + "analytic (eq. 28, from BN statistics), got '" + biasCorrection + "'");
                 }
                 if (biasCorrection.equals("analytic") && cle) {
-                    throw new InputException("analytic bias correction needs the BN statistics of the model as "
-                            + "folded, which cross-layer equalization rescales; use empirical bias correction with "
-                            + "cross-layer equalization");
+                    throw new InputException("@{biasCorrectionAnalytic} needs the BN statistics of the model as "
+                            + "folded, which cross-layer equalization rescales; use @{biasCorrectionEmpirical} with "
+                            + "@{cle}");
                 }
             }
             if (adaround != null && biasCorrection != null) {
-                throw new InputException("AdaRound and bias correction do not go together: AdaRound already "
+                throw new InputException("@{adaround} and @{biasCorrection} do not go together: AdaRound already "
                         + "minimizes each layer's output error, its mean shift included (white paper §3.4); pick one");
             }
             if (biasAbsorption && !cle) {
-                throw new InputException("bias absorption moves biases between the layers cross-layer equalization "
-                        + "pairs; turn cross-layer equalization on too");
+                throw new InputException("@{biasAbsorption} moves biases between the layers cross-layer equalization "
+                        + "pairs; give @{cle} too");
             }
         }
 
@@ -266,9 +266,21 @@ public final class PtqPipeline {
                     + "the calibration pool " + pool.description() + " has " + pool.size()
                     + "; lower the AdaRound sample count");
         }
+        checkCombination(settings, fixes);
+    }
+
+    /**
+     * The rules between the quantizer scheme and the fixes (those among the fixes themselves are checked by
+     * {@link Fixes}); cheap, so front ends call it before any data is read.
+     *
+     * @param settings the scheme
+     * @param fixes    the fixes
+     * @throws InputException naming the settings that clash
+     */
+    public static void checkCombination(QuantSettings settings, Fixes fixes) {
         if (fixes.cle() && !settings.foldBatchNorm()) {
-            throw new InputException("cross-layer equalization needs BatchNormalization folded first (white paper "
-                    + "Fig. 8); turn BN folding on, or use a preset that folds BN (academic does not)");
+            throw new InputException("@{cle} needs BatchNormalization folded first (white paper Fig. 8); "
+                    + "@{bnFoldOn}, or use a preset that folds BN (academic does not)");
         }
     }
 
