@@ -139,7 +139,11 @@ public final class QuantScopeApp extends Application {
 
     /** Opens {@link #OPEN_MODEL}, then its data, then its calibration pool, one job after the other. */
     private static void openGiven(Workbench workbench) {
-        Path data = Path.of(System.getProperty(OPEN_DATA, ""));
+        if (System.getProperty(OPEN_DATA) == null) { // the model alone (no data: not the working directory)
+            workbench.main().openModel(Path.of(System.getProperty(OPEN_MODEL)));
+            return;
+        }
+        Path data = Path.of(System.getProperty(OPEN_DATA));
         String labels = System.getProperty(OPEN_LABELS);
         DataSelection test = new DataSelection(data, labels == null ? null : Path.of(labels));
         Path pool = Path.of(System.getProperty(OPEN_CALIBRATION, data.toString()));
