@@ -31,7 +31,9 @@ final class CliNames {
             Map.entry("bnFoldOn", "drop --no-bn-fold"),
             Map.entry("disable", "--disable"),
             Map.entry("resizeCrop", "--resize/--crop"),
-            Map.entry("normalizeFloat", "--normalize-float"));
+            Map.entry("normalizeFloat", "--normalize-float"),
+            Map.entry("memoryBudget", "the budget with --memory-mib"),
+            Map.entry("listQuantizers", "'quantscope quantize --list-quantizers'"));
 
     private CliNames() {
     }

@@ -30,7 +30,9 @@ public final class SettingNames {
             Map.entry("bnFoldOn", "turn BN folding on"),
             Map.entry("disable", "a disabled quantizer"),
             Map.entry("resizeCrop", "resize and crop"),
-            Map.entry("normalizeFloat", "normalization of float data"));
+            Map.entry("normalizeFloat", "normalization of float data"),
+            Map.entry("memoryBudget", "the memory budget (QUANTSCOPE_MEMORY_MIB)"),
+            Map.entry("listQuantizers", "the Quantizers table"));
 
     private SettingNames() {
     }

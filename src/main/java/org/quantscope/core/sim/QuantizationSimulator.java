@@ -85,8 +85,8 @@ public final class QuantizationSimulator {
             }
             if (sites.stream().noneMatch(s -> s.name().equals(name))) {
                 throw new InputException("no quantizer named '" + name + "' in " + original.path().getFileName()
-                        + "; quantizers are named after weight initializers and activation tensors (see 'quantscope"
-                        + " quantize --list-quantizers').");
+                        + "; quantizers are named after weight initializers and activation tensors (see "
+                        + "@{listQuantizers}).");
             }
         }
         for (QuantizerSite s : sites) {

@@ -93,7 +93,7 @@ public final class MemoryBudget {
         if (bytesPerSample > budget) {
             throw new InputException(String.format(Locale.ROOT,
                     "%s needs %s per sample for its captured tensors, more than the memory budget of %s (%s). "
-                            + "Raise the budget with --memory-mib (up to about half of the heap; the heap is set "
+                            + "Raise @{memoryBudget} (up to about half of the heap; the heap is set "
                             + "with QUANTSCOPE_HEAP, e.g. QUANTSCOPE_HEAP=8g)%s.", capitalize(analysis),
                     mib(bytesPerSample), mib(budget), source(), lower == null ? "" : ", or lower " + lower));
         }
