@@ -30,6 +30,7 @@ final class CliNames {
             Map.entry("adaround", "--adaround"),
             Map.entry("bnFoldOn", "drop --no-bn-fold"),
             Map.entry("disable", "--disable"),
+            Map.entry("evaluateQdq", "evaluate this one with 'quantscope eval --model'"),
             Map.entry("resizeCrop", "--resize/--crop"),
             Map.entry("normalizeFloat", "--normalize-float"),
             Map.entry("memoryBudget", "the budget with --memory-mib"),
@@ -46,6 +47,16 @@ final class CliNames {
      */
     static String flag(String id) {
         return FLAGS.get(id);
+    }
+
+    /**
+     * A core text (warning, capability reason) with its settings named by their flags.
+     *
+     * @param text the text
+     * @return the text for the command line
+     */
+    static String text(String text) {
+        return org.quantscope.core.SettingNames.render(text, CliNames::flag);
     }
 
     /** The ids named here. */

@@ -77,7 +77,7 @@ final class InfoCommand implements Callable<Integer> {
         for (TensorSpec t : m.outputs()) {
             out.printf("Output    %s  %s %s%n", t.name(), t.elementType(), t.shapeText());
         }
-        m.warnings().forEach(w -> out.println("Warning   " + w));
+        m.warnings().forEach(w -> out.println("Warning   " + CliNames.text(w)));
         if (origin.converted()) {
             out.println();
             out.println("Analysed as an equivalent opset-" + m.opset() + " graph (the file is not changed; FP32 "
@@ -104,7 +104,7 @@ final class InfoCommand implements Callable<Integer> {
         out.println();
         out.println("What QuantScope can do with this model:");
         for (ModelCapabilities.Capability c : ModelCapabilities.merged(ModelCapabilities.of(m))) {
-            out.printf("  %-3s  %s: %s%n", c.possible() ? "yes" : "no", c.task(), c.reason());
+            out.printf("  %-3s  %s: %s%n", c.possible() ? "yes" : "no", c.task(), CliNames.text(c.reason()));
         }
         if (json != null) {
             ModelSummaryJson.write(m, json);

@@ -60,7 +60,7 @@ final class ResultTables {
         }
         Set<String> floatWarnings = new HashSet<>(check.warnings());
         for (String warning : r.model().warnings()) {
-            out.println((floatWarnings.contains(warning) ? "warning: " : "note: ") + warning);
+            out.println((floatWarnings.contains(warning) ? "warning: " : "note: ") + CliNames.text(warning));
         }
     }
 

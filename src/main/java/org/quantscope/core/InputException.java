@@ -1,7 +1,6 @@
 package org.quantscope.core;
 
 import java.util.function.Function;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -48,10 +47,7 @@ public class InputException extends RuntimeException {
         if (template == null) {
             return getMessage();
         }
-        return render(template, id -> {
-            String n = names.apply(id);
-            return n != null ? n : SettingNames.plain(id);
-        });
+        return render(template, names);
     }
 
     /** The message with its setting markers (to wrap it in a longer message that keeps them). */
@@ -60,15 +56,6 @@ public class InputException extends RuntimeException {
     }
 
     private static String render(String text, Function<String, String> names) {
-        if (text == null) {
-            return null;
-        }
-        Matcher m = SETTING.matcher(text);
-        StringBuilder b = new StringBuilder();
-        while (m.find()) {
-            m.appendReplacement(b, Matcher.quoteReplacement(names.apply(m.group(1))));
-        }
-        m.appendTail(b);
-        return b.toString();
+        return SettingNames.render(text, names);
     }
 }

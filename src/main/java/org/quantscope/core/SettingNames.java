@@ -28,7 +28,8 @@ public final class SettingNames {
             Map.entry("biasCorrectionEmpirical", "empirical bias correction"),
             Map.entry("adaround", "AdaRound"),
             Map.entry("bnFoldOn", "turn BN folding on"),
-            Map.entry("disable", "a disabled quantizer"),
+            Map.entry("disable", "switched off by hand"),
+            Map.entry("evaluateQdq", "it can still be evaluated as it is"),
             Map.entry("resizeCrop", "resize and crop"),
             Map.entry("normalizeFloat", "normalization of float data"),
             Map.entry("memoryBudget", "the memory budget (QUANTSCOPE_MEMORY_MIB)"),
@@ -45,6 +46,38 @@ public final class SettingNames {
      */
     public static String plain(String id) {
         return PLAIN.getOrDefault(id, id);
+    }
+
+    /**
+     * A text with setting markers ({@code @{id}}: warnings, capability reasons, exception messages) with each
+     * setting named by {@code names}, falling back to the plain words.
+     *
+     * @param text  the text
+     * @param names a front end's names (its flags), or {@link #plain} for the window's words
+     * @return the text for that front end
+     */
+    public static String render(String text, java.util.function.Function<String, String> names) {
+        if (text == null || !text.contains("@{")) {
+            return text;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("@\\{([A-Za-z0-9]+)}").matcher(text);
+        StringBuilder b = new StringBuilder();
+        while (m.find()) {
+            String n = names.apply(m.group(1));
+            m.appendReplacement(b, java.util.regex.Matcher.quoteReplacement(n != null ? n : plain(m.group(1))));
+        }
+        m.appendTail(b);
+        return b.toString();
+    }
+
+    /**
+     * A text in the window's words ({@link #render} with {@link #plain}).
+     *
+     * @param text the text
+     * @return the text
+     */
+    public static String plainText(String text) {
+        return render(text, SettingNames::plain);
     }
 
     /** The ids this table knows (the command line's table must name each). */

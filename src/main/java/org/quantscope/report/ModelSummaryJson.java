@@ -79,11 +79,11 @@ public final class ModelSummaryJson {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("task", c.task());
             o.put("possible", c.possible());
-            o.put("reason", c.reason());
+            o.put("reason", org.quantscope.core.SettingNames.plainText(c.reason()));
             caps.add(o);
         }
         root.put("capabilities", caps);
-        root.put("warnings", m.warnings());
+        root.put("warnings", m.warnings().stream().map(org.quantscope.core.SettingNames::plainText).toList());
         return root;
     }
 

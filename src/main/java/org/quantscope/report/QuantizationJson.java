@@ -39,7 +39,7 @@ public final class QuantizationJson {
         root.put("quantizers", quantizers(r.model()));
         root.put("encodings", EncodingsJson.tree(r.model()));
         root.put("placementCheck", placementCheck(PlacementCheck.check(r.model())));
-        root.put("warnings", r.model().warnings());
+        root.put("warnings", r.model().warnings().stream().map(org.quantscope.core.SettingNames::plainText).toList());
         root.put("seconds", r.seconds());
         root.put("provenance", Json.provenance(r.provenance()));
         return root;

@@ -120,7 +120,7 @@ public final class ModelCapabilities {
         return Optional.of(m.path().getFileName() + " is already quantized: " + quantized.size() + " of its "
                 + m.layers().size() + " layers have " + type + " weights behind a DequantizeLinear (first: "
                 + l.name() + "). QuantScope simulates the quantization of a float model: quantize the float model "
-                + "this one was made from (evaluate this one with 'quantscope eval --model')");
+                + "this one was made from (@{evaluateQdq})");
     }
 
     /**

@@ -81,7 +81,7 @@ public final class PlacementCheck {
             if (!off.isEmpty()) {
                 StringBuilder b = new StringBuilder("Float input: ").append(off.size())
                         .append(off.size() == 1 ? " quantized layer reads" : " quantized layers read")
-                        .append(" an activation whose quantizer is disabled (--disable or an override), so ")
+                        .append(" an activation whose quantizer is disabled (@{disable} or an override), so ")
                         .append(off.size() == 1 ? "it computes" : "they compute").append(" on float inputs: ");
                 for (int i = 0; i < Math.min(NAMED_IN_WARNING, off.size()); i++) {
                     b.append(i == 0 ? "" : ", ").append(off.get(i).layer()).append(" (")

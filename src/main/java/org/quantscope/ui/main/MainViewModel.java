@@ -298,7 +298,7 @@ public final class MainViewModel {
         shaText.set("SHA-256 " + m.sha256().substring(0, 12) + "…");
         modelHolder.set(m);
         statusText.set("Opened " + s.fileName() + (!s.limits().isEmpty() ? " — " + s.limits()
-                : m.warnings().isEmpty() ? "" : " — " + m.warnings().get(0)));
+                : m.warnings().isEmpty() ? "" : " — " + org.quantscope.core.SettingNames.plainText(m.warnings().get(0))));
     }
 
     private void applyEvaluation(EvaluationResult r) {

@@ -79,7 +79,7 @@ public record ModelSummary(String fileName, String parameters, String parameters
     /** {@code Cannot evaluate, quantize, ...: <reason>.} for every task that cannot be done, each reason once. */
     static String limits(List<ModelCapabilities.Capability> caps) {
         return ModelCapabilities.merged(caps).stream().filter(c -> !c.possible())
-                .map(c -> "Cannot " + c.task() + ": " + c.reason() + ".").collect(Collectors.joining(" "));
+                .map(c -> "Cannot " + c.task() + ": " + org.quantscope.core.SettingNames.plainText(c.reason()) + ".").collect(Collectors.joining(" "));
     }
 
     /** What is fused into the layer: {@code BN}, {@code ReLU6}, {@code BN + HardSwish}, or {@code —}. */

@@ -78,12 +78,12 @@ public final class SimulationView {
         provenance.set(String.format(Locale.ROOT, "%s · calibration: %s · model SHA-256 %s… · %.1f s",
                 request.describe(), r.model().calibrationData(), r.provenance().modelSha256().substring(0, 12),
                 r.seconds()));
-        warnings.set(String.join("\n", r.model().warnings()));
+        warnings.set(org.quantscope.core.SettingNames.plainText(String.join("\n", r.model().warnings())));
         PlacementCheck.Result check = PlacementCheck.check(r.model());
         int n = check.floatInputs().size();
         floatInputs.set(n == 0 ? "" : String.format(Locale.ROOT, "%d of %d quantized layers read float inputs", n,
                 check.computeLayers()));
-        floatInputsDetail.set(String.join("\n", check.warnings()));
+        floatInputsDetail.set(org.quantscope.core.SettingNames.plainText(String.join("\n", check.warnings())));
         fixesText.set(outcome == null ? "" : FixTexts.summary(outcome, request));
         fixesDetails.set(outcome == null ? "" : FixTexts.details(outcome));
         List<FixEffectRow> er = new ArrayList<>();

@@ -116,8 +116,12 @@ class PlacementRulesTest {
         assertEquals(1, off.floatInputs().size());
         assertTrue(off.floatInputs().get(0).disabled());
         assertEquals("fl", off.floatInputs().get(0).quantizer());
+        // the warning names the setting once; the window says it in words, the command line names its flag
         assertEquals(List.of("Float input: 1 quantized layer reads an activation whose quantizer is disabled "
-                + "(--disable or an override), so it computes on float inputs: D (fl)."), off.warnings());
+                + "(switched off by hand or an override), so it computes on float inputs: D (fl)."),
+                off.warnings().stream().map(org.quantscope.core.SettingNames::plainText).toList());
+        assertTrue(org.quantscope.core.SettingNames.render(off.warnings().get(0), id -> id.equals("disable")
+                ? "--disable" : null).contains("(--disable or an override)"), off.warnings().get(0));
     }
 
     @Test
