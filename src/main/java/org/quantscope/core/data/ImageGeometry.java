@@ -76,7 +76,7 @@ public record ImageGeometry(int height, int width, int channels, boolean flat) {
         }
         if (resize > 0 && (exp == null || exp.length == 0 || exp.length == 3 && (exp[1] < 0 || exp[2] < 0))) {
             throw new InputException(expected.describeInput() + " leaves the image size open, so a resize of the"
-                    + " shorter side needs a crop to say the size: give --crop (\"crop\" in dataset.json), e.g. 224");
+                    + " shorter side needs a crop to say the size: give @{crop} (\"crop\" in dataset.json), e.g. 224");
         }
         String folder = "image folder " + root.getFileName();
         if (exp == null || exp.length == 0) {
