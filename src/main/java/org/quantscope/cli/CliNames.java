@@ -15,6 +15,7 @@ final class CliNames {
             Map.entry("weightBits", "--w-bits"),
             Map.entry("mpCost", "--mp-cost bops"),
             Map.entry("calibSize", "--calib-size"),
+            Map.entry("skipBadFiles", "--skip-bad-files"),
             Map.entry("crop", "--crop"),
             Map.entry("calibLabels", "--calib-labels"),
             Map.entry("perturb", "--perturb"),

@@ -14,6 +14,7 @@ public final class SettingNames {
             Map.entry("weightBits", "the weight bits"),
             Map.entry("mpCost", "the cost axis bops"),
             Map.entry("calibSize", "the calibration size"),
+            Map.entry("skipBadFiles", "the data's option to skip bad files"),
             Map.entry("crop", "a crop size"),
             Map.entry("calibLabels", "the calibration pool's labels"),
             Map.entry("perturb", "the perturbation"),

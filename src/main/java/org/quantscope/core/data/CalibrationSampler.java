@@ -172,7 +172,7 @@ public final class CalibrationSampler {
         if (count > pool.size()) {
             throw new InputException("calibration size " + count + " is larger than the " + pool.size()
                     + " samples of " + pool.sourceName() + "; choose a calibration size of at most " + pool.size()
-                    + " (--calib-size), or a larger calibration pool");
+                    + " (@{calibSize}), or a larger calibration pool");
         }
     }
 

@@ -293,9 +293,9 @@ public final class ImageFolderDataset implements Dataset {
         for (int k = 0; k < n; k++) {
             if (failures[k] != null) {
                 if (!skipBadFiles) {
-                    throw failures[k] instanceof InputException ie ? new InputException(ie.getMessage()
+                    throw failures[k] instanceof InputException ie ? new InputException(ie.template()
                             + "; to leave such files out of the run with a warning, skip unreadable images"
-                            + " (--skip-bad-files)", ie) : failures[k];
+                            + " (@{skipBadFiles})", ie) : failures[k];
                 }
                 skipped.putIfAbsent(indices[k], new SkippedFile(indices[k], files.get(indices[k]),
                         reason(failures[k])));

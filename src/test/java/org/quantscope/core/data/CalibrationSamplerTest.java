@@ -71,8 +71,11 @@ class CalibrationSamplerTest {
     void tooManySamplesRequested() {
         FixedDataset pool = FixedDataset.cycling(5000, 10);
         InputException e = assertThrows(InputException.class, () -> CalibrationSampler.random(pool, 6000, 0));
+        // the window's words; the command line renders the setting as its flag (--calib-size)
         assertEquals("calibration size 6000 is larger than the 5000 samples of calib.idx.gz; choose a calibration"
-                + " size of at most 5000 (--calib-size), or a larger calibration pool", e.getMessage());
+                + " size of at most 5000 (the calibration size), or a larger calibration pool", e.getMessage());
+        assertEquals("calibration size 6000 is larger than the 5000 samples of calib.idx.gz; choose a calibration"
+                + " size of at most 5000 (--calib-size), or a larger calibration pool", e.render(id -> "--calib-size"));
         assertThrows(InputException.class, () -> CalibrationSampler.stratified(pool, 5001, 0));
         assertThrows(InputException.class, () -> CalibrationSampler.random(pool, 0, 0));
     }
