@@ -117,8 +117,7 @@ final class ReliabilityCommand implements Callable<Integer> {
             try { // refuse another experiment before the calibrations and caches of this one
                 ReliabilityWorkflow.checkContinues(configs, settings, pool, eval, previous);
             } catch (InputException e) {
-                throw new InputException("--continue " + rel.continueFrom + ": " + e.template()
-                        + " (without --continue a new experiment starts)", e);
+                throw new InputException("--continue " + rel.continueFrom + ": " + e.template(), e);
             }
             int total = rel.trials + (previous == null ? 0 : maxDone(previous));
             ReliabilityResult[] latest = {null};
