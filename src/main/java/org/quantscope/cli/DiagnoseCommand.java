@@ -60,6 +60,18 @@ final class DiagnoseCommand implements Callable<Integer> {
                     + "rounding noise is 0.289).")
     double threshold;
 
+    @Option(names = "--target-drop", paramLabel = "P", defaultValue = "1.0",
+            description = "Accuracy drop in points the model may lose (default ${DEFAULT-VALUE}): within it no layer "
+                    + "is flagged; weight (activation) remedies are suggested only where the weights (activations) "
+                    + "alone cost more than half of it.")
+    double targetDrop;
+
+    @Option(names = "--layer-samples", paramLabel = "N", defaultValue = "0",
+            description = "Samples of the --samples the per-layer runs (isolated error, sensitivity, float gain: two "
+                    + "runs per layer) use; 0 (default) chooses by input size: all of them at 28x28, the first 111 at "
+                    + "224x224x3 (64 MiB of input).")
+    int layerSamples;
+
     @Option(names = "--no-sensitivity", description = "Skip the per-layer sensitivity and float-gain runs.")
     boolean noSensitivity;
 
@@ -89,6 +101,13 @@ final class DiagnoseCommand implements Callable<Integer> {
         if (samples < 1) {
             throw new InputException("--samples must be at least 1, got " + samples + ".");
         }
+        if (layerSamples < 0) {
+            throw new InputException("--layer-samples must be 0 (chosen by input size) or positive, got "
+                    + layerSamples + ".");
+        }
+        if (!(targetDrop >= 0) || Double.isInfinite(targetDrop)) {
+            throw new InputException("--target-drop must be 0 or more points, got " + targetDrop + ".");
+        }
         if (!(threshold > 0)) {
             throw new InputException("--threshold must be positive, got " + threshold + ".");
         }
@@ -107,7 +126,7 @@ final class DiagnoseCommand implements Callable<Integer> {
         SessionSettings session = ThreadOption.settings(threads);
         ExpectedInput expected = ModelInputs.expected(model);
         DiagnoseSettings ds = new DiagnoseSettings(samples, batch, threshold, DiagnoseSettings.DEFAULT.sqnrThresholdDb(),
-                DiagnoseSettings.DEFAULT.sensitivityThreshold(), !noSensitivity, cacheMib << 20);
+                DiagnoseSettings.DEFAULT.sensitivityThreshold(), !noSensitivity, cacheMib << 20, layerSamples, targetDrop);
         DiagnosisResult r;
         java.util.List<org.quantscope.core.analysis.ActivationStats> acts;
         try (Dataset test = DatasetLoader.open(testSpec, expected, progress, cancel);

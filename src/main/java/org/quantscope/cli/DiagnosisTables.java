@@ -16,6 +16,10 @@ final class DiagnosisTables {
     static void print(PrintWriter out, DiagnosisResult r) {
         out.printf(Locale.ROOT, "Model      %s%n", r.provenance().modelPath());
         out.printf(Locale.ROOT, "Data       %s (first %d samples)%n", r.provenance().data(), r.full().samples());
+        if (r.layerSamples() < r.full().samples()) {
+            out.printf(Locale.ROOT, "           per-layer runs (isolated error, sensitivity, float gain) on the first %d "
+                    + "of them: an estimate; --layer-samples sets the count%n", r.layerSamples());
+        }
         out.printf(Locale.ROOT, "Calibration %s%n", r.model().calibrationData());
         out.printf(Locale.ROOT, "Settings   %s%n", ResultTables.settingsLine(r.model().settings()));
         out.println();
@@ -41,7 +45,7 @@ final class DiagnosisTables {
                     l.op(), f(l.weightRangeRatio(), "%.1f"), f(p.rmse(), "%.4g"), f(p.rmseOverScale(), "%.3f"),
                     f(p.sqnrDb(), "%.1f"), f(p.cosine(), "%.4f"), f(iso.rmseOverScale(), "%.3f"),
                     f(l.sensitivityDrop(), "%+.2f"), f(l.floatGain(), "%+.2f"),
-                    l.flag().isEmpty() ? "" : l.flag() + " -> " + l.suggestion());
+                    l.flag().isEmpty() ? "" : l.suggestion().isEmpty() ? l.flag() : l.flag() + " -> " + l.suggestion());
         }
         out.println();
         out.println("rmse/s: RMSE in quantizer steps (pure rounding noise: 0.289); iso: only this layer quantized, FP32"

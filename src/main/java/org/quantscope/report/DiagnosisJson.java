@@ -87,6 +87,7 @@ public final class DiagnosisJson {
         root.put("weightsOnly", comparison(r.weightsOnly()));
         root.put("activationsOnly", comparison(r.activationsOnly()));
         root.put("samples", r.full().samples());
+        root.put("layerSamples", r.layerSamples());
         List<Map<String, Object>> layers = new ArrayList<>();
         for (LayerDiagnosis l : r.layers()) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -16,14 +16,22 @@ import java.util.List;
  * @param settings        how the diagnosis ran
  * @param model           the quantized model diagnosed
  * @param provenance      model hash, data, settings, versions
+ * @param layerSamples    samples the per-layer runs used (the first ones; {@code full().samples()} or fewer)
  */
 public record DiagnosisResult(ComparisonResult full, SanityCheck sanity, ComparisonResult weightsOnly,
                               ComparisonResult activationsOnly, List<LayerDiagnosis> layers,
-                              DiagnoseSettings settings, QuantizedModel model, Provenance provenance) {
+                              DiagnoseSettings settings, QuantizedModel model, Provenance provenance,
+                              int layerSamples) {
 
     /** Copies the list. */
     public DiagnosisResult {
         layers = List.copyOf(layers);
+    }
+
+    /** A copy with other provenance. */
+    public DiagnosisResult withProvenance(Provenance p) {
+        return new DiagnosisResult(full, sanity, weightsOnly, activationsOnly, layers, settings, model, p,
+                layerSamples);
     }
 
     /** Layers ranked by sensitivity drop, largest first (layers without a sensitivity run last). */

@@ -14,12 +14,18 @@ package org.quantscope.core.analysis;
  * @param sensitivityKl   mean logit KL divergence with only this layer quantized (NaN when not run)
  * @param floatGain       accuracy gain in points when only this layer stays float and the rest is quantized
  * @param flag            why the layer is flagged ({@code high error}, {@code sensitive}, both), or empty
- * @param suggestion      the fix to try first, or empty when not flagged
+ * @param remedy          the fix to try first, or null when not flagged
+ * @param reason          why that fix, with the measured figure it rests on, or empty
  */
 public record LayerDiagnosis(String name, String op, String outputTensor, String outputQuantizer,
                              WeightStats weights, ErrorMetrics propagated, ErrorMetrics isolated,
                              double sensitivityDrop, double sensitivityKl, double floatGain, String flag,
-                             String suggestion) {
+                             Remedy remedy, String reason) {
+
+    /** The fix to try first with its reason, in plain words, or empty when not flagged. */
+    public String suggestion() {
+        return remedy == null ? "" : reason.isEmpty() ? remedy.describe() : remedy.describe() + " (" + reason + ")";
+    }
 
     /** Weight range ratio (largest over median channel range), NaN without weight statistics. */
     public double weightRangeRatio() {

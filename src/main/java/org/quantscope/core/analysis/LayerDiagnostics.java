@@ -86,24 +86,31 @@ public final class LayerDiagnostics {
             outputQuantizer(qm, t).ifPresent(q -> scales.put(t, (double) q.encoding().scale(0)));
         }
         List<String> tensors = new ArrayList<>(new java.util.LinkedHashSet<>(outputs.values()));
-        SensitivityCache cache = SensitivityCache.plan(qm, data, n, outputs, settings, session, cancel);
-        int runs = 4 + (settings.sensitivity() ? 2 * layers.size() : layers.size()) + cache.fillRuns();
-        int[] run = {0};
+        int m = settings.layerSamplesFor(n, data.sampleLength());
+        SensitivityCache cache = SensitivityCache.plan(qm, data, m, outputs, settings, session, cancel);
+        boolean subset = m < n && settings.sensitivity();
+        int layerRuns = (settings.sensitivity() ? 2 * layers.size() : layers.size()) + cache.fillRuns()
+                + (subset ? 1 : 0);
+        Runs runs = new Runs(progress, 4 + layerRuns, 4L * n + (long) layerRuns * m);
 
         ComparisonResult sanityRun = compare(fixed ? fp32 : qm.original(), QuantizationSimulator.withOnly(qm,
-                q -> false), List.of(), scales, data, n, settings, session, progress, run, runs, "FP32 sanity check",
+                q -> false), List.of(), scales, data, n, settings, session, runs, "FP32 sanity check",
                 cancel);
         SanityCheck sanity = new SanityCheck(sanityRun.maxAbsLogitDiff(), sanityRun.predictionAgreement(),
                 sanityRun.predictionAgreement() == 1.0
                         && sanityRun.maxAbsLogitDiff() <= SanityCheck.allowed(sanityRun.maxAbsLogit()),
                 fixed ? SanityCheck.AFTER_FIXES : SanityCheck.AS_LOADED);
-        ComparisonResult full = compare(fp32, qm, tensors, scales, data, n, settings, session, progress, run, runs,
+        ComparisonResult full = compare(fp32, qm, tensors, scales, data, n, settings, session, runs,
                 "Full quantization", cancel);
+        // the float gain compares with the full quantization on the samples the per-layer runs use
+        double fullLayerAccuracy = subset ? compare(fp32, qm, List.of(), scales, data, m, settings, session, runs,
+                "Full quantization, first " + m + " samples", cancel).accuracy() : full.accuracy();
         ComparisonResult weightsOnly = compare(fp32, QuantizationSimulator.withOnly(qm, q -> q.site().isWeight()),
-                List.of(), scales, data, n, settings, session, progress, run, runs, "Weights only", cancel);
+                List.of(), scales, data, n, settings, session, runs, "Weights only", cancel);
         ComparisonResult actsOnly = compare(fp32, QuantizationSimulator.withOnly(qm, q -> !q.site().isWeight()),
-                List.of(), scales, data, n, settings, session, progress, run, runs, "Activations only", cancel);
+                List.of(), scales, data, n, settings, session, runs, "Activations only", cancel);
 
+        Evidence evidence = Evidence.of(settings, full, weightsOnly, actsOnly);
         List<LayerDiagnosis> result = new ArrayList<>();
         for (SensitivityCache.LayerPlan plan : cache.plans()) {
             Layer l = plan.layer;
@@ -114,20 +121,20 @@ public final class LayerDiagnostics {
             ComparisonResult iso;
             double gain = Double.NaN;
             if (plan.cached()) {
-                cache.fill(plan, step -> runProgress(progress, run, runs, n, step), cancel);
-                iso = cache.onlyThisLayer(plan, scales, runProgress(progress, run, runs, n, only), cancel);
+                cache.fill(plan, step -> runs.next(n, step), cancel);
+                iso = cache.onlyThisLayer(plan, scales, runs.next(m, only), cancel);
                 if (settings.sensitivity()) {
                     ComparisonResult floatLayer = cache.allButThisLayer(plan,
-                            runProgress(progress, run, runs, n, allBut), cancel);
-                    gain = (floatLayer.accuracy() - full.accuracy()) * 100;
+                            runs.next(m, allBut), cancel);
+                    gain = (floatLayer.accuracy() - fullLayerAccuracy) * 100;
                 }
             } else {
-                iso = compare(fp32, QuantizationSimulator.withOnly(qm, own), List.of(t), scales, data, n, settings,
-                        session, progress, run, runs, only, cancel);
+                iso = compare(fp32, QuantizationSimulator.withOnly(qm, own), List.of(t), scales, data, m, settings,
+                        session, runs, only, cancel);
                 if (settings.sensitivity()) {
                     ComparisonResult floatLayer = compare(fp32, QuantizationSimulator.withOnly(qm, own.negate()),
-                            List.of(), scales, data, n, settings, session, progress, run, runs, allBut, cancel);
-                    gain = (floatLayer.accuracy() - full.accuracy()) * 100;
+                            List.of(), scales, data, m, settings, session, runs, allBut, cancel);
+                    gain = (floatLayer.accuracy() - fullLayerAccuracy) * 100;
                 }
             }
             QuantizerState weight = qm.quantizersOfLayer(l.name()).stream()
@@ -136,38 +143,58 @@ public final class LayerDiagnostics {
             ErrorMetrics isolated = iso.tensors().get(t);
             double drop = settings.sensitivity() ? iso.dropPoints() : Double.NaN;
             double kl = settings.sensitivity() ? iso.meanLogitKl() : Double.NaN;
-            String[] flag = flag(settings, isolated, drop, ws, weight, outputQuantizer(qm, t).orElse(null));
+            Flag flag = flag(settings, evidence, isolated, drop, gain, ws, weight,
+                    outputQuantizer(qm, t).orElse(null));
             result.add(new LayerDiagnosis(l.name(), l.kind().label(), t,
                     outputQuantizer(qm, t).map(q -> q.site().name()).orElse(null), ws, full.tensors().get(t),
-                    isolated, drop, kl, gain, flag[0], flag[1]));
+                    isolated, drop, kl, gain, flag.flag(), flag.remedy(), flag.reason()));
         }
         Map<String, String> st = new LinkedHashMap<>(qm.settings().describe());
         st.put("samples", String.valueOf(n));
+        st.put("layerSamples", String.valueOf(m));
         st.put("calibrationData", qm.calibrationData());
         st.put("calibrationSize", String.valueOf(qm.calibration().size()));
         st.put("calibrationSeed", String.valueOf(qm.calibration().seed()));
         st.put("rmseOverScaleThreshold", String.valueOf(settings.rmseOverScaleThreshold()));
         st.put("sensitivityThreshold", String.valueOf(settings.sensitivityThreshold()));
+        st.put("targetDrop", String.valueOf(settings.targetDrop()));
         st.put("activationCacheBytes", String.valueOf(settings.activationCacheBytes()));
         long fromCut = cache.plans().stream().filter(SensitivityCache.LayerPlan::cached).count();
         st.put("layersRunFromCachedActivations", fromCut + " of " + layers.size());
         Provenance p = Provenance.of(qm.original().path().toString(), qm.original().sha256(), data.description(), st);
-        return new DiagnosisResult(full, sanity, weightsOnly, actsOnly, result, settings, qm, p);
+        return new DiagnosisResult(full, sanity, weightsOnly, actsOnly, result, settings, qm, p, m);
     }
 
     private static ComparisonResult compare(OnnxModel fp32, QuantizedModel candidate, List<String> tensors,
                                             Map<String, Double> scales, Dataset data, int n, DiagnoseSettings s,
-                                            SessionSettings session, ProgressListener progress, int[] run, int runs,
-                                            String step, CancellationToken cancel) {
+                                            SessionSettings session, Runs runs, String step,
+                                            CancellationToken cancel) {
         return ModelComparison.compare(fp32, candidate.simulation(), tensors, scales, data, n, s.batchSize(),
-                session, runProgress(progress, run, runs, n, step), cancel);
+                session, runs.next(n, step), cancel);
     }
 
-    /** The listener of the next run: overall progress is runs x samples. */
-    private static ProgressListener runProgress(ProgressListener progress, int[] run, int runs, int n, String step) {
-        int index = run[0]++;
-        return (done, total, m) -> progress.onProgress((long) index * n + done, (long) runs * n,
-                step + " (" + (index + 1) + "/" + runs + ")");
+    /** The runs of a diagnosis in order; overall progress counts the samples of every run. */
+    private static final class Runs {
+        private final ProgressListener progress;
+        private final int count;
+        private final long totalSamples;
+        private int index;
+        private long before;
+
+        Runs(ProgressListener progress, int count, long totalSamples) {
+            this.progress = progress;
+            this.count = count;
+            this.totalSamples = totalSamples;
+        }
+
+        /** The listener of the next run, over {@code samples} samples. */
+        ProgressListener next(int samples, String step) {
+            int i = index++;
+            long base = before;
+            before += samples;
+            return (done, total, message) -> progress.onProgress(Math.min(base + done, totalSamples), totalSamples,
+                    step + " (" + (i + 1) + "/" + count + ")");
+        }
     }
 
     private static java.util.Optional<QuantizerState> outputQuantizer(QuantizedModel qm, String tensor) {
@@ -175,31 +202,95 @@ public final class LayerDiagnostics {
                 && q.site().tensor().equals(tensor)).findFirst();
     }
 
-    /** The flag and the fix to try first (white paper Fig. 9 order: per-channel, range setting, bits, float). */
-    static String[] flag(DiagnoseSettings s, ErrorMetrics isolated, double drop, WeightStats ws, QuantizerState weight,
-                         QuantizerState output) {
+    /**
+     * What the whole-model comparisons say about where remedies can help.
+     *
+     * @param met               the model is within the target drop: nothing is flagged
+     * @param weightsMatter     quantizing the weights alone costs more than half the target (or neither part alone
+     *                          does, and together they exceed it)
+     * @param activationsMatter the same for the activations
+     * @param weightsDrop       points lost with only the weights quantized
+     * @param activationsDrop   points lost with only the activations quantized
+     */
+    record Evidence(boolean met, boolean weightsMatter, boolean activationsMatter, double weightsDrop,
+                    double activationsDrop) {
+
+        static Evidence of(DiagnoseSettings s, ComparisonResult full, ComparisonResult weightsOnly,
+                           ComparisonResult actsOnly) {
+            double half = s.targetDrop() / 2;
+            double w = weightsOnly.dropPoints();
+            double a = actsOnly.dropPoints();
+            boolean neither = w <= half && a <= half;
+            return new Evidence(full.dropPoints() <= s.targetDrop(), w > half || neither, a > half || neither, w, a);
+        }
+    }
+
+    /**
+     * Whether a per-tensor grid wastes enough of the narrowest channel's bits to make per-channel weights the first
+     * remedy: on the grid of the widest channel, a channel {@code ratio} times narrower uses {@code log2(ratio)} bits
+     * fewer; per-channel comes first where that is at least 40 % of the bits (a ratio of 9.2 at 8 bits, 3.0 at 4 bits).
+     */
+    static boolean unevenChannels(double ratio, int bits) {
+        return Double.isFinite(ratio) && ratio > 1 && Math.log(ratio) / Math.log(2) >= 0.4 * bits;
+    }
+
+    /** A layer's flag and the remedy to try first, with its reason. */
+    record Flag(String flag, Remedy remedy, String reason) {
+        static final Flag NONE = new Flag("", null, "");
+    }
+
+    /**
+     * The flag and the fix to try first (white paper Fig. 9 order: per-channel, range setting, bits, float), only
+     * where the measured evidence points at the part the fix changes: nothing is flagged when the model meets the
+     * target; weight remedies only where the weights alone cost more than half the target, activation remedies
+     * likewise; float fallback only where keeping the layer in float was measured to gain accuracy.
+     */
+    static Flag flag(DiagnoseSettings s, Evidence e, ErrorMetrics isolated, double drop, double gain, WeightStats ws,
+                     QuantizerState weight, QuantizerState output) {
+        if (e.met()) {
+            return Flag.NONE;
+        }
         boolean highError = isolated != null && (!Double.isNaN(isolated.rmseOverScale())
                 ? isolated.rmseOverScale() > s.rmseOverScaleThreshold()
                 : isolated.sqnrDb() < s.sqnrThresholdDb());
         boolean sensitive = !Double.isNaN(drop) && drop >= s.sensitivityThreshold();
         if (!highError && !sensitive) {
-            return new String[] {"", ""};
+            return Flag.NONE;
         }
         String flag = highError && sensitive ? "high error, sensitive" : highError ? "high error" : "sensitive";
-        String fix;
-        if (weight != null && weight.spec().granularity() == Granularity.PER_TENSOR && ws != null
-                && ws.rangeRatio() > 10) {
-            fix = String.format(Locale.ROOT, "per-channel weights (channel ranges differ %.0fx; quantizer %s)",
-                    ws.rangeRatio(), weight.site().name());
-        } else if (output != null && output.chosen().width() < output.observed().width() * 0.999f) {
-            fix = "another activation range method for " + output.site().name() + " (this one clips)";
-        } else if (weight != null && weight.spec().bits() < 8 || output != null && output.spec().bits() < 8) {
-            fix = "higher bits for this layer";
-        } else if (output != null && "minmax".equals(output.rangeMethod())) {
-            fix = "another activation range method for " + output.site().name() + " (mse or percentile)";
-        } else {
-            fix = "keep this layer in float";
+        String weights = String.format(Locale.ROOT, "weights alone cost %.2f points", e.weightsDrop());
+        String acts = String.format(Locale.ROOT, "activations alone cost %.2f points", e.activationsDrop());
+        if (e.weightsMatter() && weight != null && weight.spec().granularity() == Granularity.PER_TENSOR
+                && ws != null && unevenChannels(ws.rangeRatio(), weight.spec().bits())) {
+            String ratio = String.format(Locale.ROOT, "channel ranges differ %.0fx; ", ws.rangeRatio());
+            return new Flag(flag, new Remedy.PerChannelWeights(weight.site().name()), ratio + weights);
         }
-        return new String[] {flag, fix};
+        if (e.activationsMatter() && output != null && !"mse".equals(output.rangeMethod())
+                && (output.chosen().width() < output.observed().width() * 0.999f
+                || "minmax".equals(output.rangeMethod()))) {
+            String why = output.chosen().width() < output.observed().width() * 0.999f ? "this range clips"
+                    : "min-max range";
+            return new Flag(flag, new Remedy.QuantizerRange(output.site().name(), "mse"), why + "; " + acts);
+        }
+        if (e.weightsMatter() && weight != null && weight.spec().bits() < 8) {
+            return new Flag(flag, new Remedy.QuantizerBits(weight.site().name(), 8), weights);
+        }
+        if (e.activationsMatter() && output != null && output.spec().bits() < 8) {
+            return new Flag(flag, new Remedy.QuantizerBits(output.site().name(), 8), acts);
+        }
+        if (gain > 0) {
+            List<String> own = new ArrayList<>();
+            if (weight != null) {
+                own.add(weight.site().name());
+            }
+            if (output != null) {
+                own.add(output.site().name());
+            }
+            if (!own.isEmpty()) {
+                return new Flag(flag, new Remedy.FloatFallback(own), String.format(Locale.ROOT,
+                        "measured: %+.2f points with this layer in float", gain));
+            }
+        }
+        return new Flag(flag, null, "");
     }
 }

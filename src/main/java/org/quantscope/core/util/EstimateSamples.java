@@ -27,8 +27,20 @@ public final class EstimateSamples {
      * @return at most {@code requested}
      */
     public static int of(int requested, long sampleLength) {
+        return of(requested, sampleLength, INPUT_MIB);
+    }
+
+    /**
+     * Samples to measure within another input volume.
+     *
+     * @param requested    what the caller asked for
+     * @param sampleLength floats per input sample
+     * @param inputMib     input volume to read at most, in MiB
+     * @return at most {@code requested}, at least {@link #MIN} where requested
+     */
+    public static int of(int requested, long sampleLength, long inputMib) {
         long bytes = Math.max(1L, 4L * sampleLength);
-        long byVolume = Math.max(MIN, (INPUT_MIB << 20) / bytes);
+        long byVolume = Math.max(MIN, (inputMib << 20) / bytes);
         return (int) Math.max(0, Math.min(requested, byVolume));
     }
 }

@@ -85,8 +85,7 @@ public final class DiagnosisWorkflow {
         QuantConfig config = QuantConfig.of(qm, fixes);
         Map<String, String> more = new LinkedHashMap<>(provenance);
         more.putAll(config.provenance());
-        r = new DiagnosisResult(r.full(), r.sanity(), r.weightsOnly(), r.activationsOnly(), r.layers(), r.settings(),
-                r.model(), r.provenance().withSettings(more));
+        r = r.withProvenance(r.provenance().withSettings(more));
         return new Run(r, acts, config);
     }
 }

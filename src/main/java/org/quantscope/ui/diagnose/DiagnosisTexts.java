@@ -78,7 +78,9 @@ public final class DiagnosisTexts {
         provenance.set(String.format(Locale.ROOT, "Diagnosis of W%dA%d %s · %,d test samples%s · activation "
                         + "statistics on %,d calibration samples · %d of %d layers flagged · model SHA-256 %s… · %.1f s",
                 qs.weightBits(), qs.activationBits(), qs.weightGranularity() == Granularity.PER_CHANNEL ? "per-channel"
-                        : "per-tensor", f.samples(), r.settings().sensitivity() ? "" : " (no sensitivity runs)",
+                        : "per-tensor", f.samples(), !r.settings().sensitivity() ? " (no sensitivity runs)"
+                        : r.layerSamples() < f.samples() ? String.format(Locale.ROOT, " (per-layer runs on the first %,d)",
+                        r.layerSamples()) : "",
                 r.model().calibration().size(), flagged, r.layers().size(),
                 r.provenance().modelSha256().substring(0, 12), d.seconds()));
     }

@@ -92,6 +92,54 @@ class CachedSensitivityTest {
     }
 
     /**
+     * Per-layer runs on a subset: with 300 samples and {@code layerSamples} 120, every per-layer figure (isolated
+     * error, sensitivity drop, KL, float gain) equals the one of a diagnosis on the first 120 samples, while the
+     * whole-model comparisons still use all 300; the settings say so. The float gain compares with the full
+     * quantization on the same 120 samples, not on the 300.
+     */
+    @Test
+    void perLayerRunsOnTheFirstSamplesEqualADiagnosisOfThoseSamples() {
+        OnnxModel model = OnnxModelLoader.load(Path.of("src/test/resources/models", "tiny_cnn.onnx"));
+        MemoryDataset data = selfLabelled(model, 300, new int[] {1, 8, 8}, 11, 4);
+        QuantizedModel qm = prepare(model, QuantSettings.DEFAULT.withBits(4, 4), data);
+        DiagnoseSettings all = new DiagnoseSettings(300, 64, 0.5, 20, 1.0, true,
+                DiagnoseSettings.DEFAULT_CACHE_BYTES);
+        DiagnosisResult subset = LayerDiagnostics.diagnose(qm, data, all.withLayerSamples(120),
+                SessionSettings.DEFAULT, ProgressListener.NONE, CancellationToken.none());
+        DiagnosisResult first = LayerDiagnostics.diagnose(qm, data, all.withSamples(120), SessionSettings.DEFAULT,
+                ProgressListener.NONE, CancellationToken.none());
+        DiagnosisResult whole = LayerDiagnostics.diagnose(qm, data, all, SessionSettings.DEFAULT,
+                ProgressListener.NONE, CancellationToken.none());
+        assertEquals(300, subset.full().samples());
+        assertEquals(120, subset.layerSamples());
+        assertEquals("120", subset.provenance().settings().get("layerSamples"));
+        assertEquals(300, whole.layerSamples());
+        assertEquals(whole.full().accuracy(), subset.full().accuracy(), 0.0);
+        assertEquals(whole.weightsOnly().accuracy(), subset.weightsOnly().accuracy(), 0.0);
+        boolean differs = false;
+        for (int i = 0; i < subset.layers().size(); i++) {
+            LayerDiagnosis s = subset.layers().get(i);
+            LayerDiagnosis f = first.layers().get(i);
+            String where = "layer " + s.name();
+            assertEquals(f.sensitivityDrop(), s.sensitivityDrop(), 0.0, where + ": sensitivity drop");
+            assertEquals(f.floatGain(), s.floatGain(), 0.0, where + ": float gain");
+            assertClose(f.sensitivityKl(), s.sensitivityKl(), 1e-8, where + ": KL");
+            assertEquals(120, s.isolated().count() / (f.isolated().count() / 120), where + ": isolated samples");
+            assertClose(f.isolated().rmse(), s.isolated().rmse(), 1e-9, where + ": isolated rmse");
+            assertEquals(whole.layers().get(i).propagated().rmse(), s.propagated().rmse(), 0.0,
+                    where + ": the propagated error is over all 300 samples");
+            differs |= whole.layers().get(i).sensitivityKl() != s.sensitivityKl();
+        }
+        assertTrue(differs, "the per-layer figures on 120 samples differ from those on 300 (else the test proves "
+                + "nothing)");
+        assertEquals(64, new DiagnoseSettings(1000, 100, 0.5, 20, 1, true).layerSamplesFor(64, 3 * 224 * 224));
+        assertEquals(111, new DiagnoseSettings(1000, 100, 0.5, 20, 1, true).layerSamplesFor(250, 3 * 224 * 224));
+        assertEquals(1000, DiagnoseSettings.DEFAULT.layerSamplesFor(1000, 28 * 28), "28x28: every sample");
+        assertEquals(40, DiagnoseSettings.DEFAULT.withLayerSamples(40).layerSamplesFor(250, 3 * 224 * 224));
+        assertEquals(250, DiagnoseSettings.DEFAULT.withLayerSamples(400).layerSamplesFor(250, 3 * 224 * 224));
+    }
+
+    /**
      * Logits of each variant from the cut equal the full run's sample by sample up to float summation order: same
      * predicted class for every sample; the largest difference is printed (docs/benchmarks.md quotes it).
      */
