@@ -18,7 +18,7 @@ import java.io.PrintWriter;
         description = "Finds out why a neural network loses accuracy when it is quantized.%n"
                 + "Run without arguments to open the window.",
         subcommands = {InfoCommand.class, EvalCommand.class, QuantizeCommand.class, DiagnoseCommand.class,
-                ReliabilityCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                ReliabilityCommand.class, InvestigateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class QuantScopeCommand implements Runnable {
 
     /** Exit code for bad input or usage. */

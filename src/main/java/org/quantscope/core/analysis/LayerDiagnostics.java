@@ -96,10 +96,7 @@ public final class LayerDiagnostics {
         ComparisonResult sanityRun = compare(fixed ? fp32 : qm.original(), QuantizationSimulator.withOnly(qm,
                 q -> false), List.of(), scales, data, n, settings, session, runs, "FP32 sanity check",
                 cancel);
-        SanityCheck sanity = new SanityCheck(sanityRun.maxAbsLogitDiff(), sanityRun.predictionAgreement(),
-                sanityRun.predictionAgreement() == 1.0
-                        && sanityRun.maxAbsLogitDiff() <= SanityCheck.allowed(sanityRun.maxAbsLogit()),
-                fixed ? SanityCheck.AFTER_FIXES : SanityCheck.AS_LOADED);
+        SanityCheck sanity = sanity(sanityRun, fixed);
         ComparisonResult full = compare(fp32, qm, tensors, scales, data, n, settings, session, runs,
                 "Full quantization", cancel);
         // the float gain compares with the full quantization on the samples the per-layer runs use
@@ -163,6 +160,35 @@ public final class LayerDiagnostics {
         st.put("layersRunFromCachedActivations", fromCut + " of " + layers.size());
         Provenance p = Provenance.of(qm.original().path().toString(), qm.original().sha256(), data.description(), st);
         return new DiagnosisResult(full, sanity, weightsOnly, actsOnly, result, settings, qm, p, m);
+    }
+
+    /**
+     * The FP32 sanity check alone (white paper §3.7, first step): the simulation with every quantizer off against the
+     * FP32 model (after the fixes when {@code fixed}).
+     *
+     * @param qm       the calibrated model
+     * @param fixed    whether {@code qm.prepared()} was changed by post-training fixes
+     * @param data     samples
+     * @param samples  how many (the first ones)
+     * @param batch    samples per run
+     * @param session  ONNX Runtime settings
+     * @param progress progress
+     * @param cancel   cancellation
+     * @return the check
+     */
+    public static SanityCheck sanityCheck(QuantizedModel qm, boolean fixed, Dataset data, int samples, int batch,
+                                          SessionSettings session, ProgressListener progress,
+                                          CancellationToken cancel) {
+        ComparisonResult r = ModelComparison.compare(fixed ? qm.prepared() : qm.original(),
+                QuantizationSimulator.withOnly(qm, q -> false).simulation(), List.of(), Map.of(), data, samples,
+                batch, session, progress, cancel);
+        return sanity(r, fixed);
+    }
+
+    private static SanityCheck sanity(ComparisonResult r, boolean fixed) {
+        return new SanityCheck(r.maxAbsLogitDiff(), r.predictionAgreement(), r.predictionAgreement() == 1.0
+                && r.maxAbsLogitDiff() <= SanityCheck.allowed(r.maxAbsLogit()),
+                fixed ? SanityCheck.AFTER_FIXES : SanityCheck.AS_LOADED);
     }
 
     private static ComparisonResult compare(OnnxModel fp32, QuantizedModel candidate, List<String> tensors,

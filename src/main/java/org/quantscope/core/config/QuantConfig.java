@@ -1,9 +1,12 @@
 package org.quantscope.core.config;
 
+import org.quantscope.core.analysis.Remedy;
+import org.quantscope.core.quant.Granularity;
 import org.quantscope.core.sim.CalibrationSettings;
 import org.quantscope.core.sim.QuantSettings;
 import org.quantscope.core.sim.QuantizedModel;
 import org.quantscope.core.sim.QuantizerOverride;
+import org.quantscope.core.transform.AdaRoundSettings;
 import org.quantscope.core.transform.CrossLayerEqualization;
 import org.quantscope.core.transform.PtqPipeline;
 
@@ -90,6 +93,65 @@ public record QuantConfig(QuantSettings scheme, CalibrationSettings calibration,
     /** A copy with another calibration draw and pool. */
     public QuantConfig withCalibration(CalibrationSettings c, String pool) {
         return new QuantConfig(scheme, c, pool, fixes);
+    }
+
+    /**
+     * The configuration after a remedy.
+     *
+     * @param r the remedy
+     * @return the next configuration (this one is unchanged)
+     */
+    public QuantConfig apply(Remedy r) {
+        if (r instanceof Remedy.PerChannelWeights p) {
+            return p.quantizer() == null ? withScheme(scheme.withWeightGranularity(Granularity.PER_CHANNEL))
+                    : override(p.quantizer(), o -> new QuantizerOverride(o.enabled(), o.bits(),
+                    Granularity.PER_CHANNEL, o.rangeMethod()));
+        }
+        if (r instanceof Remedy.Equalize e) {
+            return withFixes(new PtqPipeline.Fixes(true, e.biasAbsorption() || fixes.biasAbsorption(),
+                    fixes.biasCorrection(), fixes.adaround(), fixes.relu6()));
+        }
+        if (r instanceof Remedy.CorrectBias b) {
+            return withFixes(new PtqPipeline.Fixes(fixes.cle(), fixes.biasAbsorption(), b.mode(), fixes.adaround(),
+                    fixes.relu6()));
+        }
+        if (r instanceof Remedy.LearnRounding a) {
+            return withFixes(new PtqPipeline.Fixes(fixes.cle(), fixes.biasAbsorption(), fixes.biasCorrection(),
+                    AdaRoundSettings.DEFAULT.withIterations(a.iterations()).withSamples(a.samples()), fixes.relu6()));
+        }
+        if (r instanceof Remedy.ActivationRanges a) {
+            return withScheme(scheme.withRanges(scheme.weightRange(), a.method()));
+        }
+        if (r instanceof Remedy.QuantizerRange q) {
+            return override(q.quantizer(), o -> new QuantizerOverride(o.enabled(), o.bits(), o.granularity(),
+                    q.method()));
+        }
+        if (r instanceof Remedy.QuantizerBits q) {
+            return override(q.quantizer(), o -> new QuantizerOverride(o.enabled(), q.bits(), o.granularity(),
+                    o.rangeMethod()));
+        }
+        if (r instanceof Remedy.FloatFallback f) {
+            QuantConfig c = this;
+            for (String q : f.quantizers()) {
+                c = c.override(q, o -> QuantizerOverride.DISABLED);
+            }
+            return c;
+        }
+        if (r instanceof Remedy.BitWidths w) {
+            QuantConfig c = this;
+            for (Map.Entry<String, Integer> e : w.bits().entrySet()) {
+                c = c.override(e.getKey(), o -> new QuantizerOverride(o.enabled(), e.getValue(), o.granularity(),
+                        o.rangeMethod()));
+            }
+            return c;
+        }
+        throw new IllegalArgumentException("unknown remedy " + r);
+    }
+
+    private QuantConfig override(String quantizer, java.util.function.UnaryOperator<QuantizerOverride> change) {
+        QuantizerOverride now = scheme.overrides().getOrDefault(quantizer, new QuantizerOverride(true, null, null,
+                null));
+        return withScheme(scheme.withOverride(quantizer, change.apply(now)));
     }
 
     /**

@@ -182,8 +182,8 @@ public final class QuantConfigJson {
     }
 
     /**
-     * Reads a configuration file: a file written by {@link #write}, a hand-written subset of it, or a result JSON of
-     * QuantScope (its {@code provenance.configuration}).
+     * Reads a configuration file: a file written by {@link #write}, a hand-written subset of it, a result JSON of
+     * QuantScope (its {@code provenance.configuration}), or an investigation (its {@code final.settings}).
      *
      * @param file the file
      * @return the configuration
@@ -200,6 +200,12 @@ public final class QuantConfigJson {
         }
         if (root != null && !root.has("format") && root.path("provenance").has("configuration")) {
             root = root.path("provenance").get("configuration"); // a result file: take its configuration
+        } else if (root != null && "quantscope-investigation".equals(root.path("format").asText())) {
+            if (!root.path("final").has("settings")) {
+                throw new InputException("investigation " + file + " has no final configuration yet (it stopped "
+                        + "before the baseline)");
+            }
+            root = root.path("final").get("settings"); // an investigation: take its final configuration
         }
         try {
             return fromTree(root);
