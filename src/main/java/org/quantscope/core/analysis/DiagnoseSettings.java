@@ -15,7 +15,7 @@ import org.quantscope.core.InputException;
  * @param sensitivity            whether to run the per-layer sensitivity (two runs per layer)
  * @param activationCacheBytes   memory for the tensors cached at layer cuts, so that the per-layer runs start at the
  *                               layer instead of the model input ({@link SensitivityCache}); 0 runs every variant
- *                               from the model input (the naive way, same results); capped at a quarter of the
+ *                               from the model input (the naive way, same results); capped at an eighth of the
  *                               JVM's maximum heap
  * @param layerSamples           how many of the {@code samples} the per-layer runs (isolated error, sensitivity,
  *                               float gain: two runs per layer) use; 0 chooses by input size

@@ -169,10 +169,12 @@ final class SensitivityCache {
                 s.run(one.data(), one.shape(), capture, cancel).forEach((k, v) -> shapes.put(k, v.shape()));
             }
         }
-        // never more than a quarter of the heap: the cache, the batches being compared and ONNX Runtime's copies of
-        // its outputs are alive at the same time (measured: peak heap about twice the cache on the demo)
+        // never more than half the capture budget (an eighth of the heap): the cache, the batches being compared and
+        // ONNX Runtime's copies of its outputs are alive at the same time (measured: peak heap about twice the cache
+        // on the demo; ResNet-50 at 224x224 with the cache at a quarter of a 2 GiB heap ran out of memory once the
+        // early 112x112 layers fitted in it)
         long budget = Math.min(settings.activationCacheBytes(),
-                org.quantscope.core.util.MemoryBudget.captureBytes());
+                org.quantscope.core.util.MemoryBudget.captureBytes() / 2);
         int segment = -1;
         Set<String> segFp32 = new LinkedHashSet<>();
         Set<String> segQuant = new LinkedHashSet<>();

@@ -116,7 +116,9 @@ public record QuantConfig(QuantSettings scheme, CalibrationSettings calibration,
                     fixes.relu6()));
         }
         if (r instanceof Remedy.LearnRounding a) {
-            return withFixes(new PtqPipeline.Fixes(fixes.cle(), fixes.biasAbsorption(), fixes.biasCorrection(),
+            // AdaRound minimizes each layer's output error, its mean shift included (white paper §3.4): it replaces
+            // bias correction, which the fixes do not combine with it
+            return withFixes(new PtqPipeline.Fixes(fixes.cle(), fixes.biasAbsorption(), null,
                     AdaRoundSettings.DEFAULT.withIterations(a.iterations()).withSamples(a.samples()), fixes.relu6()));
         }
         if (r instanceof Remedy.ActivationRanges a) {

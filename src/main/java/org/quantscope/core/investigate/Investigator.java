@@ -281,8 +281,9 @@ public final class Investigator {
         List<String> notApplicable = new ArrayList<>();
         SimulationWorkflow.Run bestRun = null;
         for (Remedy r : remedies(id, inv)) {
-            QuantConfig next = c.apply(r);
+            QuantConfig next;
             try {
+                next = c.apply(r);
                 PtqPipeline.checkCombination(next.scheme(), next.fixes());
             } catch (InputException e) {
                 notApplicable.add(r.describe() + ": " + e.getMessage());

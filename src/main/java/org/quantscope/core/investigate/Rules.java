@@ -163,7 +163,8 @@ public final class Rules {
                     return Applies.no("AdaRound is already applied");
                 }
                 return Applies.yes("rounding to nearest is not optimal for the layer's output; learned rounding "
-                        + "minimizes each layer's reconstruction error");
+                        + "minimizes each layer's reconstruction error" + (current.fixes().biasCorrection() != null
+                        ? " (it replaces bias correction, whose mean shift it includes)" : ""));
             case ACTIVATION_RANGE:
                 if (!branches.activations()) {
                     return Applies.no(actsNo);
