@@ -3,6 +3,8 @@ package org.quantscope.ui;
 import javafx.scene.Parent;
 import javafx.stage.Stage;
 import org.quantscope.ui.diagnose.DiagnosticsPanel;
+import org.quantscope.ui.investigate.InvestigationPanel;
+import org.quantscope.ui.investigate.InvestigationViewModel;
 import org.quantscope.ui.reliability.ReliabilityPanel;
 import org.quantscope.ui.reliability.ReliabilityViewModel;
 import org.quantscope.ui.diagnose.DiagnosticsViewModel;
@@ -17,7 +19,8 @@ import org.quantscope.ui.task.TaskRunner;
 
 /**
  * Puts the window together: the main view model and view, the quantization view model with its tab and menu items,
- * the diagnostics view model with its tab, and the reliability view model with its tab. Every view model shares one job tracker. Used by {@link QuantScopeApp} and by the window tests.
+ * the diagnostics view model with its tab, the reliability view model with its tab, and the investigation view
+ * model with its tab (second, after the model overview). Every view model shares one job tracker. Used by {@link QuantScopeApp} and by the window tests.
  */
 public final class Workbench {
 
@@ -28,6 +31,8 @@ public final class Workbench {
     private final MainView view;
     private final ReliabilityViewModel reliability;
     private final ReliabilityPanel reliabilityPanel;
+    private final InvestigationViewModel investigation;
+    private final InvestigationPanel investigationPanel;
 
     /**
      * Builds the window content into {@code stage} (which gets no scene yet).
@@ -52,6 +57,23 @@ public final class Workbench {
         reliability = new ReliabilityViewModel(main, quantization, testOpener, poolOpener, m -> main.showMessage(m));
         reliabilityPanel = new ReliabilityPanel(reliability, m -> main.showMessage(m));
         view.addTab("reliabilityTab", "Reliability", reliabilityPanel.root());
+        investigation = new InvestigationViewModel(main, quantization, testOpener, poolOpener,
+                m -> main.showMessage(m));
+        investigationPanel = new InvestigationPanel(investigation, m -> main.showMessage(m));
+        javafx.scene.control.Tab tab = view.addTab("investigationTab", "Investigation", investigationPanel.root());
+        view.tabs().getTabs().remove(tab);
+        view.tabs().getTabs().add(1, tab); // the first thing offered after the model overview
+        view.addFileMenuItems(investigationPanel.menuItems(stage));
+    }
+
+    /** The investigation view model. */
+    public InvestigationViewModel investigation() {
+        return investigation;
+    }
+
+    /** The investigation tab. */
+    public InvestigationPanel investigationPanel() {
+        return investigationPanel;
     }
 
     /** The reliability view model. */

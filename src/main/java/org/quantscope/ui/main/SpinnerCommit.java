@@ -4,19 +4,19 @@ import javafx.scene.control.Spinner;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 
-/** Makes Return in an editable integer spinner commit the typed value without also firing the window's default button. */
+/** Makes Return in an editable spinner commit the typed value without also firing the window's default button. */
 public final class SpinnerCommit {
 
     private SpinnerCommit() {
     }
 
     /** Installs the Return handling on {@code spinner}. */
-    public static void onEnter(Spinner<Integer> spinner) {
+    public static <T> void onEnter(Spinner<T> spinner) {
         spinner.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
             if (e.getCode() == KeyCode.ENTER) {
                 e.consume();
                 try {
-                    Integer v = spinner.getValueFactory().getConverter().fromString(spinner.getEditor().getText());
+                    T v = spinner.getValueFactory().getConverter().fromString(spinner.getEditor().getText());
                     spinner.getValueFactory().setValue(v);
                 } catch (RuntimeException bad) {
                     spinner.getEditor().setText(String.valueOf(spinner.getValue()));

@@ -349,6 +349,22 @@ public final class QuantizationViewModel {
                 form.fixesForm().fixes(calibration.seed()));
     }
 
+    /**
+     * The settings of the sidebar as a configuration (what Simulate would run): where an investigation starts.
+     *
+     * @return the configuration, with its calibration draw
+     * @throws InputException when a setting is invalid
+     */
+    public QuantConfig currentConfiguration() {
+        SimulationRequest r = currentRequest();
+        return new QuantConfig(r.settings(), r.calibration(), null, r.fixes());
+    }
+
+    /** The calibration pool Simulate would use, or null for the test data. */
+    public DataSelection currentPool() {
+        return calibrationPool.get();
+    }
+
     private SimulationRequest currentRequestOrNull() {
         try {
             return currentRequest();
