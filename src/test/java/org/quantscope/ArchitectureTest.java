@@ -62,8 +62,15 @@ class ArchitectureTest {
 
     /*
      * The layers inside core, bottom to top: util and quant; data and onnx; eval; sim; analysis; transform; config;
-     * reliability and workflow. A layer uses only layers below it (and the root types InputException, Provenance).
+     * reliability and workflow; investigate (the flowchart over the workflows). A layer uses only layers below it (and
+     * the root types InputException, Provenance).
      */
+
+    @ArchTest
+    static final ArchRule coreWorkflowsAreBelowTheInvestigation = noClasses()
+            .that().resideInAnyPackage("org.quantscope.core.reliability..", "org.quantscope.core.workflow..")
+            .should().dependOnClassesThat().resideInAPackage("org.quantscope.core.investigate..")
+            .because("the investigation orchestrates the workflows; they know nothing of it");
 
     @ArchTest
     static final ArchRule coreUtilAndQuantAreTheBottom = noClasses()
@@ -71,7 +78,7 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("org.quantscope.core.data..",
                     "org.quantscope.core.onnx..", "org.quantscope.core.eval..", "org.quantscope.core.sim..",
                     "org.quantscope.core.analysis..", "org.quantscope.core.transform..", "org.quantscope.core.config..",
-                    "org.quantscope.core.reliability..", "org.quantscope.core.workflow..");
+                    "org.quantscope.core.reliability..", "org.quantscope.core.workflow..", "org.quantscope.core.investigate..");
 
     @ArchTest
     static final ArchRule coreDataAndOnnxUseOnlyTheBottom = noClasses()
@@ -79,40 +86,40 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("org.quantscope.core.eval..",
                     "org.quantscope.core.sim..", "org.quantscope.core.analysis..", "org.quantscope.core.transform..",
                     "org.quantscope.core.config..", "org.quantscope.core.reliability..",
-                    "org.quantscope.core.workflow..");
+                    "org.quantscope.core.workflow..", "org.quantscope.core.investigate..");
 
     @ArchTest
     static final ArchRule coreEvalIsBelowSimulation = noClasses()
             .that().resideInAPackage("org.quantscope.core.eval..")
             .should().dependOnClassesThat().resideInAnyPackage("org.quantscope.core.sim..",
                     "org.quantscope.core.analysis..", "org.quantscope.core.transform..", "org.quantscope.core.config..",
-                    "org.quantscope.core.reliability..", "org.quantscope.core.workflow..");
+                    "org.quantscope.core.reliability..", "org.quantscope.core.workflow..", "org.quantscope.core.investigate..");
 
     @ArchTest
     static final ArchRule coreSimIsBelowAnalysis = noClasses()
             .that().resideInAPackage("org.quantscope.core.sim..")
             .should().dependOnClassesThat().resideInAnyPackage("org.quantscope.core.analysis..",
                     "org.quantscope.core.transform..", "org.quantscope.core.config..",
-                    "org.quantscope.core.reliability..", "org.quantscope.core.workflow..");
+                    "org.quantscope.core.reliability..", "org.quantscope.core.workflow..", "org.quantscope.core.investigate..");
 
     @ArchTest
     static final ArchRule coreAnalysisIsBelowTransforms = noClasses()
             .that().resideInAPackage("org.quantscope.core.analysis..")
             .should().dependOnClassesThat().resideInAnyPackage("org.quantscope.core.transform..",
                     "org.quantscope.core.config..", "org.quantscope.core.reliability..",
-                    "org.quantscope.core.workflow..");
+                    "org.quantscope.core.workflow..", "org.quantscope.core.investigate..");
 
     @ArchTest
     static final ArchRule coreTransformIsBelowConfiguration = noClasses()
             .that().resideInAPackage("org.quantscope.core.transform..")
             .should().dependOnClassesThat().resideInAnyPackage("org.quantscope.core.config..",
-                    "org.quantscope.core.reliability..", "org.quantscope.core.workflow..");
+                    "org.quantscope.core.reliability..", "org.quantscope.core.workflow..", "org.quantscope.core.investigate..");
 
     @ArchTest
     static final ArchRule coreConfigIsBelowTheWorkflows = noClasses()
             .that().resideInAPackage("org.quantscope.core.config..")
             .should().dependOnClassesThat().resideInAnyPackage("org.quantscope.core.reliability..",
-                    "org.quantscope.core.workflow..");
+                    "org.quantscope.core.workflow..", "org.quantscope.core.investigate..");
 
     @ArchTest
     static final ArchRule chartNeverUsesJavaFxUiOrCli = noClasses()
