@@ -54,6 +54,8 @@ public final class QuantScopeApp extends Application {
      * screenshots of other models; the automatic runs above then wait for the calibration pool.
      */
     public static final String OPEN_MODEL = "quantscope.openModel";
+    /** System property: where the current investigation is autosaved. */
+    public static final String AUTOSAVE = "quantscope.autosave";
     /** Test data opened with {@link #OPEN_MODEL}. */
     public static final String OPEN_DATA = "quantscope.openData";
     /** Labels of {@link #OPEN_DATA}, optional. */
@@ -130,10 +132,67 @@ public final class QuantScopeApp extends Application {
                 });
             }
         }
+        Path autosave = autosaveFile();
+        org.quantscope.core.investigate.Investigation unfinished = readAutosave(autosave);
+        workbench.investigation().setAutosave(autosave);
         if (System.getProperty(OPEN_MODEL) == null) {
             vm.openDemo(Boolean.getBoolean(AUTO_EVALUATE));
         } else {
             openGiven(workbench);
+        }
+        if (unfinished != null) {
+            Platform.runLater(() -> offerResume(workbench, unfinished, autosave));
+        }
+    }
+
+    /** Where the window saves the current investigation after every step ({@value #AUTOSAVE} overrides it). */
+    static Path autosaveFile() {
+        String given = System.getProperty(AUTOSAVE);
+        return given != null ? Path.of(given) : Path.of(System.getProperty("user.home"), ".local", "state",
+                "quantscope", "investigation-autosave.json");
+    }
+
+    private static org.quantscope.core.investigate.Investigation readAutosave(Path file) {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            org.quantscope.core.investigate.Investigation inv =
+                    org.quantscope.core.investigate.InvestigationJson.read(file);
+            return inv.steps().isEmpty() ? null : inv;
+        } catch (org.quantscope.core.InputException e) {
+            System.err.println("QuantScope: the autosaved investigation cannot be read (" + e.getMessage() + "); "
+                    + "it is left in place.");
+            return null;
+        }
+    }
+
+    /**
+     * Offers the autosaved investigation back (after a crash, a kill, or a plain close): Resume opens its model when
+     * another one is open and then the investigation; Not now leaves the file until the next step overwrites it.
+     */
+    private static void offerResume(Workbench workbench, org.quantscope.core.investigate.Investigation inv,
+                                    Path file) {
+        javafx.scene.control.ButtonType resume = new javafx.scene.control.ButtonType("Resume",
+                javafx.scene.control.ButtonBar.ButtonData.OK_DONE);
+        javafx.scene.control.ButtonType later = new javafx.scene.control.ButtonType("Not now",
+                javafx.scene.control.ButtonBar.ButtonData.CANCEL_CLOSE);
+        javafx.scene.control.Alert a = new javafx.scene.control.Alert(javafx.scene.control.Alert.AlertType
+                .CONFIRMATION, "The investigation of " + Path.of(inv.setup().model()).getFileName() + " ("
+                + inv.steps().size() + " of " + org.quantscope.core.investigate.StepId.values().length + " steps, "
+                + inv.configuration().label() + ") was saved when QuantScope last ran. Resume it?", resume, later);
+        a.setHeaderText("Resume the last investigation?");
+        a.initOwner(workbench.view().root().getScene().getWindow());
+        if (a.showAndWait().orElse(later) != resume) {
+            return;
+        }
+        workbench.view().tabs().getSelectionModel().select(1);
+        var model = workbench.main().modelProperty().get();
+        if (model != null && model.sha256().equals(inv.setup().modelSha256())) {
+            workbench.investigation().openSaved(file);
+        } else {
+            once(workbench.main().modelProperty(), m -> workbench.investigation().openSaved(file));
+            workbench.main().openModel(Path.of(inv.setup().model()));
         }
     }
 

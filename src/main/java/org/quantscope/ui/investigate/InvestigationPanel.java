@@ -376,7 +376,18 @@ public final class InvestigationPanel {
                 vm.openSaved(f.toPath());
             }
         });
-        return new javafx.scene.control.MenuItem[] {save, open};
+        javafx.scene.control.MenuItem config = new javafx.scene.control.MenuItem("Save the investigation's "
+                + "configuration…");
+        config.setOnAction(e -> {
+            FileChooser fc = new FileChooser();
+            fc.setTitle("Save the configuration (quantscope quantize --config reads it)");
+            fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Configurations (*.json)", "*.json"));
+            File f = fc.showSaveDialog(owner);
+            if (f != null) {
+                vm.saveConfiguration(f.toPath());
+            }
+        });
+        return new javafx.scene.control.MenuItem[] {save, open, config};
     }
 
     private static FileChooser chooser(String title) {

@@ -268,6 +268,26 @@ public final class InvestigationViewModel {
     }
 
     /**
+     * Saves the configuration after the last step (File > Save the investigation's configuration): the file
+     * {@code quantscope quantize --config} reads, which reproduces the investigation's accuracy and encodings.
+     *
+     * @param file where
+     */
+    public void saveConfiguration(Path file) {
+        Investigation inv = investigation.get();
+        if (inv == null) {
+            messages.accept(new UserMessage("Nothing to save", "Start an investigation first."));
+            return;
+        }
+        try {
+            org.quantscope.core.config.QuantConfigJson.write(inv.configuration(), file);
+            jobs.setStatus("Saved the configuration " + inv.configuration().label() + " to " + file.getFileName());
+        } catch (InputException e) {
+            messages.accept(new UserMessage("Cannot save the configuration", e.getMessage()));
+        }
+    }
+
+    /**
      * Opens a saved investigation for the open model (File > Open investigation). Its steps are shown as saved; Next
      * goes on from its last step.
      *
