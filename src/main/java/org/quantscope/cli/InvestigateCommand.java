@@ -74,7 +74,7 @@ final class InvestigateCommand implements Callable<Integer> {
 
     @Option(names = "--lock", paramLabel = "K", split = ",",
             description = "A setting the target hardware does not let change: granularity, bits, range, float, "
-                    + "fixes (repeatable). A preset with per-tensor weights (snpe, tvm, academic) locks granularity.")
+                    + "fixes (repeatable). A device preset with per-tensor weights (snpe, tvm) locks granularity.")
     List<String> locks = new ArrayList<>();
 
     @Option(names = "--trials", paramLabel = "K", defaultValue = "10",

@@ -64,8 +64,8 @@ public enum Lock {
     }
 
     /**
-     * The locks a hardware preset implies: a preset with per-tensor weights (such as {@code snpe} or {@code tvm})
-     * fixes the granularity.
+     * The locks a hardware preset implies: a device preset with per-tensor weights ({@code snpe}, {@code tvm}) fixes
+     * the granularity; {@code academic} (a research setting) and {@code custom} fix nothing.
      *
      * @param s the settings (their {@code preset})
      * @return the implied locks, empty for {@code custom}
@@ -75,6 +75,8 @@ public enum Lock {
             return EnumSet.noneOf(Lock.class);
         }
         HardwarePreset p = HardwarePreset.byName(s.preset());
-        return p.weightGranularity() == Granularity.PER_TENSOR ? EnumSet.of(GRANULARITY) : EnumSet.noneOf(Lock.class);
+        // academic is MQBench's research setting, not a device: it fixes nothing
+        return p != HardwarePreset.ACADEMIC && p.weightGranularity() == Granularity.PER_TENSOR
+                ? EnumSet.of(GRANULARITY) : EnumSet.noneOf(Lock.class);
     }
 }
