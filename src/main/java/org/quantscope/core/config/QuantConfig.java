@@ -117,9 +117,12 @@ public record QuantConfig(QuantSettings scheme, CalibrationSettings calibration,
         }
         if (r instanceof Remedy.LearnRounding a) {
             // AdaRound minimizes each layer's output error, its mean shift included (white paper §3.4): it replaces
-            // bias correction, which the fixes do not combine with it
+            // bias correction, which the fixes do not combine with it; it draws its samples with the calibration seed,
+            // as the command line and the window do
             return withFixes(new PtqPipeline.Fixes(fixes.cle(), fixes.biasAbsorption(), null,
-                    AdaRoundSettings.DEFAULT.withIterations(a.iterations()).withSamples(a.samples()), fixes.relu6()));
+                    AdaRoundSettings.DEFAULT.withIterations(a.iterations()).withSamples(a.samples())
+                            .withSeed(calibration == null ? AdaRoundSettings.DEFAULT.seed() : calibration.seed()),
+                    fixes.relu6()));
         }
         if (r instanceof Remedy.ActivationRanges a) {
             return withScheme(scheme.withRanges(scheme.weightRange(), a.method()));

@@ -65,6 +65,8 @@ public final class InvestigationPanel {
             + "seeds, before and after the last fix");
     private final ChartCard waterfall = new ChartCard("investigationWaterfall", "Accuracy over the steps");
     private StepId selected;
+    private Button backButton;
+    private final Button useFinal = new Button("Open in the Quantization tab");
 
     /**
      * Builds the tab.
@@ -122,7 +124,15 @@ public final class InvestigationPanel {
         back.disableProperty().bind(vm.jobs().busyProperty().or(Bindings.createBooleanBinding(() ->
                 vm.investigationProperty().get() == null || vm.investigationProperty().get().steps().size() <= 1,
                 vm.investigationProperty())));
-        back.setOnAction(e -> vm.back());
+        back.setOnAction(e -> {
+            Step last = last(vm.investigationProperty().get());
+            if (selected != null && last != null && selected != last.id()) {
+                vm.backTo(selected);
+            } else {
+                vm.back();
+            }
+        });
+        backButton = back;
         Button cancel = new Button("Cancel");
         cancel.setId("investigationCancel");
         cancel.disableProperty().bind(vm.jobs().busyProperty().not());
@@ -161,7 +171,19 @@ public final class InvestigationPanel {
         bits.setId("investigationLockBits");
         bits.setTooltip(new Tooltip("The bit widths are fixed: no per-layer bits, no mixed precision."));
         bits.selectedProperty().bindBidirectional(vm.lockBitsProperty());
-        HBox actions = new HBox(8, start, next, all, skip, back, cancel);
+        useFinal.setId("investigationUseFinal");
+        useFinal.setTooltip(new Tooltip("Put the configuration after the last step into the Quantization tab and "
+                + "simulate it there: export the QDQ model and the encodings from that tab."));
+        useFinal.disableProperty().bind(vm.jobs().busyProperty().or(vm.investigationProperty().isNull()));
+        useFinal.setOnAction(e -> {
+            vm.openInQuantization();
+            javafx.scene.control.TabPane tabs = tabPane();
+            if (tabs != null) {
+                tabs.getTabs().stream().filter(t -> "quantizationTab".equals(t.getId())).findFirst()
+                        .ifPresent(t -> tabs.getSelectionModel().select(t));
+            }
+        });
+        HBox actions = new HBox(8, start, next, all, skip, back, cancel, useFinal);
         HBox settings = new HBox(8, label("Target drop (points)"), target, label("Worst class"), worst,
                 label("Seeds per step"), trials, perTensor, bits);
         for (HBox h : List.of(actions, settings)) {
@@ -287,6 +309,14 @@ public final class InvestigationPanel {
         return row;
     }
 
+    private javafx.scene.control.TabPane tabPane() {
+        javafx.scene.Node n = root;
+        while (n != null && !(n instanceof javafx.scene.control.TabPane)) {
+            n = n.getParent();
+        }
+        return (javafx.scene.control.TabPane) n;
+    }
+
     private static Step last(Investigation inv) {
         return inv == null || inv.steps().isEmpty() ? null : inv.steps().get(inv.steps().size() - 1);
     }
@@ -317,6 +347,11 @@ public final class InvestigationPanel {
                     : "  · " + s.status().id()));
             e.getValue().setTooltip(s == null ? null : new Tooltip(s.decision() + (s.reason().isEmpty() ? ""
                     : "\n" + s.reason())));
+        }
+        Step lastStep = last(inv);
+        if (backButton != null) {
+            backButton.setText(shown != null && lastStep != null && shown.id() != lastStep.id()
+                    ? "Back to " + shown.id().title() : "Back");
         }
         if (shown == null) {
             title.setText(inv == null ? "No investigation yet" : "Starting");

@@ -249,6 +249,30 @@ public final class InvestigationViewModel {
     }
 
     /**
+     * Goes back to an earlier step: every step after it is dropped, so it is the last one again and can be decided
+     * again (another remedy, Skip), and Next forks from there.
+     *
+     * @param id the step to go back to
+     */
+    public void backTo(org.quantscope.core.investigate.StepId id) {
+        Investigation inv = investigation.get();
+        if (inv == null || jobs.refuseWhileBusy() || inv.step(id).isEmpty()) {
+            return;
+        }
+        int keep = inv.steps().indexOf(inv.step(id).get()) + 1;
+        accept(new Investigation(inv.setup(), inv.steps().subList(0, keep)), false);
+    }
+
+    /** Puts the configuration after the last step into the Quantization tab and simulates it (export from there). */
+    public void openInQuantization() {
+        Investigation inv = investigation.get();
+        if (inv == null || jobs.refuseWhileBusy()) {
+            return;
+        }
+        quantization.useConfiguration(inv.configuration());
+    }
+
+    /**
      * Saves the investigation (File > Save investigation).
      *
      * @param file where

@@ -360,6 +360,39 @@ public final class QuantizationViewModel {
         return new QuantConfig(r.settings(), r.calibration(), null, r.fixes());
     }
 
+    /**
+     * Puts a configuration into the form (bits, granularity, ranges, overrides, fixes, calibration draw) and
+     * simulates it: where the investigation's final configuration is exported from (QDQ model, encodings).
+     *
+     * @param c the configuration (its preset is kept as the form's preset)
+     */
+    public void useConfiguration(QuantConfig c) {
+        QuantSettings s = c.scheme();
+        form.presetProperty().set(s.preset());
+        form.weightBitsProperty().set(s.weightBits());
+        form.activationBitsProperty().set(s.activationBits());
+        form.granularityProperty().set(s.weightGranularity());
+        form.weightRangeProperty().set(s.weightRange());
+        form.activationRangeProperty().set(s.activationRange());
+        form.overridesProperty().set(new java.util.LinkedHashMap<>(s.overrides()));
+        if (c.calibration() != null) {
+            form.calibrationSizeProperty().set(c.calibration().size());
+            form.seedProperty().set((int) c.calibration().seed());
+            form.samplingProperty().set(c.calibration().sampling());
+        }
+        PtqPipeline.Fixes f = c.fixes();
+        FixesForm ff = form.fixesForm();
+        ff.cleProperty().set(f.cle());
+        ff.biasAbsorptionProperty().set(f.biasAbsorption());
+        ff.biasCorrectionProperty().set(f.biasCorrection() == null ? "none" : f.biasCorrection());
+        ff.adaroundProperty().set(f.adaround() != null);
+        if (f.adaround() != null) {
+            ff.adaroundIterationsProperty().set(f.adaround().iterations());
+            ff.adaroundSamplesProperty().set(f.adaround().samples());
+        }
+        simulate();
+    }
+
     /** The calibration pool Simulate would use, or null for the test data. */
     public DataSelection currentPool() {
         return calibrationPool.get();
