@@ -14,16 +14,29 @@ package org.quantscope.core.analysis;
  * @param sensitivityKl   mean logit KL divergence with only this layer quantized (NaN when not run)
  * @param floatGain       accuracy gain in points when only this layer stays float and the rest is quantized
  * @param flag            why the layer is flagged ({@code high error}, {@code sensitive}, both), or empty
- * @param remedy          the fix to try first, or null when not flagged
- * @param reason          why that fix, with the measured figure it rests on, or empty
+ * @param remedies        the fixes to try, first one first (white paper Fig. 9 order, only those the evidence points
+ *                        at); empty when not flagged. A caller that cannot use the first (a hardware lock) takes the
+ *                        next.
+ * @param reason          why the first fix, with the measured figure it rests on, or empty
  */
 public record LayerDiagnosis(String name, String op, String outputTensor, String outputQuantizer,
                              WeightStats weights, ErrorMetrics propagated, ErrorMetrics isolated,
                              double sensitivityDrop, double sensitivityKl, double floatGain, String flag,
-                             Remedy remedy, String reason) {
+                             java.util.List<Remedy> remedies, String reason) {
+
+    /** Copies. */
+    public LayerDiagnosis {
+        remedies = java.util.List.copyOf(remedies);
+    }
+
+    /** The fix to try first, or null when not flagged. */
+    public Remedy remedy() {
+        return remedies.isEmpty() ? null : remedies.get(0);
+    }
 
     /** The fix to try first with its reason, in plain words, or empty when not flagged. */
     public String suggestion() {
+        Remedy remedy = remedy();
         return remedy == null ? "" : reason.isEmpty() ? remedy.describe() : remedy.describe() + " (" + reason + ")";
     }
 

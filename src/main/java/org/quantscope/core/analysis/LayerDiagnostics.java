@@ -144,7 +144,7 @@ public final class LayerDiagnostics {
                     outputQuantizer(qm, t).orElse(null));
             result.add(new LayerDiagnosis(l.name(), l.kind().label(), t,
                     outputQuantizer(qm, t).map(q -> q.site().name()).orElse(null), ws, full.tensors().get(t),
-                    isolated, drop, kl, gain, flag.flag(), flag.remedy(), flag.reason()));
+                    isolated, drop, kl, gain, flag.flag(), flag.remedies(), flag.reason()));
         }
         Map<String, String> st = new LinkedHashMap<>(qm.settings().describe());
         st.put("samples", String.valueOf(n));
@@ -260,16 +260,17 @@ public final class LayerDiagnostics {
         return Double.isFinite(ratio) && ratio > 1 && Math.log(ratio) / Math.log(2) >= 0.4 * bits;
     }
 
-    /** A layer's flag and the remedy to try first, with its reason. */
-    record Flag(String flag, Remedy remedy, String reason) {
-        static final Flag NONE = new Flag("", null, "");
+    /** A layer's flag and the remedies to try, first one first, with the reason for the first. */
+    record Flag(String flag, List<Remedy> remedies, String reason) {
+        static final Flag NONE = new Flag("", List.of(), "");
     }
 
     /**
-     * The flag and the fix to try first (white paper Fig. 9 order: per-channel, range setting, bits, float), only
-     * where the measured evidence points at the part the fix changes: nothing is flagged when the model meets the
-     * target; weight remedies only where the weights alone cost more than half the target, activation remedies
-     * likewise; float fallback only where keeping the layer in float was measured to gain accuracy.
+     * The flag and the fixes to try (white paper Fig. 9 order: per-channel, range setting, bits, float), only where
+     * the measured evidence points at the part a fix changes: nothing is flagged when the model meets the target;
+     * weight remedies only where the weights alone cost more than half the target, activation remedies likewise;
+     * per-channel first for per-tensor weights below 8 bits, or at 8 bits with uneven channels
+     * ({@link #unevenChannels}); float fallback only where keeping the layer in float was measured to gain accuracy.
      */
     static Flag flag(DiagnoseSettings s, Evidence e, ErrorMetrics isolated, double drop, double gain, WeightStats ws,
                      QuantizerState weight, QuantizerState output) {
@@ -286,23 +287,27 @@ public final class LayerDiagnostics {
         String flag = highError && sensitive ? "high error, sensitive" : highError ? "high error" : "sensitive";
         String weights = String.format(Locale.ROOT, "weights alone cost %.2f points", e.weightsDrop());
         String acts = String.format(Locale.ROOT, "activations alone cost %.2f points", e.activationsDrop());
+        List<Remedy> remedies = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
         if (e.weightsMatter() && weight != null && weight.spec().granularity() == Granularity.PER_TENSOR
-                && ws != null && unevenChannels(ws.rangeRatio(), weight.spec().bits())) {
-            String ratio = String.format(Locale.ROOT, "channel ranges differ %.0fx; ", ws.rangeRatio());
-            return new Flag(flag, new Remedy.PerChannelWeights(weight.site().name()), ratio + weights);
+                && (weight.spec().bits() < 8 || ws != null && unevenChannels(ws.rangeRatio(), weight.spec().bits()))) {
+            remedies.add(new Remedy.PerChannelWeights(weight.site().name()));
+            reasons.add((ws != null && Double.isFinite(ws.rangeRatio()) ? String.format(Locale.ROOT,
+                    "channel ranges differ %.1fx; ", ws.rangeRatio()) : "") + weights);
         }
+        boolean clips = output != null && output.chosen().width() < output.observed().width() * 0.999f;
         if (e.activationsMatter() && output != null && !"mse".equals(output.rangeMethod())
-                && (output.chosen().width() < output.observed().width() * 0.999f
-                || "minmax".equals(output.rangeMethod()))) {
-            String why = output.chosen().width() < output.observed().width() * 0.999f ? "this range clips"
-                    : "min-max range";
-            return new Flag(flag, new Remedy.QuantizerRange(output.site().name(), "mse"), why + "; " + acts);
+                && (clips || "minmax".equals(output.rangeMethod()))) {
+            remedies.add(new Remedy.QuantizerRange(output.site().name(), "mse"));
+            reasons.add((clips ? "this range clips" : "min-max range") + "; " + acts);
         }
         if (e.weightsMatter() && weight != null && weight.spec().bits() < 8) {
-            return new Flag(flag, new Remedy.QuantizerBits(weight.site().name(), 8), weights);
+            remedies.add(new Remedy.QuantizerBits(weight.site().name(), 8));
+            reasons.add(weights);
         }
         if (e.activationsMatter() && output != null && output.spec().bits() < 8) {
-            return new Flag(flag, new Remedy.QuantizerBits(output.site().name(), 8), acts);
+            remedies.add(new Remedy.QuantizerBits(output.site().name(), 8));
+            reasons.add(acts);
         }
         if (gain > 0) {
             List<String> own = new ArrayList<>();
@@ -313,10 +318,10 @@ public final class LayerDiagnostics {
                 own.add(output.site().name());
             }
             if (!own.isEmpty()) {
-                return new Flag(flag, new Remedy.FloatFallback(own), String.format(Locale.ROOT,
-                        "measured: %+.2f points with this layer in float", gain));
+                remedies.add(new Remedy.FloatFallback(own));
+                reasons.add(String.format(Locale.ROOT, "measured: %+.2f points with this layer in float", gain));
             }
         }
-        return new Flag(flag, null, "");
+        return new Flag(flag, remedies, reasons.isEmpty() ? "" : reasons.get(0));
     }
 }

@@ -348,16 +348,19 @@ public final class Investigator {
         QuantConfig c = inv.configuration();
         Measurement before = measure(c, p, cancel);
         QuantizedModel qm = simulate(c, p, cancel).result().model();
+        // the diagnosis flags nothing within its target drop: when only the worst class misses its target, every
+        // layer over the thresholds counts (target 0)
+        double overall = inv.setup().targets().drop();
         DiagnoseSettings ds = DiagnoseSettings.DEFAULT.withSamples(Math.min(DiagnoseSettings.DEFAULT.samples(),
-                testSamples())).withTargetDrop(inv.setup().targets().drop());
+                testSamples())).withTargetDrop(before.drop() <= overall ? 0 : overall);
         DiagnosisResult d = LayerDiagnostics.diagnose(qm, c.fixes().any(), ctx.test(), ds, ctx.session(), p, cancel);
         List<Remedy> proposed = new ArrayList<>();
         List<LayerDiagnosis> ranked = d.layers().stream().filter(l -> !l.flag().isEmpty())
                 .sorted((x, y) -> Double.compare(score(y), score(x))).toList();
         for (LayerDiagnosis l : ranked) {
-            if (l.remedy() != null && allowed(l.remedy(), inv.setup()) && !proposed.contains(l.remedy())) {
-                proposed.add(l.remedy());
-            }
+            // the first remedy the locks allow (per-channel under a granularity lock gives way to more bits)
+            l.remedies().stream().filter(r -> !(r instanceof Remedy.FloatFallback) && allowed(r, inv.setup()))
+                    .findFirst().filter(r -> !proposed.contains(r)).ifPresent(proposed::add);
         }
         if (!inv.setup().locked(Lock.FLOAT)) {
             for (LayerDiagnosis l : ranked) {
@@ -384,8 +387,10 @@ public final class Investigator {
         }).toList());
         if (proposed.isEmpty()) {
             return new Step(StepId.LAYER_REMEDIES, StepStatus.PASSED, String.format(Locale.ROOT, "%d of %d layers "
-                    + "flagged; no per-layer remedy is allowed or suggested for them.", ranked.size(),
-                    d.layers().size()), "Nothing to apply.", a.reason(), List.of(), List.of(), before, c, ev, d);
+                    + "flagged%s.", ranked.size(), d.layers().size(), ranked.isEmpty() ? "" : "; no per-layer remedy "
+                    + "is allowed or suggested for them"), "Nothing to apply.", ranked.isEmpty()
+                    ? "no layer is over the error threshold or sensitive on its own" : "the remedies of the flagged "
+                    + "layers are locked", List.of(), List.of(), before, c, ev, d);
         }
         List<Remedy> tryThese = proposed.subList(0, Math.min(proposed.size(),
                 inv.setup().settings().layerCandidates()));
