@@ -26,6 +26,27 @@ public record ClassComparison(String className, double fp32Percent, double quant
         this(className, fp32Percent, quantizedPercent, samples, Double.NaN);
     }
 
+    /**
+     * One row per class of a simulation.
+     *
+     * @param fp32      FP32 evaluation
+     * @param quantized quantized evaluation
+     * @param before    quantized evaluation without the post-training fixes, or null
+     * @return the rows, in class order
+     */
+    public static java.util.List<ClassComparison> of(org.quantscope.core.eval.EvaluationResult fp32,
+                                                    org.quantscope.core.eval.EvaluationResult quantized,
+                                                    org.quantscope.core.eval.EvaluationResult before) {
+        java.util.List<ClassComparison> rows = new java.util.ArrayList<>();
+        for (int k = 0; k < fp32.classNames().size(); k++) {
+            int n = fp32.classCounts()[k];
+            rows.add(new ClassComparison(fp32.classNames().get(k), n == 0 ? 0 : fp32.perClassAccuracy()[k] * 100,
+                    n == 0 ? 0 : quantized.perClassAccuracy()[k] * 100, n,
+                    before == null ? Double.NaN : n == 0 ? 0 : before.perClassAccuracy()[k] * 100));
+        }
+        return rows;
+    }
+
     /** Drop in percentage points (positive = the quantized model is worse). */
     public double dropPoints() {
         return fp32Percent - quantizedPercent;

@@ -92,4 +92,27 @@ public record LayerFinding(int index, String name, String label, String op, doub
         }
         return b.length() == 0 ? name : b.toString();
     }
+
+    /**
+     * The findings of a diagnosis, one per layer in graph order (the navigator rows and chart bars of the window).
+     *
+     * @param r the diagnosis
+     * @return the findings
+     */
+    public static java.util.List<LayerFinding> of(org.quantscope.core.analysis.DiagnosisResult r) {
+        java.util.List<LayerFinding> out = new java.util.ArrayList<>();
+        int i = 1;
+        for (org.quantscope.core.analysis.LayerDiagnosis d : r.layers()) {
+            org.quantscope.core.analysis.ErrorMetrics iso = d.isolated();
+            org.quantscope.core.analysis.ErrorMetrics prop = d.propagated();
+            double isoSteps = iso == null ? Double.NaN : iso.rmseOverScale();
+            double isoSqnr = iso == null ? Double.NaN : iso.sqnrDb();
+            out.add(new LayerFinding(i++, d.name(), shortName(d.name()), d.op(), isoSteps,
+                    prop == null ? Double.NaN : prop.rmseOverScale(), isoSqnr, prop == null ? Double.NaN
+                    : prop.sqnrDb(), d.sensitivityDrop(), d.floatGain(), d.weightRangeRatio(), d.flag(),
+                    d.suggestion(), ErrorLevel.of(isoSteps, isoSqnr, r.settings().rmseOverScaleThreshold(),
+                    r.settings().sqnrThresholdDb())));
+        }
+        return out;
+    }
 }

@@ -7,9 +7,7 @@ import org.quantscope.chart.figure.QuantGrid;
 import org.quantscope.chart.figure.WeightHistogram;
 import org.quantscope.core.analysis.ActivationStats;
 import org.quantscope.core.analysis.DiagnosisResult;
-import org.quantscope.core.analysis.ErrorMetrics;
 import org.quantscope.core.analysis.Histogram;
-import org.quantscope.core.analysis.LayerDiagnosis;
 import org.quantscope.core.analysis.WeightStatistics;
 import org.quantscope.core.analysis.WeightStats;
 import org.quantscope.core.quant.Encoding;
@@ -41,20 +39,7 @@ final class LayerViews {
 
     /** Navigator rows and chart bars of a diagnosis, in graph order. */
     static List<LayerFinding> findings(DiagnosisResult r) {
-        List<LayerFinding> out = new ArrayList<>();
-        int i = 1;
-        for (LayerDiagnosis d : r.layers()) {
-            ErrorMetrics iso = d.isolated();
-            ErrorMetrics prop = d.propagated();
-            double isoSteps = iso == null ? Double.NaN : iso.rmseOverScale();
-            double isoSqnr = iso == null ? Double.NaN : iso.sqnrDb();
-            out.add(new LayerFinding(i++, d.name(), LayerFinding.shortName(d.name()), d.op(), isoSteps,
-                    prop == null ? Double.NaN : prop.rmseOverScale(), isoSqnr, prop == null ? Double.NaN : prop.sqnrDb(),
-                    d.sensitivityDrop(), d.floatGain(), d.weightRangeRatio(), d.flag(), d.suggestion(),
-                    LayerFinding.ErrorLevel.of(isoSteps, isoSqnr, r.settings().rmseOverScaleThreshold(),
-                            r.settings().sqnrThresholdDb())));
-        }
-        return out;
+        return LayerFinding.of(r);
     }
 
     /** The weight quantizer of a layer, if it has one. */

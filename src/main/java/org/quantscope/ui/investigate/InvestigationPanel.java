@@ -64,6 +64,7 @@ public final class InvestigationPanel {
     private final ChartCard boxes = new ChartCard("investigationBoxes", "Per-class accuracy drop over calibration "
             + "seeds, before and after the last fix");
     private final ChartCard waterfall = new ChartCard("investigationWaterfall", "Accuracy over the steps");
+    private final ChartCard evidence = new ChartCard("investigationEvidence", "Evidence of this step");
     private StepId selected;
     private Button backButton;
     private final Button useFinal = new Button("Open in the Quantization tab");
@@ -78,9 +79,12 @@ public final class InvestigationPanel {
         this.vm = vm;
         root.setTop(controls());
         root.setLeft(diagram());
-        SplitPane split = new SplitPane(details(), charts(messages));
+        SplitPane top = new SplitPane(details(), evidence.root());
+        top.setDividerPositions(0.58);
+        evidence.setOnError(text -> messages.accept(new UserMessage("Cannot save the chart", text)));
+        SplitPane split = new SplitPane(top, charts(messages));
         split.setOrientation(Orientation.VERTICAL);
-        split.setDividerPositions(0.45);
+        split.setDividerPositions(0.5);
         root.setCenter(split);
         root.setPadding(new Insets(12));
         vm.investigationProperty().addListener((o, was, inv) -> {
@@ -371,6 +375,45 @@ public final class InvestigationPanel {
         }
         waterfall.show(inv == null ? null : WaterfallFigure.plot(inv), "The accuracy after every applied step "
                 + "appears here from the baseline on");
+        evidence.show(shown == null ? null : evidencePlot(shown), shown == null ? "The chart a step's decision rests "
+                + "on appears here" : shown.detail() == null && shown.status() != StepStatus.SKIPPED
+                ? "Its numbers are above (charts are drawn again when the step is taken again)"
+                : "This step has no chart: " + (shown.status() == StepStatus.SKIPPED ? "it was skipped" : "see above"));
+    }
+
+    /** The existing chart a step's decision rests on, drawn from its full result; null when there is none. */
+    private static org.quantscope.chart.Plot evidencePlot(Step s) {
+        Object d = s.detail();
+        if (d instanceof org.quantscope.core.sim.SimulationResult r) {
+            return org.quantscope.chart.figure.ClassAccuracyFigure.comparison(
+                    org.quantscope.chart.figure.ClassComparison.of(r.fp32(), r.quantized(), null));
+        }
+        if (d instanceof org.quantscope.core.analysis.ComparisonResult[] c && c.length == 2 && s.after() != null) {
+            double fp32 = 100 * c[0].fp32Accuracy();
+            return org.quantscope.chart.figure.ClassAccuracyFigure.comparison(List.of(
+                    new org.quantscope.chart.figure.ClassComparison("only weights quantized", fp32,
+                            100 * c[0].accuracy(), c[0].samples()),
+                    new org.quantscope.chart.figure.ClassComparison("only activations quantized", fp32,
+                            100 * c[1].accuracy(), c[1].samples()),
+                    new org.quantscope.chart.figure.ClassComparison("both (the configuration now)",
+                            100 * s.after().fp32Accuracy(), 100 * s.after().accuracy(), c[0].samples())));
+        }
+        if (d instanceof org.quantscope.core.analysis.DiagnosisResult r) {
+            return org.quantscope.chart.figure.LayerErrorFigure.plot(org.quantscope.chart.figure.LayerFinding.of(r),
+                    null, false, r.settings().rmseOverScaleThreshold(), r.settings().sqnrThresholdDb());
+        }
+        if (d instanceof org.quantscope.core.transform.MixedPrecision.Result r) {
+            Object step = s.evidence().get("chosenStep");
+            org.quantscope.core.transform.MixedPrecisionPoint chosen = r.points().stream().filter(p -> step
+                    instanceof Number n && p.step() == n.intValue()).findFirst().orElse(null);
+            double target = r.target() != null && r.target().isDrop() ? r.target().maxDrop() : 1.0;
+            return org.quantscope.chart.figure.ParetoFigure.plot(r, chosen, target);
+        }
+        if (d instanceof org.quantscope.core.transform.AdaRound.Result r) {
+            return org.quantscope.chart.figure.ReconstructionFigure.plot(r, new java.util.HashSet<>(
+                    org.quantscope.core.investigate.Rules.oscillations(r.layers())));
+        }
+        return null;
     }
 
     private void updateBoxes(ReliabilityResult r) {

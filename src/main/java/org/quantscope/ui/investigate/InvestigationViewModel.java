@@ -160,8 +160,9 @@ public final class InvestigationViewModel {
         InvestigationSettings settings = InvestigationSettings.DEFAULT.withTrials(trialsPerStep.get());
         reset();
         DataSelection pool = quantization.currentPool();
+        Subject on = new Subject(model, test, pool);
         return step("Investigation: first step", (p, c) -> {
-            Open o = opened(model, test, pool, p, c);
+            Open o = opened(on, p, c);
             Investigation inv = Investigation.start(new InvestigationSetup(model.path().toString(), model.sha256(),
                     o.testData().description(), o.poolData().description(), start.withCalibration(
                     start.calibration(), o.poolData().description()), targets, locks, settings));
@@ -172,17 +173,12 @@ public final class InvestigationViewModel {
     /** Takes the next step with its recommended action. */
     public CompletionStage<Investigation> next() {
         Investigation inv = investigation.get();
-        if (inv == null || inv.finished()) {
+        Subject on = continuable(inv);
+        if (on == null) {
             return JobTracker.notStarted("nothing to do");
         }
-        if (jobs.refuseWhileBusy()) {
-            return JobTracker.notStarted("busy");
-        }
-        OnnxModel model = main.modelProperty().get();
-        DataSelection test = main.dataProperty().get();
-        DataSelection pool = quantization.currentPool();
         return step("Investigation: " + inv.next().title(), (p, c) -> {
-            Open o = opened(model, test, pool, p, c);
+            Open o = opened(on, p, c);
             return inv.with(o.investigator().next(inv, p, c));
         });
     }
@@ -190,18 +186,13 @@ public final class InvestigationViewModel {
     /** Takes every remaining step with its recommended action (the steps appear as they are taken). */
     public CompletionStage<Investigation> runToEnd() {
         Investigation inv = investigation.get();
-        if (inv == null || inv.finished()) {
+        Subject on = continuable(inv);
+        if (on == null) {
             return JobTracker.notStarted("nothing to do");
         }
-        if (jobs.refuseWhileBusy()) {
-            return JobTracker.notStarted("busy");
-        }
-        OnnxModel model = main.modelProperty().get();
-        DataSelection test = main.dataProperty().get();
-        DataSelection pool = quantization.currentPool();
         int id = trialRun;
         return step("Investigation: to the verdict", (p, c) -> {
-            Open o = opened(model, test, pool, p, c);
+            Open o = opened(on, p, c);
             Investigation[] now = {inv};
             return o.investigator().run(inv, s -> {
                 now[0] = now[0].with(s);
@@ -213,6 +204,25 @@ public final class InvestigationViewModel {
                 });
             }, p, c);
         });
+    }
+
+    /** The model and data the next step runs on. */
+    private record Subject(OnnxModel model, DataSelection test, DataSelection pool) {
+    }
+
+    /** What the next step runs on, or null (with a message when the user has something to do). */
+    private Subject continuable(Investigation inv) {
+        if (inv == null || inv.finished() || jobs.refuseWhileBusy()) {
+            return null;
+        }
+        OnnxModel model = main.modelProperty().get();
+        DataSelection test = main.dataProperty().get();
+        if (model == null || test == null) {
+            messages.accept(new UserMessage("Open the data first", "The investigation goes on with test data: "
+                    + "File > Open data… (it ran on " + inv.setup().data() + ")."));
+            return null;
+        }
+        return new Subject(model, test, quantization.currentPool());
     }
 
     /** Keeps another measured remedy at the last step instead of the recommended one. */
@@ -350,8 +360,10 @@ public final class InvestigationViewModel {
         }, "The investigation step failed");
     }
 
-    private Open opened(OnnxModel model, DataSelection test, DataSelection pool, ProgressListener p,
-                        CancellationToken c) {
+    private Open opened(Subject on, ProgressListener p, CancellationToken c) {
+        OnnxModel model = on.model();
+        DataSelection test = on.test();
+        DataSelection pool = on.pool();
         Open o = open;
         if (o != null && o.model() == model && o.test() == test && o.pool() == pool) {
             return o;

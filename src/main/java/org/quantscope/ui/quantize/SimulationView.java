@@ -62,13 +62,7 @@ public final class SimulationView {
         dropDetail.set(String.format(Locale.ROOT, "same prediction as FP32 for %.2f %%",
                 r.predictionAgreement() * 100));
         severity.set(DropSeverity.of(r.dropPoints()));
-        List<ClassComparison> rows = new ArrayList<>();
-        for (int k = 0; k < f.classNames().size(); k++) {
-            int n = f.classCounts()[k];
-            rows.add(new ClassComparison(f.classNames().get(k), n == 0 ? 0 : f.perClassAccuracy()[k] * 100,
-                    n == 0 ? 0 : q.perClassAccuracy()[k] * 100, n,
-                    before == null ? Double.NaN : n == 0 ? 0 : before.perClassAccuracy()[k] * 100));
-        }
+        List<ClassComparison> rows = ClassComparison.of(f, q, before);
         classes.setAll(rows);
         ClassComparison worst = rows.stream().filter(c -> c.samples() > 0)
                 .max((a, b) -> Double.compare(a.dropPoints(), b.dropPoints())).orElse(null);
