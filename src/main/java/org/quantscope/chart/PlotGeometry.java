@@ -24,6 +24,8 @@ public final class PlotGeometry {
     private final double bottom;
     private final List<double[]> legendAt = new ArrayList<>();
 
+    private final ToDoubleFunction<String> textWidth;
+
     /**
      * @param plot      the plot
      * @param width     available width
@@ -32,6 +34,7 @@ public final class PlotGeometry {
      */
     public PlotGeometry(Plot plot, double width, double height, ToDoubleFunction<String> textWidth) {
         this.plot = plot;
+        this.textWidth = textWidth;
         double yLabels = plot.y().ticks().stream().mapToDouble(t -> textWidth.applyAsDouble(t.label())).max()
                 .orElse(0);
         left = PAD + (plot.y().label().isEmpty() ? 0 : LINE + 2) + yLabels + 6;
@@ -106,7 +109,8 @@ public final class PlotGeometry {
     }
 
     /**
-     * The ticks of an axis that fit without overlapping: every k-th when they are too dense.
+     * The ticks of an axis that fit without overlapping: every k-th when they are too dense (on a horizontal axis,
+     * the widest label and a gap apart instead of {@code minGap}).
      *
      * @param axis     the axis
      * @param vertical whether it runs vertically
@@ -115,6 +119,9 @@ public final class PlotGeometry {
      */
     public List<Axis.Tick> visibleTicks(Axis axis, boolean vertical, double minGap) {
         List<Axis.Tick> inside = axis.ticks().stream().filter(t -> axis.contains(t.value())).toList();
+        if (!vertical) { // labels side by side: the widest label and a gap apart, whatever the caller's minimum
+            minGap = inside.stream().mapToDouble(t -> textWidth.applyAsDouble(t.label())).max().orElse(0) + 12;
+        }
         double span = vertical ? bottom - top : right - left;
         int step = 1;
         while (inside.size() / step > 1 && span / (inside.size() / (double) step) < minGap) {

@@ -97,4 +97,36 @@ class PlotTest {
         assertEquals("threshold", ((Element) doc.getElementsByTagName("line").item(0)).getAttribute("class"));
         assertTrue(doc.getDocumentElement().getTextContent().contains("a caption"));
     }
+
+    /**
+     * Category labels of a horizontal axis never overlap: twelve labels of 20 characters (7 px each) on a 600 px plot
+     * cannot all be shown, and the ones shown are at least their width apart; short labels are all shown.
+     */
+    @Test
+    void horizontalCategoryLabelsNeverOverlap() {
+        java.util.function.ToDoubleFunction<String> width = t -> 7.0 * t.length();
+        List<String> longNames = new java.util.ArrayList<>();
+        List<String> shortNames = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            longNames.add(String.format("class %02d (86.7 %%) xx", i));
+            shortNames.add("c" + i);
+        }
+        for (List<String> names : List.of(longNames, shortNames)) {
+            Plot p = new Plot(Axis.categories("class", names), Axis.linear("drop", 0, 10, 5, false), List.of(),
+                    List.of());
+            PlotGeometry g = new PlotGeometry(p, 600, 300, width);
+            List<Axis.Tick> shown = g.visibleTicks(p.x(), false, 60);
+            for (int k = 1; k < shown.size(); k++) {
+                double gap = g.px(shown.get(k).value()) - g.px(shown.get(k - 1).value());
+                double need = (width.applyAsDouble(shown.get(k).label()) + width.applyAsDouble(shown.get(k - 1)
+                        .label())) / 2;
+                assertTrue(gap >= need, "labels " + (k - 1) + " and " + k + " overlap: " + gap + " < " + need);
+            }
+            if (names == shortNames) {
+                assertEquals(12, shown.size(), "short labels all fit");
+            } else {
+                assertTrue(shown.size() < 12 && shown.size() >= 3, "some long labels left out: " + shown.size());
+            }
+        }
+    }
 }

@@ -102,7 +102,7 @@ class MainWindowTest {
         Node first = nodes.stream().filter(n -> className(plot, (Plot.Box) n.getUserData()).equals("T-shirt/top"))
                 .findFirst().orElseThrow();
         robot.moveTo(first);
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> tooltipText(robot).isPresent());
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> tooltipText(robot).isPresent()); // slow on a loaded machine
         String tip = tooltipText(robot).orElseThrow();
         assertTrue(tip.matches("T-shirt/top: \\d+\\.\\d\\d % \\([\\d,]+ of 1,000 correct\\)"), tip);
     }
