@@ -640,7 +640,7 @@ public final class Investigator {
         String finding = String.format(Locale.ROOT, "Final: %s, %s.", c.label(), m.describe());
         return new Step(StepId.VERDICT, met ? StepStatus.PASSED : StepStatus.FAILED, finding, recommendation,
                 met ? "the target is met (" + t.describe() + ")" : String.join("; ", reasons), List.of(), List.of(),
-                m, c, ev, null);
+                m, c, ev, simulate(c, p, cancel).result());
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------

@@ -269,14 +269,14 @@ public final class InvestigationPanel {
         TableColumn<Candidate, String> remedy = new TableColumn<>("Remedy measured");
         remedy.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(c.getValue().remedy()
                 .describe()));
-        remedy.setPrefWidth(380);
+        remedy.setPrefWidth(240);
         TableColumn<Candidate, String> acc = new TableColumn<>("Accuracy");
         acc.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(String.format(Locale.ROOT,
                 "%.2f %%", 100 * c.getValue().measurement().accuracy())));
-        TableColumn<Candidate, String> gain = new TableColumn<>("Gain (points)");
+        TableColumn<Candidate, String> gain = new TableColumn<>("Gain");
         gain.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(String.format(Locale.ROOT,
-                "%+.2f", c.getValue().gain())));
-        TableColumn<Candidate, String> worst = new TableColumn<>("Worst class drop");
+                "%+.2f pts", c.getValue().gain())));
+        TableColumn<Candidate, String> worst = new TableColumn<>("Worst class");
         worst.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(String.format(Locale.ROOT,
                 "%.2f (%s)", c.getValue().measurement().worstClassDrop(),
                 c.getValue().measurement().worstClassName())));

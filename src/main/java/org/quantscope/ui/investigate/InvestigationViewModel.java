@@ -72,6 +72,9 @@ public final class InvestigationViewModel {
     private final BooleanProperty lockGranularity = new SimpleBooleanProperty(false);
     private final BooleanProperty lockBits = new SimpleBooleanProperty(false);
     private Open open;
+    /** Bumped when the investigation is dropped (another model, data, or a new start): late results are ignored. */
+    private int generation;
+    /** Bumped for every comparison of trials: a newer one replaces the shown boxes. */
     private int trialRun;
     private Path autosave;
 
@@ -112,6 +115,7 @@ public final class InvestigationViewModel {
     }
 
     private void reset() {
+        generation++;
         trialRun++;
         investigation.set(null);
         trials.set(null);
@@ -190,7 +194,7 @@ public final class InvestigationViewModel {
         if (on == null) {
             return JobTracker.notStarted("nothing to do");
         }
-        int id = trialRun;
+        int id = generation;
         return step("Investigation: to the verdict", (p, c) -> {
             Open o = opened(on, p, c);
             Investigation[] now = {inv};
@@ -198,7 +202,7 @@ public final class InvestigationViewModel {
                 now[0] = now[0].with(s);
                 Investigation shown = now[0];
                 jobs.publish(() -> {
-                    if (id == trialRun) {
+                    if (id == generation) {
                         investigation.set(shown);
                     }
                 });
@@ -352,9 +356,9 @@ public final class InvestigationViewModel {
     }
 
     private CompletionStage<Investigation> step(String name, org.quantscope.ui.task.BackgroundJob<Investigation> job) {
-        int id = trialRun;
+        int id = generation;
         return jobs.run(name, job, inv -> {
-            if (id == trialRun) {
+            if (id == generation) {
                 accept(inv, true);
             }
         }, "The investigation step failed");
@@ -383,9 +387,10 @@ public final class InvestigationViewModel {
                 EvaluationSettings.DEFAULT, SessionSettings.DEFAULT, Map.of("calibrationPool",
                 (pool == null ? test : pool).data().toAbsolutePath().toString())));
         Open made = new Open(model, test, pool, testData, poolData, investigator);
-        int id = trialRun;
+        int id = generation;
         investigator.onTrials(r -> jobs.publish(() -> {
-            if (id == trialRun) {
+            if (id == generation) {
+                trialRun++; // the reliability step's trials replace any comparison still shown
                 trials.set(r);
             }
         }));
