@@ -97,6 +97,11 @@ public final class ChartCard {
         return view;
     }
 
+    /** Changes the title (a chart whose subject changes: before and after a step, then the final configuration). */
+    public void setHeading(String heading) {
+        title.setText(heading);
+    }
+
     /** The caption below the chart. */
     public Label caption() {
         return caption;

@@ -417,6 +417,9 @@ public final class InvestigationPanel {
     }
 
     private void updateBoxes(ReliabilityResult r) {
+        boxes.setHeading(r != null && r.configurations().size() == 1
+                ? "Per-class accuracy drop over calibration seeds: " + r.configurations().get(0)
+                : "Per-class accuracy drop over calibration seeds, before and after the last fix");
         boxes.show(r == null || r.trials().isEmpty() ? null : BoxPlotFigure.plot(r, 0), r == null
                 ? "After a step that changes the configuration, trials over calibration seeds compare it with the "
                 + "configuration before" : "Waiting for the first trial");
