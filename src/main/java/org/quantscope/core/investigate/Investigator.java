@@ -71,8 +71,9 @@ public final class Investigator {
                           SessionSettings session, Map<String, String> provenance) {
     }
 
-    /** Simulations kept in memory (the current configuration and the latest candidate). */
-    private static final int RUNS_KEPT = 3;
+    /** Simulations kept in memory (the current configuration and the latest candidate; at ImageNet size each holds
+     * its graphs). */
+    private static final int RUNS_KEPT = 2;
     /** Reliability activation cache. */
     private static final long RELIABILITY_CACHE_BYTES = 256L << 20;
 
