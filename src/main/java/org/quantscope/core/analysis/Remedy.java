@@ -236,9 +236,13 @@ public sealed interface Remedy {
     /**
      * Mixed precision: per-quantizer bit widths (the search's chosen point).
      *
-     * @param bits width per quantizer that differs from the uniform one
+     * @param bits width per quantizer that differs from the uniform one; {@link #FLOAT} (32) keeps it in float
      */
     record BitWidths(Map<String, Integer> bits) implements Remedy {
+
+        /** The width that stands for float fallback (the mixed-precision search's "float" candidate). */
+        public static final int FLOAT = org.quantscope.core.sim.BitWidthVariants.FLOAT;
+
         /** Copies, sorted by quantizer. */
         public BitWidths {
             bits = java.util.Collections.unmodifiableMap(new TreeMap<>(bits));
@@ -251,8 +255,10 @@ public sealed interface Remedy {
 
         @Override
         public String describe() {
-            return "mixed precision: " + bits.size() + (bits.size() == 1 ? " quantizer" : " quantizers")
-                    + " at other widths";
+            long inFloat = bits.values().stream().filter(b -> b == FLOAT).count();
+            long other = bits.size() - inFloat;
+            return "mixed precision: " + other + (other == 1 ? " quantizer" : " quantizers") + " at other widths"
+                    + (inFloat > 0 ? ", " + inFloat + " in float" : "");
         }
 
         @Override

@@ -2,6 +2,7 @@ package org.quantscope.core.config;
 
 import org.quantscope.core.analysis.Remedy;
 import org.quantscope.core.quant.Granularity;
+import org.quantscope.core.sim.BitWidthVariants;
 import org.quantscope.core.sim.CalibrationSettings;
 import org.quantscope.core.sim.QuantSettings;
 import org.quantscope.core.sim.QuantizedModel;
@@ -145,8 +146,9 @@ public record QuantConfig(QuantSettings scheme, CalibrationSettings calibration,
         if (r instanceof Remedy.BitWidths w) {
             QuantConfig c = this;
             for (Map.Entry<String, Integer> e : w.bits().entrySet()) {
-                c = c.override(e.getKey(), o -> new QuantizerOverride(o.enabled(), e.getValue(), o.granularity(),
-                        o.rangeMethod()));
+                // the search's float width (32) is float fallback, as BitWidthVariants.settings has it
+                c = c.override(e.getKey(), o -> e.getValue() == BitWidthVariants.FLOAT ? QuantizerOverride.DISABLED
+                        : new QuantizerOverride(o.enabled(), e.getValue(), o.granularity(), o.rangeMethod()));
             }
             return c;
         }

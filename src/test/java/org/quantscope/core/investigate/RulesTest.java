@@ -530,6 +530,13 @@ class RulesTest {
         assertEquals(Granularity.PER_CHANNEL, mp.scheme().overrides().get("features.3.weight").granularity(),
                 "the width joins the earlier override of the same quantizer");
         assertTrue(mp.disabledQuantizers().isEmpty());
+        // the search's "float" width is float fallback, never a bit width (it was refused as "got 32" on MobileNetV2)
+        QuantConfig mpFloat = one.apply(new Remedy.BitWidths(Map.of("a_q", Remedy.BitWidths.FLOAT,
+                "features.3.weight", 4)));
+        assertEquals(List.of("a_q"), mpFloat.disabledQuantizers());
+        assertEquals(Map.of("features.3.weight", 4), mpFloat.bitOverrides());
+        assertEquals("mixed precision: 1 quantizer at other widths, 1 in float",
+                new Remedy.BitWidths(Map.of("a_q", Remedy.BitWidths.FLOAT, "features.3.weight", 4)).describe());
 
         // every remedy changes something, and applying it twice is the same as once
         for (Remedy r : everyRemedy()) {
