@@ -578,14 +578,16 @@ public final class Investigator {
                         + "calibration draw.", reason, List.of(), List.of(), inv.latest(), c, ev, r);
     }
 
-    private static int worstByMedian(ConditionSummary s) {
-        int w = 0;
-        for (int i = 1; i < s.perClass().size(); i++) {
-            if (s.perClass().get(i).median() > s.perClass().get(w).median()) {
+    /** The class with the largest median drop; classes without test samples (NaN) never count. */
+    static int worstByMedian(ConditionSummary s) {
+        int w = -1;
+        for (int i = 0; i < s.perClass().size(); i++) {
+            double m = s.perClass().get(i).median();
+            if (!Double.isNaN(m) && (w < 0 || m > s.perClass().get(w).median())) {
                 w = i;
             }
         }
-        return w;
+        return Math.max(w, 0);
     }
 
     private Step verdict(Investigation inv, ProgressListener p, CancellationToken cancel) {
